@@ -1,0 +1,36 @@
+// Activation and wiring only: start the language server and register what each feature folder provides.
+import * as path from 'node:path';
+import * as vscode from 'vscode';
+import { LanguageClient, TransportKind, type LanguageClientOptions, type ServerOptions } from 'vscode-languageclient/node';
+
+let client: LanguageClient | undefined;
+
+export async function activate(context: vscode.ExtensionContext): Promise<void> {
+  const output = vscode.window.createOutputChannel('Dynamics OData Tools', { log: true });
+  context.subscriptions.push(output);
+
+  const serverModule = context.asAbsolutePath(path.join('dist', 'server.js'));
+  const serverOptions: ServerOptions = {
+    run: { module: serverModule, transport: TransportKind.ipc },
+    debug: { module: serverModule, transport: TransportKind.ipc, options: { execArgv: ['--nolazy', '--inspect=6009'] } },
+  };
+  const clientOptions: LanguageClientOptions = {
+    documentSelector: [{ language: 'odata' }],
+    outputChannel: output,
+  };
+  client = new LanguageClient('dynamicsOData', 'Dynamics OData Language Server', serverOptions, clientOptions);
+  try {
+    await client.start();
+  } catch (error) {
+    const message = error instanceof Error ? error.message : String(error);
+    output.error(`The language server failed to start: ${message}`);
+    void vscode.window.showErrorMessage(
+      `Dynamics OData Tools: the language server failed to start (${message}). See the "Dynamics OData Tools" output for details.`,
+    );
+  }
+}
+
+export async function deactivate(): Promise<void> {
+  await client?.stop();
+  client = undefined;
+}

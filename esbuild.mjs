@@ -1,0 +1,47 @@
+// Builds the bundles: one esbuild context per bundle (client, server, cli).
+//   node esbuild.mjs               development build (sourcemaps)
+//   node esbuild.mjs --watch       rebuild on change
+//   node esbuild.mjs --production  minified, no sourcemaps (what the VSIX ships)
+// Type checking is separate: `npm run typecheck` (tsc --noEmit).
+import * as esbuild from 'esbuild';
+
+const production = process.argv.includes('--production');
+const watch = process.argv.includes('--watch');
+
+/** @type {import('esbuild').BuildOptions} */
+const common = {
+  bundle: true,
+  platform: 'node',
+  format: 'cjs',
+  target: 'node20',
+  minify: production,
+  sourcemap: !production,
+  sourcesContent: false,
+  logLevel: 'info',
+};
+
+/** @type {import('esbuild').BuildOptions[]} */
+const bundles = [
+  // The VS Code extension: `vscode` is provided by the extension host.
+  { ...common, entryPoints: ['client/src/extension.ts'], outfile: 'dist/client.js', external: ['vscode'] },
+  // The language server: node IPC inside VS Code, --stdio for other editors.
+  { ...common, entryPoints: ['server/src/server.ts'], outfile: 'dist/server.js' },
+  // `dynamics-odata check` for CI.
+  {
+    ...common,
+    entryPoints: ['server/src/cli.ts'],
+    outfile: 'dist/cli.js',
+    banner: { js: '#!/usr/bin/env node' },
+  },
+];
+
+const contexts = await Promise.all(bundles.map((options) => esbuild.context(options)));
+if (watch) {
+  await Promise.all(contexts.map((context) => context.watch()));
+} else {
+  try {
+    await Promise.all(contexts.map((context) => context.rebuild()));
+  } finally {
+    await Promise.all(contexts.map((context) => context.dispose()));
+  }
+}
