@@ -66,6 +66,11 @@ export interface IdentifierSegment {
   args?: ArgumentList;
   /** A second parenthesised group, e.g. a key after a function call `Fn()(1)`; rare. */
   keyAfterCall?: ArgumentList;
+  /**
+   * Set when the segment is not an OData identifier but a key-as-segment value or an ordinal index
+   * (`Orders/1`, `People/O'Neil`, `Addresses/-1`); `name` then holds the decoded text.
+   */
+  keyAsSegment?: boolean;
 }
 
 export interface KeywordSegment {
@@ -89,6 +94,8 @@ export interface Argument {
   name?: string;
   nameSpan?: Span;
   value: Expression;
+  /** `case(cond:result, …)`: the result after the colon (`value` holds the condition). */
+  result?: Expression;
 }
 
 // ---------------------------------------------------------------------------------------------------------
@@ -106,6 +113,7 @@ export type QueryOption =
   | ApplyOption
   | ComputeOption
   | LevelsOption
+  | TemporalOption
   | RawOption
   | AliasOption
   | CustomOption;
@@ -169,6 +177,12 @@ export interface ApplyOption extends OptionBase {
 export interface ComputeOption extends OptionBase {
   kind: '$compute';
   items: ComputeItem[];
+}
+
+/** Temporal (OData Temporal extension): `$at`, `$from`, `$to`, `$toInclusive` with `min`, `max` or an expression. */
+export interface TemporalOption extends OptionBase {
+  kind: '$at' | '$from' | '$to' | '$toInclusive';
+  expression?: Expression;
 }
 
 /** `$format`, `$skiptoken`, `$deltatoken`, `$schemaversion`, `$id` ... kept as decoded text. */
@@ -300,6 +314,10 @@ export interface PathSegmentExpression {
   args?: ArgumentList;
   /** 4.01 `$count($filter=...)` / `nav/$count($search=...)` options. */
   options?: QueryOption[];
+  /** A second parenthesised group after the first, e.g. a key after `$filter(...)`: `$filter(Age gt 3)(ID='x')`. */
+  key?: ArgumentList;
+  /** Data Aggregation: `Sales/aggregate(Amount with sum)`; the segment name is `aggregate`. */
+  aggregate?: AggregateItem;
 }
 
 export interface LambdaExpression {
@@ -324,6 +342,8 @@ export interface CallExpression {
   name: string;
   nameSpan: Span;
   args: ArgumentList;
+  /** `$apply`: the preserving transformations of `rolluprecursive(…, trafos)`. */
+  transformations?: Transformation[];
 }
 
 export type BinaryOperator =
@@ -388,6 +408,7 @@ export type Transformation =
   | ExpressionTransformation
   | ComputeTransformation
   | ConcatTransformation
+  | NestTransformation
   | OtherTransformation;
 
 export interface AggregateItem {
@@ -427,8 +448,36 @@ export interface ExpressionTransformation {
   span: Span;
   nameSpan: Span;
   args: Expression[];
-  /** For `orderby(...)`. */
+  /** For `orderby(...)` and the order of `traverse(...)`. */
   orderBy?: OrderByItem[];
+  /** For `search(...)`. */
+  search?: SearchExpression;
+  /** Preserving transformations of `ancestors` / `descendants` / `traverse`. */
+  transformations?: Transformation[];
+  /** `nest(seq as alias, …)`. */
+  sequences?: AliasedSequence[];
+  /** `ancestors(…, keep start)` / `descendants(…, keep start)`. */
+  keepStart?: boolean;
+}
+
+/** A transformation sequence with `as alias`. */
+export interface AliasedSequence {
+  transformations: Transformation[];
+  alias?: string;
+  aliasSpan?: Span;
+}
+
+/** `addnested(path, seq as alias, …)`, `join(path as alias[, seq])`, `outerjoin(…)`. */
+export interface NestTransformation {
+  kind: 'addnested' | 'join' | 'outerjoin';
+  span: Span;
+  nameSpan: Span;
+  path?: PathExpression;
+  /** join/outerjoin alias. */
+  alias?: string;
+  aliasSpan?: Span;
+  /** addnested: the aliased sequences; join: at most one sequence without alias. */
+  sequences: AliasedSequence[];
 }
 
 export interface ComputeTransformation {
@@ -452,6 +501,8 @@ export interface OtherTransformation {
   name: string;
   nameSpan: Span;
   args: Expression[];
+  /** The parenthesised arguments with their names (`Ns.Fn(Count=1)`). */
+  argList?: ArgumentList;
 }
 
 // ---------------------------------------------------------------------------------------------------------
