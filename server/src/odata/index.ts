@@ -1,0 +1,38 @@
+/**
+ * The OData core's public API: the only module the language server and the CLI import.
+ * Pure: no VS Code, no file system, no network.
+ */
+export { readCsdl } from './csdl/csdlReader';
+export { createModelIndex } from './csdl/modelIndex';
+export type { ModelIndex, LookupProperty, AlternateKey } from './csdl/modelIndex';
+export type * from './csdl/model';
+
+export { parseUri, parseExpression } from './uri/parser';
+export type * from './uri/ast';
+
+export { bindUri, scopeAt, resolutionAt, canonicalFunctions, findCanonicalFunction, signatureText, systemOptions } from './uri/binder';
+export type {
+  BindOptions,
+  BoundSegment,
+  BoundUri,
+  CanonicalFunction,
+  Resolution,
+  ResolutionKind,
+  ResolutionTarget,
+  ScopeEntry,
+  ScopeKind,
+  TypeInfo,
+} from './uri/binder';
+export { editDistance, suggest } from './uri/binderSuggest';
+
+export { checkUrl, analyzeUrl, detectFlavor, dataverseMaxUrlLength, dataverseMaxSegmentLength } from './services/checkUrl';
+export type { CheckUrlOptions, UrlAnalysis } from './services/checkUrl';
+
+export {
+  diagnosticCodes,
+  createDiagnostic,
+  formatMessage,
+  registerDiagnosticCodes,
+  compareDiagnostics,
+} from './diagnosticCodes';
+export type { DiagnosticDescriptor, Flavor, ODataDiagnostic, Severity } from './diagnosticCodes';
