@@ -1,0 +1,243 @@
+/**
+ * `dynamics-odata check`: validates the OData URLs of `.odata` files against a `$metadata` document,
+ * for CI. Exit status: 0 clean (warnings allowed), 1 errors found, 2 bad usage or unreadable input.
+ *
+ *   dynamics-odata check --metadata metadata.xml [--flavor dataverse|fno|bc|generic] [--format text|json] FILE...
+ *
+ * `main(argv, io)` runs in-process for tests; bundled to dist/cli.js (CommonJS) it runs itself.
+ */
+import { readFileSync } from 'node:fs';
+import packageJson from '../../package.json';
+import {
+  createModelIndex,
+  detectFlavor,
+  readCsdl,
+  type CsdlDocument,
+  type Flavor,
+  type ModelIndex,
+  type ODataDiagnostic,
+} from './odata/index';
+import { LineIndex } from './odata/lineIndex';
+import { parseRequestFile } from './odata/requestFile/requestFile';
+import { checkRequestFile } from './odata/services/checkDocument';
+
+export interface CliIo {
+  stdout(text: string): void;
+  stderr(text: string): void;
+  /** Reads a file as UTF-8; throws like fs.readFileSync when it cannot. */
+  readFile(path: string): string;
+}
+
+const processIo: CliIo = {
+  stdout: (text) => void process.stdout.write(text),
+  stderr: (text) => void process.stderr.write(text),
+  readFile: (path) => readFileSync(path, 'utf8'),
+};
+
+const flavors: readonly Flavor[] = ['dataverse', 'fno', 'bc', 'generic'];
+
+const usage = `Usage: dynamics-odata check --metadata FILE [--flavor dataverse|fno|bc|generic] [--format text|json] FILE...
+
+Checks every request URL in the given .odata files against a $metadata document.
+Requests are separated by ### lines (a file of bare URL lines works too: one request a line);
+a request line is an optional method and the URL, which may continue on indented ?/& lines.
+Comments start with # or //; @name = value defines a variable used as {{name}}.
+
+Options:
+  --metadata FILE   the service's $metadata (CSDL XML), e.g. saved from <service root>/$metadata
+  --flavor NAME     dataverse, fno (Finance & Operations), bc (Business Central) or generic;
+                    default: detected from the metadata's namespaces
+  --format NAME     text (file:line:col severity code message, the default) or json
+  -h, --help        show this help
+  -v, --version     show the version
+
+Exit status: 0 no errors (warnings and infos allowed), 1 errors found, 2 bad usage or unreadable input.
+`;
+
+export interface CheckArguments {
+  metadata: string;
+  flavor?: Flavor;
+  format: 'text' | 'json';
+  files: string[];
+}
+
+class UsageError extends Error {}
+
+export async function main(argv: string[], io: CliIo = processIo): Promise<number> {
+  try {
+    return runCommand(argv, io);
+  } catch (error) {
+    if (error instanceof UsageError) {
+      io.stderr(`dynamics-odata: ${error.message}\nRun 'dynamics-odata --help' for usage.\n`);
+      return 2;
+    }
+    io.stderr(`dynamics-odata: internal error: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);
+    return 2;
+  }
+}
+
+function runCommand(argv: string[], io: CliIo): number {
+  if (argv.length === 0 || argv.includes('--help') || argv.includes('-h')) {
+    (argv.length === 0 ? io.stderr : io.stdout)(usage);
+    return argv.length === 0 ? 2 : 0;
+  }
+  if (argv.includes('--version') || argv.includes('-v')) {
+    io.stdout(`${packageJson.version}\n`);
+    return 0;
+  }
+  const [command, ...rest] = argv;
+  if (command !== 'check') throw new UsageError(`unknown command '${command}'; the only command is 'check'.`);
+  return runCheck(parseCheckArguments(rest), io);
+}
+
+export function parseCheckArguments(args: string[]): CheckArguments {
+  const result: Partial<CheckArguments> & { files: string[] } = { files: [], format: 'text' };
+  for (let i = 0; i < args.length; i++) {
+    const arg = args[i]!;
+    const [flag, inline] = arg.startsWith('--') && arg.includes('=') ? [arg.slice(0, arg.indexOf('=')), arg.slice(arg.indexOf('=') + 1)] : [arg, undefined];
+    const value = (): string => {
+      const v = inline ?? args[++i];
+      if (v === undefined || v === '') throw new UsageError(`${flag} needs a value.`);
+      return v;
+    };
+    if (flag === '--metadata') result.metadata = value();
+    else if (flag === '--flavor') result.flavor = parseFlavor(value());
+    else if (flag === '--format') result.format = parseFormat(value());
+    else if (flag.startsWith('-') && flag !== '-') throw new UsageError(`unknown option '${flag}'.`);
+    else result.files.push(arg);
+  }
+  if (!result.metadata) throw new UsageError('--metadata FILE is required (the service $metadata document).');
+  if (result.files.length === 0) throw new UsageError('no .odata file given to check.');
+  return result as CheckArguments;
+}
+
+function parseFlavor(value: string): Flavor {
+  if ((flavors as readonly string[]).includes(value)) return value as Flavor;
+  throw new UsageError(`unknown flavor '${value}'; use one of ${flavors.join(', ')}.`);
+}
+
+function parseFormat(value: string): 'text' | 'json' {
+  if (value === 'text' || value === 'json') return value;
+  throw new UsageError(`unknown format '${value}'; use text or json.`);
+}
+
+// ---------------------------------------------------------------------------------------------------------
+// check
+// ---------------------------------------------------------------------------------------------------------
+
+export interface FileDiagnostic {
+  file: string;
+  line: number;
+  column: number;
+  endLine: number;
+  endColumn: number;
+  severity: 'error' | 'warning' | 'info';
+  code: string;
+  message: string;
+}
+
+function runCheck(args: CheckArguments, io: CliIo): number {
+  const loaded = loadMetadata(args.metadata, io);
+  if (!loaded) return 2;
+  const flavor = args.flavor ?? detectFlavor(loaded.document);
+  const results: FileDiagnostic[] = [];
+  let unreadable = false;
+  let urlCount = 0;
+  for (const file of args.files) {
+    const text = readInput(file, io);
+    if (text === undefined) {
+      unreadable = true;
+      continue;
+    }
+    const checked = checkFile(file, text, loaded.model, flavor);
+    urlCount += checked.requests;
+    results.push(...checked.diagnostics);
+  }
+  if (args.format === 'json') io.stdout(`${JSON.stringify(results, null, 2)}\n`);
+  else for (const d of results) io.stdout(`${d.file}:${d.line}:${d.column} ${d.severity} ${d.code} ${d.message}\n`);
+  const errors = results.filter((d) => d.severity === 'error').length;
+  if (args.format === 'text') io.stderr(summary(results, errors, urlCount, args.files.length, flavor));
+  if (unreadable) return 2;
+  return errors > 0 ? 1 : 0;
+}
+
+function summary(results: FileDiagnostic[], errors: number, urls: number, files: number, flavor: Flavor): string {
+  const warnings = results.filter((d) => d.severity === 'warning').length;
+  const plural = (n: number, word: string) => `${n} ${word}${n === 1 ? '' : 's'}`;
+  return `${plural(errors, 'error')}, ${plural(warnings, 'warning')} in ${plural(urls, 'request')} of ${plural(files, 'file')} (flavor: ${flavor}).\n`;
+}
+
+function readInput(file: string, io: CliIo): string | undefined {
+  try {
+    return io.readFile(file);
+  } catch (error) {
+    io.stderr(`dynamics-odata: cannot read '${file}': ${reasonOf(error)}. Check that the file exists and is readable.\n`);
+    return undefined;
+  }
+}
+
+function reasonOf(error: unknown): string {
+  const code = (error as { code?: unknown })?.code;
+  if (code === 'ENOENT') return 'no such file';
+  if (code === 'EACCES' || code === 'EPERM') return 'permission denied';
+  if (code === 'EISDIR') return 'it is a directory';
+  return error instanceof Error ? error.message : String(error);
+}
+
+interface LoadedMetadata {
+  document: CsdlDocument;
+  model: ModelIndex;
+}
+
+function loadMetadata(file: string, io: CliIo): LoadedMetadata | undefined {
+  let xml: string;
+  try {
+    xml = io.readFile(file);
+  } catch (error) {
+    io.stderr(`dynamics-odata: cannot read the metadata file '${file}': ${reasonOf(error)}. Pass the service's $metadata document saved as XML with --metadata.\n`);
+    return undefined;
+  }
+  const document = readCsdl(xml);
+  for (const error of document.errors) {
+    const where = error.position ? `${file}:${error.position.line}:${error.position.column}` : file;
+    io.stderr(`${where} ${error.severity} ${error.code} ${error.message}\n`);
+  }
+  if (!isUsable(document)) {
+    io.stderr(`dynamics-odata: '${file}' holds no usable CSDL (no schema with an entity container or types). Save the service's $metadata (e.g. <service root>/$metadata) and pass it with --metadata.\n`);
+    return undefined;
+  }
+  return { document, model: createModelIndex(document) };
+}
+
+function isUsable(document: CsdlDocument): boolean {
+  return document.schemas.some((s) => s.entityContainer !== undefined || s.entityTypes.length > 0 || s.complexTypes.length > 0);
+}
+
+function checkFile(file: string, text: string, model: ModelIndex, flavor: Flavor): { diagnostics: FileDiagnostic[]; requests: number } {
+  const requestFile = parseRequestFile(text);
+  const lines = new LineIndex(text);
+  const diagnostics = checkRequestFile(requestFile, model, { flavor }).map((d) => toFileDiagnostic(file, lines, d));
+  return { diagnostics, requests: requestFile.requests.length };
+}
+
+function toFileDiagnostic(file: string, lines: LineIndex, diagnostic: ODataDiagnostic): FileDiagnostic {
+  const start = lines.positionAt(diagnostic.span.start);
+  const end = lines.positionAt(Math.max(diagnostic.span.end, diagnostic.span.start));
+  return {
+    file,
+    line: start.line + 1,
+    column: start.character + 1,
+    endLine: end.line + 1,
+    endColumn: end.character + 1,
+    severity: diagnostic.severity,
+    code: diagnostic.code,
+    message: diagnostic.message,
+  };
+}
+
+// The executable: `node dist/cli.js …` (CommonJS bundle) or `node --import tsx server/src/cli.ts …`.
+if (typeof require !== 'undefined' && typeof module !== 'undefined' && require.main === module) {
+  void main(process.argv.slice(2)).then((code) => {
+    process.exitCode = code;
+  });
+}
