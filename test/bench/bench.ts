@@ -1,0 +1,17 @@
+// `npm run bench`: every benchmark of the project, each printing its numbers beside a floor measured in the same run.
+// Run with --expose-gc (the npm script does) so memory figures are measured after a collection.
+import { runCsdlBench } from './csdlBench';
+import { runUriBench } from './uriBench';
+
+async function main(): Promise<void> {
+  console.log(`bench: node ${process.version}, ${process.platform}/${process.arch}, gc ${typeof global.gc === 'function' ? 'exposed' : 'NOT exposed (memory figures are rough)'}`);
+  console.log('\n## CSDL load ($metadata -> model -> index)\n');
+  await runCsdlBench();
+  console.log('\n## URL parse + bind (real queries from Microsoft docs)\n');
+  await runUriBench();
+}
+
+main().catch((error: unknown) => {
+  console.error(error);
+  process.exit(1);
+});
