@@ -9,17 +9,17 @@
 import { readFileSync } from 'node:fs';
 import packageJson from '../../package.json';
 import {
+  checkRequestFile,
   createModelIndex,
   detectFlavor,
+  LineIndex,
+  parseRequestFile,
   readCsdl,
   type CsdlDocument,
   type Flavor,
   type ModelIndex,
   type ODataDiagnostic,
 } from './odata/index';
-import { LineIndex } from './odata/lineIndex';
-import { parseRequestFile } from './odata/requestFile/requestFile';
-import { checkRequestFile } from './odata/services/checkDocument';
 
 export interface CliIo {
   stdout(text: string): void;

@@ -11,11 +11,15 @@ import {
   type InitializeResult,
 } from 'vscode-languageserver/node';
 import { TextDocument } from 'vscode-languageserver-textdocument';
-import { readCsdl } from './odata/csdl/csdlReader';
-import { createModelIndex, type ModelIndex } from './odata/csdl/modelIndex';
-import type { Flavor, ODataDiagnostic } from './odata/diagnosticCodes';
-import { parseRequestFile } from './odata/requestFile/requestFile';
-import { checkRequestFile } from './odata/services/checkDocument';
+import {
+  checkRequestFile,
+  createModelIndex,
+  parseRequestFile,
+  readCsdl,
+  type Flavor,
+  type ModelIndex,
+  type ODataDiagnostic,
+} from './odata/index';
 
 /** Configuration, from `initializationOptions` or `workspace/didChangeConfiguration` (`settings.dynamicsOData`). */
 interface EnvironmentConfig {

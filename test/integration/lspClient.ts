@@ -20,11 +20,15 @@ import {
 
 export const repoRoot = join(__dirname, '..', '..');
 
+let built = false;
+
+/** Builds the bundles once per test process, so the server under test is never a stale dist/. */
 export function ensureBuilt(): string {
   const server = join(repoRoot, 'dist', 'server.js');
-  if (!existsSync(server)) {
-    const result = spawnSync(process.execPath, ['esbuild.mjs'], { cwd: repoRoot, stdio: 'inherit' });
-    if (result.status !== 0) throw new Error('npm run build failed');
+  if (!built) {
+    const result = spawnSync(process.execPath, ['esbuild.mjs'], { cwd: repoRoot, stdio: ['ignore', 'ignore', 'inherit'] });
+    if (result.status !== 0 || !existsSync(server)) throw new Error('the build (node esbuild.mjs) failed');
+    built = true;
   }
   return server;
 }

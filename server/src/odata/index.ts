@@ -36,3 +36,12 @@ export {
   compareDiagnostics,
 } from './diagnosticCodes';
 export type { DiagnosticDescriptor, Flavor, ODataDiagnostic, Severity } from './diagnosticCodes';
+
+export { parseRequestFile, requestMethod, HTTP_METHODS } from './requestFile/requestFile';
+export type { HttpMethod, ODataRequest, RequestFile, RequestHeader, UrlPiece, VariableDefinition } from './requestFile/requestFile';
+export { expandPieces, expandRequestUrl, resolveVariableValue, variableTable, checkingSystemVariables } from './requestFile/variables';
+export type { ExpandedText, SystemVariableResolver, UnresolvedVariable } from './requestFile/variables';
+export { checkDocument, checkRequestFile } from './services/checkDocument';
+export type { CheckDocumentOptions } from './services/checkDocument';
+export { LineIndex } from './lineIndex';
+export type { LinePosition } from './lineIndex';
