@@ -63,6 +63,11 @@ test('variables expand with an offset map back to the document', () => {
   const docOffset = expanded.toDocumentOffset(valueOffset);
   assert.equal(designExample.slice(docOffset - 7, docOffset), '{{top}}');
   assert.equal(expanded.toDocumentOffset(expanded.text.length), designExample.indexOf('{{top}}') + '{{top}}'.length);
+  // And back: a document offset on the continuation line maps into the expanded text.
+  assert.equal(expanded.toTextOffset(inDoc), inUrl);
+  assert.equal(expanded.toTextOffset(designExample.indexOf('{{top}}') + 2), undefined);
+  assert.equal(expanded.toTextOffset(designExample.indexOf('{{top}}') + '{{top}}'.length), expanded.text.length);
+  assert.equal(expanded.toTextOffset(0), undefined);
 });
 
 test('unknown and cyclic variables are reported with the reference span', () => {

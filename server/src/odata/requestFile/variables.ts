@@ -42,6 +42,11 @@ export interface ExpandedText {
   text: string;
   /** Maps an offset in `text` (0..text.length) to a document offset. */
   toDocumentOffset(offset: number): number;
+  /**
+   * Maps a document offset to an offset in `text`, or undefined when the document offset is not inside
+   * any piece (or falls inside a `{{reference}}`, which has no single place in the expanded text).
+   */
+  toTextOffset(documentOffset: number): number | undefined;
   unresolved: UnresolvedVariable[];
 }
 
@@ -150,6 +155,16 @@ export function expandPieces(
       if (offset >= piece.to && lo === map.length - 1) return piece.doc.end;
       if (piece.substituted) return offset <= piece.from ? piece.doc.start : piece.doc.end;
       return piece.doc.start + Math.min(offset - piece.from, piece.doc.end - piece.doc.start);
+    },
+    toTextOffset(documentOffset: number): number | undefined {
+      for (const piece of map) {
+        if (documentOffset < piece.doc.start || documentOffset > piece.doc.end) continue;
+        if (!piece.substituted) return piece.from + (documentOffset - piece.doc.start);
+        if (documentOffset === piece.doc.start) return piece.from;
+        if (documentOffset === piece.doc.end) return piece.to;
+        return undefined;
+      }
+      return undefined;
     },
   };
 }

@@ -1,0 +1,60 @@
+/**
+ * What every language service (completion, hover, signature help, symbols, code actions) receives:
+ * a document parsed once per version, and the environment it is checked against.
+ * LSP data types come from `vscode-languageserver-types` (plain data, allowed in the core).
+ */
+import type { Range } from 'vscode-languageserver-types';
+import type { ModelIndex } from '../csdl/modelIndex';
+import type { Flavor } from '../diagnosticCodes';
+import { LineIndex } from '../lineIndex';
+import { parseRequestFile, type ODataRequest, type RequestFile } from '../requestFile/requestFile';
+import { expandRequestUrl, variableTable, type ExpandedText, type SystemVariableResolver } from '../requestFile/variables';
+import type { Span } from '../uri/ast';
+
+export interface ServiceContext {
+  /** Undefined while the environment's metadata is loading or unreadable: services answer what they can without it. */
+  model: ModelIndex | undefined;
+  flavor: Flavor;
+  serviceRoot?: string;
+  system?: SystemVariableResolver;
+}
+
+/** A `.odata` document parsed once (per version): its text, line index and request file. */
+export interface ODataDocument {
+  uri: string;
+  text: string;
+  lines: LineIndex;
+  file: RequestFile;
+}
+
+export function createODataDocument(uri: string, text: string): ODataDocument {
+  return { uri, text, lines: new LineIndex(text), file: parseRequestFile(text) };
+}
+
+export function toRange(document: ODataDocument, span: Span): Range {
+  return { start: document.lines.positionAt(span.start), end: document.lines.positionAt(span.end) };
+}
+
+/** The request whose block contains the offset (the cursor at the very end of a block counts as inside). */
+export function requestAt(document: ODataDocument, offset: number): ODataRequest | undefined {
+  return document.file.requests.find((request) => request.span.start <= offset && offset <= request.span.end);
+}
+
+/** Where the cursor is within a request. */
+export type RequestPart = 'method' | 'url' | 'header-name' | 'header-value' | 'body' | 'between';
+
+/** The request URL with variables expanded, and the cursor's offset in it when the cursor is in the URL. */
+export interface UrlAtCursor {
+  request: ODataRequest;
+  expanded: ExpandedText;
+  /** Offset of the cursor in `expanded.text`. */
+  offset: number;
+}
+
+export function urlAtCursor(document: ODataDocument, offset: number, context: ServiceContext): UrlAtCursor | undefined {
+  const request = requestAt(document, offset);
+  if (!request || offset < request.urlSpan.start || offset > request.urlSpan.end) return undefined;
+  const expanded = expandRequestUrl(request, variableTable(document.file), context.system);
+  const inText = expanded.toTextOffset(offset);
+  return inText === undefined ? undefined : { request, expanded, offset: inText };
+}
