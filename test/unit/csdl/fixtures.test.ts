@@ -101,7 +101,17 @@ test('fno-sample.xml: composite keys with dataAreaId, set name differs from type
     'ReleasedProductsV2',
     'VendorsV2',
     'LegalEntities',
+    'Currencies',
   ]);
+  // The enum fields of the documented queries; Currencies is shared (no dataAreaId in its key).
+  assert.equal(index.findProperty(customer, 'PersonGender')?.type.name, 'Microsoft.Dynamics.DataEntities.Gender');
+  assert.deepEqual(index.findEnumType('Microsoft.Dynamics.DataEntities.Gender')?.members.map((m) => m.name), ['Unknown', 'Male', 'Female', 'NonSpecific']);
+  const currency = index.findStructuredType(index.findEntitySet('Currencies')!.entityType)!;
+  assert.equal(currency.name, 'Currency');
+  assert.deepEqual(index.key(currency), [{ name: 'CurrencyCode' }]);
+  assert.equal(index.findProperty(currency, 'ReferenceCurrencyForTriangulation')?.type.name, 'Microsoft.Dynamics.DataEntities.NoYes');
+  const legacyCustomer = index.findStructuredType(index.findEntitySet('Customers')!.entityType)!;
+  assert.ok(index.findProperty(legacyCustomer, 'FirstName') && index.findProperty(legacyCustomer, 'LastName'));
   const lines = index.findStructuredType('Microsoft.Dynamics.DataEntities.SalesOrderLine')!;
   assert.deepEqual(index.findNavigationProperty(lines, 'SalesOrderHeader')?.referentialConstraints.map((c) => c.property), ['dataAreaId', 'SalesOrderNumber']);
   assert.equal(index.navigationTarget(index.findEntitySet('SalesOrderHeadersV2')!, 'SalesOrderLines')?.name, 'SalesOrderLines');
@@ -114,8 +124,22 @@ test('bc-sample.xml: companies contain the company-scoped entities, GUID keys', 
   assert.equal(index.container?.fullName, 'Microsoft.NAV.NAV');
   const company = index.findStructuredType('Microsoft.NAV.company')!;
   const contained = index.navigationProperties(company).filter((n) => n.containsTarget).map((n) => n.name);
-  assert.deepEqual(contained, ['customers', 'vendors', 'items', 'salesOrders', 'salesOrderLines']);
-  for (const set of ['companies', 'customers', 'vendors', 'items', 'salesOrders', 'salesOrderLines']) {
+  const companyScoped = [
+    'customers',
+    'vendors',
+    'items',
+    'salesOrders',
+    'salesOrderLines',
+    'salesInvoices',
+    'salesCreditMemos',
+    'salesQuotes',
+    'salesQuoteLines',
+    'customerReturnReasons',
+    'projects',
+    'generalLedgerSetups',
+  ];
+  assert.deepEqual(contained, companyScoped);
+  for (const set of ['companies', ...companyScoped]) {
     const s = index.findEntitySet(set)!;
     assert.ok(s, set);
     const t = index.findStructuredType(s.entityType)!;
@@ -124,4 +148,9 @@ test('bc-sample.xml: companies contain the company-scoped entities, GUID keys', 
   }
   assert.deepEqual(index.findEnumType('Microsoft.NAV.salesOrderStatus')?.members.map((m) => m.name), ['Draft', 'In_x0020_Review', 'Open', 'Released']);
   assert.deepEqual(index.boundOperations('Microsoft.NAV.salesOrder', false).map((o) => o.name), ['shipAndInvoice']);
+  assert.deepEqual(index.boundOperations('Microsoft.NAV.salesCreditMemo', false).map((o) => o.name), ['cancelAndSend']);
+  // A single-valued contained part: salesInvoices({id})/pdfDocument, whose content is a stream.
+  const pdf = index.findNavigationProperty(index.findStructuredType('Microsoft.NAV.salesInvoice')!, 'pdfDocument')!;
+  assert.deepEqual([pdf.type.name, pdf.type.collection, pdf.containsTarget], ['Microsoft.NAV.pdfDocument', false, true]);
+  assert.equal(index.findProperty(index.findStructuredType('Microsoft.NAV.pdfDocument')!, 'pdfDocumentContent')?.type.name, 'Edm.Stream');
 });
