@@ -141,6 +141,23 @@ const STOP = new StopParsing();
 
 /** Read an EDMX (CSDL XML) document. Never throws; problems are in `errors`. */
 export function readCsdl(xml: string): CsdlDocument {
+  const doc = precheck(xml);
+  if (doc.errors.length === 0) new Reader(xml, doc).run();
+  return doc;
+}
+
+/**
+ * `readCsdl` in slices of `sliceLength` characters, awaiting `pause()` between slices so that the host
+ * (the language server) keeps answering while a large document is read. Same result as `readCsdl`.
+ */
+export async function readCsdlIncrementally(xml: string, pause: () => Promise<void>, sliceLength = 1 << 19): Promise<CsdlDocument> {
+  const doc = precheck(xml);
+  if (doc.errors.length === 0) await new Reader(xml, doc).runIncrementally(pause, Math.max(1, sliceLength));
+  return doc;
+}
+
+/** A fresh document, with an error already when the input cannot be CSDL XML at all. */
+function precheck(xml: string): CsdlDocument {
   const doc: CsdlDocument = { version: '', references: [], schemas: [], errors: [] };
   if (typeof xml !== 'string') {
     doc.errors.push(makeError('not-edmx', 'The metadata document is not text.', undefined, 'error'));
@@ -161,9 +178,7 @@ export function readCsdl(xml: string): CsdlDocument {
         'error',
       ),
     );
-    return doc;
   }
-  new Reader(xml, doc).run();
   return doc;
 }
 
@@ -229,6 +244,27 @@ class Reader {
   }
 
   run(): void {
+    this.start();
+    this.feed(this.xml);
+    this.finish();
+  }
+
+  /**
+   * The same pass in slices of the text, pausing between them (`pause` is the host's way of yielding,
+   * e.g. setImmediate), so a server keeps answering requests while a 30 MB document is read.
+   */
+  async runIncrementally(pause: () => Promise<void>, sliceLength: number): Promise<void> {
+    this.start();
+    for (let at = 0; at < this.xml.length && !this.stopped; at += sliceLength) {
+      this.feed(this.xml.slice(at, at + sliceLength));
+      await pause();
+    }
+    this.finish();
+  }
+
+  private stopped = false;
+
+  private start(): void {
     const p = this.parser;
     this.prescanAliases();
     p.on('opentagstart', (t) => this.onOpenStart(t));
@@ -243,16 +279,35 @@ class Reader {
       this.doc.errors.push(makeError('xml-malformed', `Malformed XML: ${message}`, pos, 'error'));
       throw STOP;
     });
+  }
+
+  private feed(text: string): void {
+    if (this.stopped) return;
     try {
-      p.write(this.xml).close();
+      this.parser.write(text);
     } catch (e) {
-      if (e !== STOP) {
-        const msg = e instanceof Error ? e.message : String(e);
-        this.doc.errors.push(makeError('xml-malformed', `Could not read the metadata document: ${msg}`, this.currentPosition(), 'error'));
+      this.stop(e);
+    }
+  }
+
+  private finish(): void {
+    if (!this.stopped) {
+      try {
+        this.parser.close();
+      } catch (e) {
+        this.stop(e);
       }
     }
     if (this.doc.schemas.length === 0 && this.doc.errors.length === 0) {
       this.doc.errors.push(makeError('not-edmx', 'The document declares no schema (no edmx:DataServices/Schema).', undefined, 'warning'));
+    }
+  }
+
+  private stop(e: unknown): void {
+    this.stopped = true;
+    if (e !== STOP) {
+      const msg = e instanceof Error ? e.message : String(e);
+      this.doc.errors.push(makeError('xml-malformed', `Could not read the metadata document: ${msg}`, this.currentPosition(), 'error'));
     }
   }
 
