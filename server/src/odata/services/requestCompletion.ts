@@ -1,0 +1,918 @@
+/**
+ * Completion for the parts of a `.odata` file that are not a request URL (URL completion is
+ * `urlCompletion.ts`): the method at the start of a request line, header names and values, property
+ * names in the JSON body of POST/PATCH/PUT (from the target entity type of the request URL), and
+ * `{{variables}}` in header values and bodies.
+ *
+ * The cursor's place is worked out from the lines of the document rather than from the parsed request
+ * file alone, because a half-typed line (`Pre` under a request line) is not yet a header for the parser.
+ * Never throws: any unexpected failure answers null.
+ */
+import {
+  CompletionItemKind,
+  InsertTextFormat,
+  MarkupKind,
+  type CompletionItem,
+  type CompletionList,
+} from 'vscode-languageserver-types';
+import type { ModelIndex } from '../csdl/modelIndex';
+import type { EntitySet, NavigationProperty, Property, Singleton, StructuredType } from '../csdl/model';
+import type { Flavor } from '../diagnosticCodes';
+import { HTTP_METHODS, type ODataRequest } from '../requestFile/requestFile';
+import { checkingSystemVariables, expandRequestUrl, variableTable } from '../requestFile/variables';
+import type { Span } from '../uri/ast';
+import { analyzeUrl } from './checkUrl';
+import { toRange, type ODataDocument, type ServiceContext } from './serviceContext';
+
+export function completeRequestParts(document: ODataDocument, offset: number, context: ServiceContext): CompletionList | null {
+  try {
+    const items = complete(document, Math.max(0, Math.min(offset, document.text.length)), context);
+    return items && items.length > 0 ? { isIncomplete: false, items } : null;
+  } catch {
+    return null;
+  }
+}
+
+// ---------------------------------------------------------------------------------------------------------
+// Where the cursor is
+// ---------------------------------------------------------------------------------------------------------
+
+interface Line {
+  text: string;
+  start: number;
+  end: number;
+}
+
+function splitLines(text: string): Line[] {
+  const lines: Line[] = [];
+  let start = 0;
+  for (let i = 0; i <= text.length; i++) {
+    if (i === text.length || text.charCodeAt(i) === 10) {
+      const end = i > start && text.charCodeAt(i - 1) === 13 ? i - 1 : i;
+      lines.push({ text: text.slice(start, end), start, end });
+      start = i + 1;
+    }
+  }
+  return lines;
+}
+
+const SEPARATOR = /^\s*###/;
+const COMMENT = /^\s*(#|\/\/)/;
+const VARIABLE = /^\s*@[A-Za-z_][\w.-]*\s*=/;
+const HEADER = /^([A-Za-z0-9!#$%&'*+.^_`|~-]+)\s*:/;
+const HEADER_NAME_CHAR = /[A-Za-z0-9!#$%&'*+.^_`|~-]/;
+const METHOD_LINE = new RegExp(`^\\s*(${HTTP_METHODS.join('|')})(?=\\s|$)`, 'i');
+const BODY_METHODS: ReadonlySet<string> = new Set(['POST', 'PATCH', 'PUT', 'MERGE']);
+
+const isBlank = (line: Line): boolean => line.text.trim().length === 0;
+const isContinuation = (line: Line): boolean => /^\s+[?&]/.test(line.text);
+const looksLikeBody = (line: Line): boolean => /^\s*([{["<]|--)/.test(line.text);
+
+type State = 'pre' | 'request' | 'headers' | 'gap' | 'body';
+
+interface BlockInfo {
+  state: State;
+  /** The request line of the current request (undefined in `pre`). */
+  requestLine?: Line;
+  method?: string;
+  /** Header names written on earlier lines of the request (lower-cased). */
+  headers: Set<string>;
+  /** Document offset where the body (or the blank line before it) starts. */
+  bodyStart?: number;
+  /** Document offset where the block ends (next `###` line or the end of the text). */
+  blockEnd: number;
+}
+
+/** Walks the block holding line `target` the way the request-file parser does, up to that line. */
+function blockInfo(lines: Line[], target: number, textLength: number): BlockInfo {
+  let first = 0;
+  for (let i = target - 1; i >= 0; i--) {
+    if (SEPARATOR.test(lines[i].text)) {
+      first = i + 1;
+      break;
+    }
+  }
+  let blockEnd = textLength;
+  for (let i = target + 1; i < lines.length; i++) {
+    if (SEPARATOR.test(lines[i].text)) {
+      blockEnd = lines[i].start;
+      break;
+    }
+  }
+  const info: BlockInfo = { state: 'pre', headers: new Set(), blockEnd };
+  const startRequest = (line: Line): void => {
+    info.state = 'request';
+    info.requestLine = line;
+    info.method = METHOD_LINE.exec(line.text)?.[1].toUpperCase();
+    info.headers = new Set();
+    info.bodyStart = undefined;
+  };
+  for (let i = first; i < target; i++) {
+    const line = lines[i];
+    switch (info.state) {
+      case 'pre':
+        if (isBlank(line) || COMMENT.test(line.text) || VARIABLE.test(line.text)) break;
+        startRequest(line);
+        break;
+      case 'request':
+      case 'headers': {
+        if (info.state === 'request' && isContinuation(line)) break;
+        if (isBlank(line)) {
+          info.state = 'gap';
+          info.bodyStart = line.start;
+          break;
+        }
+        if (COMMENT.test(line.text)) {
+          info.state = 'headers';
+          break;
+        }
+        const header = HEADER.exec(line.text);
+        if (header && !(/^https?$/i.test(header[1]) && line.text.slice(header[0].length).startsWith('//'))) {
+          info.state = 'headers';
+          info.headers.add(header[1].toLowerCase());
+          break;
+        }
+        startRequest(line);
+        break;
+      }
+      case 'gap':
+        if (isBlank(line)) break;
+        if ((info.method && BODY_METHODS.has(info.method)) || looksLikeBody(line)) info.state = 'body';
+        else startRequest(line);
+        break;
+      case 'body':
+        break;
+    }
+  }
+  return info;
+}
+
+function complete(document: ODataDocument, offset: number, context: ServiceContext): CompletionItem[] | null {
+  const text = document.text;
+  const lines = splitLines(text);
+  let index = lines.findIndex((line) => offset >= line.start && offset <= line.end);
+  if (index < 0) index = lines.length - 1;
+  const line = lines[index];
+  const column = offset - line.start;
+  const prefix = line.text.slice(0, column);
+  if (SEPARATOR.test(line.text)) return null;
+
+  const info = blockInfo(lines, index, text.length);
+  const variables = (): CompletionItem[] | null => variableCompletion(document, offset, line, context);
+
+  switch (info.state) {
+    case 'pre': {
+      if (COMMENT.test(line.text)) return null;
+      if (VARIABLE.test(line.text)) return variables();
+      return methodCompletion(document, offset, line, true);
+    }
+    case 'request':
+    case 'headers': {
+      if (info.state === 'request' && isContinuation(line)) return null;
+      if (COMMENT.test(line.text)) return null;
+      const colon = prefix.indexOf(':');
+      if (colon >= 0 && HEADER.test(line.text)) {
+        return variables() ?? headerValueCompletion(document, offset, line, line.text.slice(0, colon).trim());
+      }
+      if (/^[A-Za-z0-9!#$%&'*+.^_`|~-]*$/.test(prefix)) return headerNameCompletion(document, offset, line, info, context);
+      return null;
+    }
+    case 'gap':
+    case 'body': {
+      if (!info.method || !BODY_METHODS.has(info.method)) {
+        // After a GET and a blank line, a new line is the next request (the parser reads it so).
+        return info.state === 'gap' && !COMMENT.test(line.text) ? methodCompletion(document, offset, line, true) : null;
+      }
+      const fromVariables = variables();
+      if (fromVariables) return fromVariables;
+      return bodyCompletion(document, offset, info, context);
+    }
+  }
+}
+
+// ---------------------------------------------------------------------------------------------------------
+// Items
+// ---------------------------------------------------------------------------------------------------------
+
+function markdown(value: string): { kind: typeof MarkupKind.Markdown; value: string } {
+  return { kind: MarkupKind.Markdown, value };
+}
+
+function item(
+  document: ODataDocument,
+  span: Span,
+  label: string,
+  kind: CompletionItem['kind'],
+  detail: string,
+  documentation: string,
+  newText: string,
+  extra: Partial<CompletionItem> = {},
+): CompletionItem {
+  return {
+    label,
+    kind,
+    detail,
+    documentation: markdown(documentation),
+    textEdit: { range: toRange(document, span), newText },
+    insertTextFormat: newText.includes('$') ? InsertTextFormat.Snippet : InsertTextFormat.PlainText,
+    ...extra,
+  };
+}
+
+/** Escapes text for a snippet. */
+function snippetText(value: string): string {
+  return value.replace(/[\\$}]/g, (ch) => '\\' + ch);
+}
+
+const retrigger = { title: 'Suggest', command: 'editor.action.triggerSuggest' };
+
+// ---------------------------------------------------------------------------------------------------------
+// Methods
+// ---------------------------------------------------------------------------------------------------------
+
+const METHOD_DOCS: Record<string, string> = {
+  GET: 'Read an entity set, an entity, a property or call a function. A request line without a method is a GET.',
+  POST: 'Create an entity (`POST accounts` with a JSON body), call an action, or send a `$batch`.',
+  PATCH: 'Update an entity: only the properties in the body change. Dataverse creates the record when it does not exist (upsert) unless `If-Match: *` is sent.',
+  PUT: 'Replace a single property value (`PUT accounts(id)/name` with `{"value": …}`), or a whole entity.',
+  DELETE: 'Delete an entity, a property value, or a reference (`…/nav/$ref`).',
+};
+
+function methodCompletion(document: ODataDocument, offset: number, line: Line, allowSeparator: boolean): CompletionItem[] | null {
+  const column = offset - line.start;
+  const prefix = line.text.slice(0, column);
+  const match = /^(\s*)([A-Za-z]*)$/.exec(prefix);
+  if (!match) return null;
+  const typed = match[2];
+  const after = /^[A-Za-z]*/.exec(line.text.slice(column))![0];
+  const word = typed + after;
+  const wordStart = line.start + match[1].length;
+  const rest = line.text.slice(column + after.length);
+  const isMethodPrefix = (w: string): boolean => HTTP_METHODS.some((m) => m.startsWith(w.toUpperCase()));
+  if (!isMethodPrefix(typed)) return null;
+  let span: Span;
+  let space = true;
+  if (isMethodPrefix(word)) {
+    span = { start: wordStart, end: wordStart + word.length };
+    space = rest.length === 0 || !/^\s/.test(rest);
+  } else if (typed.length === 0) {
+    // `|accounts`: put a method in front of the URL.
+    span = { start: offset, end: offset };
+  } else {
+    return null;
+  }
+  const items: CompletionItem[] = ['GET', 'POST', 'PATCH', 'PUT', 'DELETE'].map((method, i) =>
+    item(document, span, method, CompletionItemKind.Keyword, 'HTTP method', METHOD_DOCS[method], space ? method + ' ' : method, {
+      sortText: `0${i}`,
+      ...(space && rest.trim().length === 0 ? { command: retrigger } : {}),
+    }),
+  );
+  if (allowSeparator && line.text.trim().length === 0) {
+    items.push(
+      item(
+        document,
+        { start: line.start, end: line.end },
+        '###',
+        CompletionItemKind.Snippet,
+        'New request',
+        'Starts a new request: `### name`, then the request line, headers, a blank line and the body.',
+        '### ${1:name}\n${2|GET,POST,PATCH,PUT,DELETE|} $0',
+        { sortText: '1', filterText: '###' },
+      ),
+    );
+  }
+  return items;
+}
+
+// ---------------------------------------------------------------------------------------------------------
+// Headers
+// ---------------------------------------------------------------------------------------------------------
+
+interface HeaderValue {
+  value: string;
+  doc: string;
+  /** Snippet text when it differs from `value`. */
+  insert?: string;
+}
+
+interface HeaderInfo {
+  name: string;
+  doc: string;
+  /** Flavours the header belongs to; undefined: every flavour. */
+  flavors?: Flavor[];
+  values: HeaderValue[];
+  /** Comma-separated list of values (Prefer). */
+  list?: boolean;
+}
+
+const DV: Flavor[] = ['dataverse'];
+const trueFalse = (whatTrue: string, whatFalse: string): HeaderValue[] => [
+  { value: 'true', doc: whatTrue },
+  { value: 'false', doc: whatFalse },
+];
+
+export const REQUEST_HEADERS: readonly HeaderInfo[] = [
+  {
+    name: 'Accept',
+    doc: 'Media type of the response. OData services answer `application/json`; `odata.metadata=minimal|full|none` controls the `@odata.*` annotations in it.',
+    values: [
+      { value: 'application/json', doc: 'JSON (OData v4 default: `odata.metadata=minimal`).' },
+      { value: 'application/json;odata.metadata=minimal', doc: 'Only the essential annotations (`@odata.context`, `@odata.etag`, `@odata.nextLink`).' },
+      { value: 'application/json;odata.metadata=full', doc: 'Every annotation, including `@odata.type`, `@odata.id` and navigation links.' },
+      { value: 'application/json;odata.metadata=none', doc: 'No control annotations at all (no `@odata.nextLink` either: avoid when paging).' },
+      { value: 'application/xml', doc: '`$metadata` is XML (CSDL).' },
+    ],
+  },
+  {
+    name: 'Content-Type',
+    doc: 'Media type of the request body.',
+    values: [
+      { value: 'application/json', doc: 'A JSON body (create, update, action parameters).' },
+      { value: 'multipart/mixed;boundary=batch_…', insert: 'multipart/mixed;boundary=${1:batch_${2:id}}', doc: 'A `$batch` request body; the boundary names the separator lines (`--batch_id`).' },
+      { value: 'application/json;odata.metadata=minimal', doc: 'JSON with the minimal metadata level.' },
+      { value: 'application/octet-stream', doc: 'Binary content (file and image columns, media streams).' },
+    ],
+  },
+  {
+    name: 'Prefer',
+    doc: 'Preferences (RFC 7240) the service may honour; several are separated by commas. `Preference-Applied` in the response says which were.',
+    list: true,
+    values: [
+      { value: 'return=representation', doc: 'Return the created or updated entity in the response (201/200 with a body instead of 204). Combine with `$select` on the URL.' },
+      { value: 'return=minimal', doc: 'No response body (204); the entity address comes back in `OData-EntityId`.' },
+      { value: 'odata.include-annotations="*"', doc: 'All instance annotations: formatted values, lookup logical names, navigation properties behind lookups, total record counts.' },
+      {
+        value: 'odata.include-annotations="OData.Community.Display.V1.FormattedValue"',
+        doc: 'Formatted values (`name@OData.Community.Display.V1.FormattedValue`): option set labels, currency and dates as displayed.',
+      },
+      {
+        value: 'odata.include-annotations="Microsoft.Dynamics.CRM.*"',
+        doc: 'Dataverse annotations: `lookuplogicalname`, `associatednavigationproperty`, `totalrecordcount`, `totalrecordcountlimitexceeded`, `globalmetadataversion`.',
+      },
+      { value: 'odata.maxpagesize=…', insert: 'odata.maxpagesize=${1:100}', doc: 'Page size; the next page is at `@odata.nextLink`. Dataverse: at most 5000. F&O pages at 10,000, Business Central at 20,000.' },
+      { value: 'odata.track-changes', doc: 'Ask for a delta link (`@odata.deltaLink`) to read only the changes later (Dataverse: tables with change tracking enabled).' },
+      { value: 'respond-async', doc: 'Run asynchronously: 202 Accepted with a `Location` to poll.' },
+      { value: 'odata.continue-on-error', doc: '`$batch`: keep running the remaining requests after one fails.' },
+      { value: 'odata.allow-entityreferences', doc: 'Allow entity references instead of whole entities in the response.' },
+    ],
+  },
+  {
+    name: 'If-Match',
+    doc: 'Optimistic concurrency: the request applies only when the record still has this ETag (`@odata.etag` of a read); otherwise 412 Precondition Failed. `*` means "only if it exists" (a PATCH then never creates). Business Central requires it on PATCH and DELETE.',
+    values: [
+      { value: '*', doc: 'Any version: update only an existing record (no upsert).' },
+      { value: '{{etag}}', insert: '{{${1:etag}}}', doc: 'The ETag kept in a variable, e.g. `@etag = W/"123456"` from the `@odata.etag` of a GET.' },
+      { value: 'W/"…"', insert: 'W/"${1:etag}"', doc: 'A weak ETag as returned in `@odata.etag`.' },
+    ],
+  },
+  {
+    name: 'If-None-Match',
+    doc: 'Conditional read or create. Dataverse: send `null` so that no cached response is served; with an ETag, a GET answers 304 Not Modified when unchanged; `*` on PATCH prevents an update (create only).',
+    values: [
+      { value: 'null', doc: 'Dataverse: never use a cached response.' },
+      { value: '*', doc: 'PATCH: create only, never update an existing record.' },
+      { value: '{{etag}}', insert: '{{${1:etag}}}', doc: '304 Not Modified when the record still has this ETag.' },
+    ],
+  },
+  { name: 'OData-MaxVersion', doc: 'Highest OData protocol version the client understands.', values: [{ value: '4.0', doc: 'OData v4.' }] },
+  { name: 'OData-Version', doc: 'OData protocol version of the request.', values: [{ value: '4.0', doc: 'OData v4.' }] },
+  {
+    name: 'MSCRM.SolutionUniqueName',
+    doc: 'Dataverse: the unmanaged solution that solution components created or changed by this request are added to.',
+    flavors: DV,
+    values: [{ value: 'solutionuniquename', insert: '${1:solutionuniquename}', doc: 'Unique name of the solution.' }],
+  },
+  {
+    name: 'MSCRM.SuppressDuplicateDetection',
+    doc: 'Dataverse: duplicate detection rules run on create/update only when this is `false`.',
+    flavors: DV,
+    values: trueFalse('Do not check duplicates (the default).', 'Run the duplicate detection rules; a duplicate fails the request.'),
+  },
+  {
+    name: 'MSCRM.BypassCustomPluginExecution',
+    doc: 'Dataverse: skip synchronous custom plug-ins and workflows (needs the `prvBypassCustomPlugins` privilege).',
+    flavors: DV,
+    values: trueFalse('Bypass custom synchronous logic.', 'Run custom logic (the default).'),
+  },
+  {
+    name: 'MSCRM.BypassBusinessLogicExecution',
+    doc: 'Dataverse: skip custom business logic: synchronous, asynchronous, or both (needs the `prvBypassCustomBusinessLogic` privilege).',
+    flavors: DV,
+    values: [
+      { value: 'CustomSync', doc: 'Bypass synchronous plug-ins and real-time workflows.' },
+      { value: 'CustomAsync', doc: 'Bypass asynchronous plug-ins and workflows (not Power Automate flows).' },
+      { value: 'CustomSync,CustomAsync', doc: 'Bypass both.' },
+    ],
+  },
+  {
+    name: 'MSCRM.BypassBusinessLogicExecutionStepIds',
+    doc: 'Dataverse: comma-separated plug-in step ids to skip.',
+    flavors: DV,
+    values: [{ value: 'stepid', insert: '${1:00000000-0000-0000-0000-000000000000}', doc: 'A `sdkmessageprocessingstepid`.' }],
+  },
+  {
+    name: 'CallerObjectId',
+    doc: 'Dataverse impersonation: run the request as the user with this Microsoft Entra object id (needs the `prvActOnBehalfOfAnotherUser` privilege).',
+    flavors: DV,
+    values: [{ value: 'objectid', insert: '${1:00000000-0000-0000-0000-000000000000}', doc: 'Entra ID object id of the user.' }],
+  },
+  {
+    name: 'MSCRMCallerID',
+    doc: 'Dataverse impersonation: run the request as the user with this `systemuserid` (prefer `CallerObjectId`).',
+    flavors: DV,
+    values: [{ value: 'systemuserid', insert: '${1:00000000-0000-0000-0000-000000000000}', doc: '`systemuserid` of the user.' }],
+  },
+  {
+    name: 'Consistency',
+    doc: 'Dataverse: `Strong` reads the latest metadata instead of a cached copy (after a schema change).',
+    flavors: DV,
+    values: [{ value: 'Strong', doc: 'Read from the latest, uncached definitions.' }],
+  },
+  {
+    name: 'Isolation',
+    doc: 'Finance & Operations `$batch`: the isolation level of the batch (OData 4.01 `Isolation`).',
+    flavors: ['fno'],
+    values: [{ value: 'snapshot', doc: 'Every request of the batch sees the same snapshot of the data.' }],
+  },
+  {
+    name: 'Data-Access-Intent',
+    doc: 'Business Central: `ReadOnly` sends a GET to a read-only database replica (faster, no locks).',
+    flavors: ['bc'],
+    values: [
+      { value: 'ReadOnly', doc: 'Read from a read-only replica.' },
+      { value: 'ReadWrite', doc: 'Read from the primary database (the default).' },
+    ],
+  },
+];
+
+function flavorName(flavors: Flavor[] | undefined): string {
+  if (!flavors) return 'OData';
+  const names: Record<Flavor, string> = { dataverse: 'Dataverse', fno: 'Finance & Operations', bc: 'Business Central', generic: 'OData' };
+  return flavors.map((f) => names[f]).join(', ');
+}
+
+function headerNameCompletion(document: ODataDocument, offset: number, line: Line, info: BlockInfo, context: ServiceContext): CompletionItem[] | null {
+  const column = offset - line.start;
+  let end = column;
+  while (end < line.text.length && HEADER_NAME_CHAR.test(line.text[end])) end++;
+  const rest = line.text.slice(end);
+  const hasColon = /^\s*:/.test(rest);
+  const span = { start: line.start, end: line.start + end };
+  const items: CompletionItem[] = [];
+  REQUEST_HEADERS.forEach((header, i) => {
+    if (info.headers.has(header.name.toLowerCase())) return;
+    const own = header.flavors === undefined || header.flavors.includes(context.flavor);
+    if (!own && context.flavor !== 'generic') return;
+    const values = header.values.map((v) => `- \`${v.value}\`: ${v.doc}`).join('\n');
+    items.push(
+      item(document, span, header.name, CompletionItemKind.Field, `${flavorName(header.flavors)} header`, `${header.doc}\n\n${values}`, hasColon ? header.name : header.name + ': ', {
+        sortText: `${own ? 0 : 1}${String(i).padStart(2, '0')}`,
+        ...(hasColon ? {} : { command: retrigger }),
+      }),
+    );
+  });
+  return items;
+}
+
+function headerValueCompletion(document: ODataDocument, offset: number, line: Line, name: string): CompletionItem[] | null {
+  const header = REQUEST_HEADERS.find((h) => h.name.toLowerCase() === name.toLowerCase());
+  if (!header) return null;
+  const colon = line.text.indexOf(':');
+  let valueStart = colon + 1;
+  while (valueStart < line.text.length && /\s/.test(line.text[valueStart])) valueStart++;
+  const column = offset - line.start;
+  if (column < valueStart) valueStart = column;
+  let start = valueStart;
+  let end = line.text.trimEnd().length;
+  const present = new Set<string>();
+  if (header.list) {
+    // The comma-separated item under the cursor (commas inside quotes do not count).
+    const items = splitList(line.text, valueStart);
+    for (const piece of items) {
+      if (column >= piece.start && column <= piece.end) {
+        start = piece.start;
+        end = piece.end;
+      } else {
+        present.add(piece.text.split('=')[0].trim().toLowerCase());
+      }
+    }
+  }
+  if (end < column) end = column;
+  const span = { start: line.start + start, end: line.start + end };
+  const items: CompletionItem[] = [];
+  header.values.forEach((value, i) => {
+    if (present.has(value.value.split('=')[0].toLowerCase())) return;
+    items.push(
+      item(document, span, value.value, CompletionItemKind.Value, `${header.name} value`, value.doc, value.insert ?? snippetText(value.value), {
+        sortText: String(i).padStart(2, '0'),
+        filterText: value.value,
+      }),
+    );
+  });
+  if (/^if-(none-)?match$/i.test(header.name)) {
+    for (const variable of variableTable(document.file).values()) {
+      if (!/etag/i.test(variable.name)) continue;
+      items.push(
+        item(document, span, `{{${variable.name}}}`, CompletionItemKind.Variable, 'Variable', `\`@${variable.name} = ${variable.value}\``, `{{${variable.name}}}`, {
+          sortText: '00',
+        }),
+      );
+    }
+  }
+  return items;
+}
+
+function splitList(text: string, from: number): { start: number; end: number; text: string }[] {
+  const pieces: { start: number; end: number; text: string }[] = [];
+  let start = from;
+  let quoted = false;
+  const push = (end: number): void => {
+    let s = start;
+    while (s < end && /\s/.test(text[s])) s++;
+    let e = end;
+    while (e > s && /\s/.test(text[e - 1])) e--;
+    pieces.push({ start: s, end: e, text: text.slice(s, e) });
+  };
+  for (let i = from; i < text.length; i++) {
+    if (text[i] === '"') quoted = !quoted;
+    else if (text[i] === ',' && !quoted) {
+      push(i);
+      start = i + 1;
+    }
+  }
+  push(text.length);
+  return pieces;
+}
+
+// ---------------------------------------------------------------------------------------------------------
+// Variables
+// ---------------------------------------------------------------------------------------------------------
+
+const SYSTEM_VARIABLES: { name: string; insert: string; doc: string }[] = [
+  { name: '$guid', insert: '\\$guid', doc: 'A new random GUID each time the request is sent.' },
+  { name: '$timestamp', insert: '\\$timestamp', doc: 'Seconds since the Unix epoch (UTC), optionally offset: `{{$timestamp -1 d}}`.' },
+  { name: '$datetime', insert: '\\$datetime ${1|iso8601,rfc1123|}', doc: 'The current UTC date and time: `{{$datetime iso8601}}`, optionally offset (`1 d`).' },
+  { name: '$localDatetime', insert: '\\$localDatetime ${1|iso8601,rfc1123|}', doc: 'The current local date and time.' },
+  { name: '$randomInt', insert: '\\$randomInt ${1:0} ${2:100}', doc: 'A random integer in [min, max).' },
+  { name: '$processEnv', insert: '\\$processEnv ${1:NAME}', doc: 'An environment variable of the process.' },
+  { name: '$dotenv', insert: '\\$dotenv ${1:NAME}', doc: 'A variable from the `.env` file next to the document.' },
+];
+
+function variableCompletion(document: ODataDocument, offset: number, line: Line, context: ServiceContext): CompletionItem[] | null {
+  const column = offset - line.start;
+  const prefix = line.text.slice(0, column);
+  const open = prefix.lastIndexOf('{{');
+  if (open < 0 || prefix.lastIndexOf('}}') > open) return null;
+  const typed = prefix.slice(open + 2);
+  if (!/^\s*\$?[\w.-]*$/.test(typed)) return null;
+  let end = column;
+  while (end < line.text.length && /[\w.$-]/.test(line.text[end])) end++;
+  const closed = line.text.startsWith('}}', end);
+  const span = { start: line.start + open + 2, end: line.start + end };
+  const items: CompletionItem[] = [];
+  for (const variable of variableTable(document.file).values()) {
+    if (variable.name === 'environment') continue;
+    items.push(
+      item(document, span, variable.name, CompletionItemKind.Variable, 'Variable', `\`@${variable.name} = ${variable.value}\``, closed ? variable.name : variable.name + '}}', {
+        sortText: '0' + variable.name,
+      }),
+    );
+  }
+  const system = context.system ?? checkingSystemVariables;
+  for (const variable of SYSTEM_VARIABLES) {
+    if (system(variable.name, []) === undefined && context.system) continue;
+    items.push(
+      item(document, span, variable.name, CompletionItemKind.Constant, 'System variable', variable.doc, closed ? variable.insert : variable.insert + '}}', {
+        sortText: '1' + variable.name,
+        insertTextFormat: InsertTextFormat.Snippet,
+      }),
+    );
+  }
+  return items;
+}
+
+// ---------------------------------------------------------------------------------------------------------
+// JSON body
+// ---------------------------------------------------------------------------------------------------------
+
+interface JsonFrame {
+  type: 'object' | 'array';
+  expect: 'key' | 'colon' | 'value' | 'comma';
+}
+
+interface JsonScan {
+  stack: JsonFrame[];
+  /** Offset (in the scanned text) of an unterminated string's opening quote at the end. */
+  openString?: number;
+  /** The string was in a key position. */
+  openStringIsKey?: boolean;
+  /** Start of a bare word being typed at the end. */
+  bareWord?: number;
+  bareWordIsKey?: boolean;
+  /** Keys of the top-level object, with their spans. */
+  keys: { name: string; start: number; end: number }[];
+}
+
+/** A tolerant JSON scanner: enough to know what is expected at the end of `text`. */
+export function scanJson(text: string): JsonScan {
+  const scan: JsonScan = { stack: [], keys: [] };
+  const top = (): JsonFrame | undefined => scan.stack[scan.stack.length - 1];
+  const valueDone = (): void => {
+    const frame = top();
+    if (frame) frame.expect = 'comma';
+  };
+  let i = 0;
+  while (i < text.length) {
+    const ch = text[i];
+    if (/\s/.test(ch)) {
+      i++;
+      continue;
+    }
+    if (ch === '"') {
+      const start = i;
+      i++;
+      while (i < text.length && text[i] !== '"') i += text[i] === '\\' ? 2 : 1;
+      const frame = top();
+      const isKey = frame?.type === 'object' && frame.expect === 'key';
+      if (i >= text.length) {
+        scan.openString = start;
+        scan.openStringIsKey = isKey;
+        return scan;
+      }
+      i++;
+      if (isKey) {
+        if (scan.stack.length === 1) scan.keys.push({ name: text.slice(start + 1, i - 1), start, end: i });
+        frame.expect = 'colon';
+      } else valueDone();
+      continue;
+    }
+    if (ch === '{' && text[i + 1] === '{') {
+      // A `{{variable}}` standing for a value.
+      const close = text.indexOf('}}', i + 2);
+      if (close < 0) return scan;
+      i = close + 2;
+      valueDone();
+      continue;
+    }
+    if (ch === '{' || ch === '[') {
+      const frame = top();
+      if (frame) frame.expect = 'comma';
+      scan.stack.push({ type: ch === '{' ? 'object' : 'array', expect: ch === '{' ? 'key' : 'value' });
+      i++;
+      continue;
+    }
+    if (ch === '}' || ch === ']') {
+      scan.stack.pop();
+      i++;
+      continue;
+    }
+    if (ch === ':') {
+      const frame = top();
+      if (frame?.type === 'object') frame.expect = 'value';
+      i++;
+      continue;
+    }
+    if (ch === ',') {
+      const frame = top();
+      if (frame) frame.expect = frame.type === 'object' ? 'key' : 'value';
+      i++;
+      continue;
+    }
+    // A bare word: number, true/false/null, or a key being typed without quotes.
+    const start = i;
+    while (i < text.length && !/[\s,:{}[\]"]/.test(text[i])) i++;
+    const frame = top();
+    if (i >= text.length) {
+      scan.bareWord = start;
+      scan.bareWordIsKey = frame?.type === 'object' && frame.expect === 'key';
+      return scan;
+    }
+    if (frame?.type === 'object' && frame.expect === 'key') frame.expect = 'colon';
+    else valueDone();
+  }
+  return scan;
+}
+
+interface BodyTarget {
+  model: ModelIndex;
+  type: StructuredType;
+  set?: EntitySet | Singleton;
+}
+
+const NOT_ENTITY_SEGMENTS: ReadonlySet<string> = new Set(['operation', 'function', 'functionImport', 'actionImport', 'ref', 'count', 'value', 'property', 'lookup']);
+
+function bodyTarget(document: ODataDocument, info: BlockInfo, context: ServiceContext): BodyTarget | undefined {
+  const model = context.model;
+  const line = info.requestLine;
+  if (!model || !line) return undefined;
+  const request: ODataRequest | undefined = document.file.requests.find(
+    (r) => r.urlPieces.length > 0 && r.urlPieces[0].span.start >= line.start && r.urlPieces[0].span.start <= line.end,
+  );
+  if (!request || !request.url.trim()) return undefined;
+  const expanded = expandRequestUrl(request, variableTable(document.file), context.system);
+  const { bound } = analyzeUrl(expanded.text, model, { flavor: context.flavor, serviceRoot: context.serviceRoot });
+  // Entities only: an action's parameters, a `$ref` or a property value are other bodies.
+  const last = bound.segments[bound.segments.length - 1];
+  if (!last || NOT_ENTITY_SEGMENTS.has(last.kind)) return undefined;
+  const type = bound.resultType.structured;
+  if (!type || type.kind !== 'EntityType') return undefined;
+  return { model, type, set: bound.entitySet };
+}
+
+const NUMBER_TYPES = new Set(['Edm.Int16', 'Edm.Int32', 'Edm.Int64', 'Edm.Decimal', 'Edm.Double', 'Edm.Single', 'Edm.Byte', 'Edm.SByte']);
+
+function valueSnippet(model: ModelIndex, property: Property): string {
+  const ref = property.type;
+  if (ref.collection) return '[ $1 ]';
+  if (ref.name === 'Edm.Boolean') return '${1|true,false|}';
+  if (NUMBER_TYPES.has(ref.name)) return '$1';
+  const resolved = model.resolveTypeRef(ref);
+  if (resolved?.kind === 'EnumType') {
+    const members = resolved.members.map((m) => m.name.replace(/[,|\\$}]/g, '')).filter(Boolean);
+    return members.length > 0 ? `"\${1|${members.join(',')}|}"` : '"$1"';
+  }
+  if (resolved?.kind === 'ComplexType') return '{ $1 }';
+  if (resolved?.kind === 'TypeDefinition' && NUMBER_TYPES.has(resolved.underlyingType.name)) return '$1';
+  return '"$1"';
+}
+
+function isTrue(value: unknown): boolean {
+  return value === true || value === 'true';
+}
+
+function declaringType(model: ModelIndex, type: StructuredType, member: Property | NavigationProperty): StructuredType {
+  for (const t of [type, ...model.baseTypes(type)]) {
+    if ((t.properties as (Property | NavigationProperty)[]).includes(member) || (t.navigationProperties as (Property | NavigationProperty)[]).includes(member)) return t;
+  }
+  return type;
+}
+
+function isReadOnly(model: ModelIndex, type: StructuredType, property: Property): boolean {
+  const annotations = [...property.annotations, ...safeAnnotations(model, `${declaringType(model, type, property).fullName}/${property.name}`)];
+  for (const a of annotations) {
+    if (a.term === 'Org.OData.Core.V1.Computed' && isTrue(a.value ?? true)) return true;
+    if (a.term === 'Org.OData.Core.V1.Immutable' && isTrue(a.value ?? true)) continue;
+    if (a.term === 'Org.OData.Core.V1.Permissions') {
+      const text = JSON.stringify(a.value);
+      if (/PermissionType\/Read"/.test(text) && !/Write|ReadWrite/.test(text)) return true;
+    }
+  }
+  return false;
+}
+
+function safeAnnotations(model: ModelIndex, target: string): { term: string; value: unknown }[] {
+  try {
+    return model.annotationsFor(target);
+  } catch {
+    return [];
+  }
+}
+
+function describe(model: ModelIndex, type: StructuredType, member: Property | NavigationProperty): string | undefined {
+  try {
+    return model.description(`${declaringType(model, type, member).fullName}/${member.name}`);
+  } catch {
+    return undefined;
+  }
+}
+
+function typeText(ref: { name: string; collection: boolean }): string {
+  return ref.collection ? `Collection(${ref.name})` : ref.name;
+}
+
+function bodyCompletion(document: ODataDocument, offset: number, info: BlockInfo, context: ServiceContext): CompletionItem[] | null {
+  const bodyStart = info.bodyStart;
+  if (bodyStart === undefined) return null;
+  const before = document.text.slice(bodyStart, offset);
+  const scan = scanJson(before);
+
+  if (scan.stack.length === 0 && scan.openString === undefined && scan.bareWord === undefined) {
+    // Nothing open: an empty body (offer the object), or after it.
+    if (before.trim().length > 0) return null;
+    const target = bodyTarget(document, info, context);
+    const name = target ? target.type.name : 'entity';
+    return [
+      item(document, { start: offset, end: offset }, '{ }', CompletionItemKind.Snippet, 'JSON body', `A JSON object for the ${name}.`, '{\n\t$0\n}', {
+        command: retrigger,
+      }),
+    ];
+  }
+  if (scan.stack.length !== 1) return null;
+
+  let span: Span;
+  let insertValue = true;
+  let quoted = false;
+  if (scan.openString !== undefined) {
+    if (!scan.openStringIsKey) return null;
+    quoted = true;
+    const start = bodyStart + scan.openString;
+    const restMatch = /^[^"\r\n,:{}]*"?(\s*:)?/.exec(document.text.slice(offset))!;
+    const nameRest = /^[^"\r\n,:{}]*"?/.exec(document.text.slice(offset))![0];
+    insertValue = restMatch[1] === undefined;
+    span = { start, end: offset + nameRest.length };
+  } else if (scan.bareWord !== undefined) {
+    if (!scan.bareWordIsKey) return null;
+    const start = bodyStart + scan.bareWord;
+    const rest = /^[\w@.]*/.exec(document.text.slice(offset))![0];
+    span = { start, end: offset + rest.length };
+  } else {
+    if (scan.stack[0].expect !== 'key') return null;
+    span = { start: offset, end: offset };
+  }
+
+  const target = bodyTarget(document, info, context);
+  if (!target) return null;
+  const { model, type, set } = target;
+
+  // Keys already written: before the cursor (the scan stops at the key being typed) and after it.
+  const present = new Set<string>(scan.keys.map((key) => key.name));
+  for (const key of scanAfter(document.text.slice(offset, info.blockEnd))) present.add(key);
+
+  const keyNames = new Set(model.key(type).map((k) => k.name));
+  const lookups = new Set(safeLookups(model, type));
+  const items: CompletionItem[] = [];
+  const push = (label: string, kind: CompletionItem['kind'], detail: string, doc: string, value: string, sortText: string): void => {
+    const key = `"${snippetText(label)}"`;
+    const newText = insertValue ? `${key}: ${value}` : key;
+    items.push(item(document, span, label, kind, detail, doc, newText, { sortText, filterText: quoted ? `"${label}"` : label, insertTextFormat: InsertTextFormat.Snippet }));
+  };
+
+  for (const property of model.properties(type)) {
+    if (present.has(property.name) || lookups.has(property.name)) continue;
+    if (isReadOnly(model, type, property)) continue;
+    const isKey = keyNames.has(property.name);
+    const description = describe(model, type, property);
+    const doc = [`\`${property.name}\`: \`${typeText(property.type)}\`${isKey ? ' (key)' : ''}${property.type.nullable ? '' : ', not nullable'}`, description]
+      .filter(Boolean)
+      .join('\n\n');
+    push(property.name, CompletionItemKind.Property, typeText(property.type) + (isKey ? ' (key)' : ''), doc, valueSnippet(model, property), `${isKey ? 2 : 0}${property.name}`);
+  }
+
+  for (const nav of model.navigationProperties(type)) {
+    const description = describe(model, type, nav);
+    if (!nav.type.collection) {
+      const label = `${nav.name}@odata.bind`;
+      if (present.has(label) || present.has(nav.name)) continue;
+      const targetSet = navigationSet(model, set, nav);
+      const path = targetSet ? `/${snippetText(targetSet.name)}(\${1:id})` : '/${1:entityset}(${2:id})';
+      const doc = [
+        `Associate with an existing \`${nav.type.name.split('.').pop()}\`${targetSet ? ` of \`${targetSet.name}\`` : ''} through the single-valued navigation property \`${nav.name}\` (sets the lookup).`,
+        description,
+      ]
+        .filter(Boolean)
+        .join('\n\n');
+      push(label, CompletionItemKind.Reference, `bind ${nav.type.name}`, doc, `"${path}"`, `1${nav.name}`);
+    } else {
+      if (present.has(nav.name)) continue;
+      const doc = [`Deep insert: create related \`${nav.type.name.split('.').pop()}\` records together with this one through \`${nav.name}\`.`, description]
+        .filter(Boolean)
+        .join('\n\n');
+      push(nav.name, CompletionItemKind.Module, typeText(nav.type), doc, '[ { $1 } ]', `3${nav.name}`);
+    }
+  }
+  return items;
+}
+
+/** Top-level keys after the cursor (the object continues after the key being typed). */
+function scanAfter(text: string): string[] {
+  const keys: string[] = [];
+  let depth = 0;
+  let expectKey = true;
+  let i = 0;
+  // Skip the rest of the key or word under the cursor.
+  while (i < text.length && !/[,{}[\]\r\n]/.test(text[i])) i++;
+  while (i < text.length) {
+    const ch = text[i];
+    if (ch === '"') {
+      const start = i;
+      i++;
+      while (i < text.length && text[i] !== '"') i += text[i] === '\\' ? 2 : 1;
+      if (depth === 0 && expectKey) keys.push(text.slice(start + 1, i));
+      expectKey = false;
+      i++;
+      continue;
+    }
+    if (ch === '{' || ch === '[') depth++;
+    else if (ch === '}' || ch === ']') {
+      depth--;
+      if (depth < 0) break;
+    } else if (ch === ',' && depth === 0) expectKey = true;
+    i++;
+  }
+  return keys;
+}
+
+function safeLookups(model: ModelIndex, type: StructuredType): string[] {
+  try {
+    return model.lookupProperties(type).map((l) => l.name);
+  } catch {
+    return [];
+  }
+}
+
+function navigationSet(model: ModelIndex, set: EntitySet | Singleton | undefined, nav: NavigationProperty): EntitySet | Singleton | undefined {
+  const bound = set ? model.navigationTarget(set, nav.name) : undefined;
+  if (bound) return bound;
+  const sets = model.entitySetsOfType(nav.type.name);
+  return sets.length === 1 ? sets[0] : undefined;
+}
