@@ -25,7 +25,7 @@ const bundles = [
   // The VS Code extension: `vscode` is provided by the extension host.
   { ...common, entryPoints: ['client/src/extension.ts'], outfile: 'dist/client.js', external: ['vscode'] },
   // The language server: node IPC inside VS Code, --stdio for other editors.
-  { ...common, entryPoints: ['server/src/server.ts'], outfile: 'dist/server.js' },
+  { ...common, entryPoints: ['server/src/server.ts'], outfile: 'dist/server.js', banner: { js: '#!/usr/bin/env node' } },
   // `dynamics-odata check` for CI.
   {
     ...common,

@@ -2,6 +2,7 @@
 import * as path from 'node:path';
 import * as vscode from 'vscode';
 import { LanguageClient, TransportKind, type LanguageClientOptions, type ServerOptions } from 'vscode-languageclient/node';
+import { readEnvironmentSettings, registerEnvironmentSettings } from './features/environments/environmentSettings';
 
 let client: LanguageClient | undefined;
 
@@ -17,10 +18,12 @@ export async function activate(context: vscode.ExtensionContext): Promise<void> 
   const clientOptions: LanguageClientOptions = {
     documentSelector: [{ language: 'odata' }],
     outputChannel: output,
+    initializationOptions: readEnvironmentSettings(),
   };
   client = new LanguageClient('dynamicsOData', 'Dynamics OData Language Server', serverOptions, clientOptions);
   try {
     await client.start();
+    registerEnvironmentSettings(context, client, output);
   } catch (error) {
     const message = error instanceof Error ? error.message : String(error);
     output.error(`The language server failed to start: ${message}`);

@@ -2,7 +2,7 @@
  * The OData core's public API: the only module the language server and the CLI import.
  * Pure: no VS Code, no file system, no network.
  */
-export { readCsdl } from './csdl/csdlReader';
+export { readCsdl, readCsdlIncrementally } from './csdl/csdlReader';
 export { createModelIndex } from './csdl/modelIndex';
 export type { ModelIndex, LookupProperty, AlternateKey } from './csdl/modelIndex';
 export type * from './csdl/model';
@@ -45,3 +45,8 @@ export { checkDocument, checkRequestFile } from './services/checkDocument';
 export type { CheckDocumentOptions } from './services/checkDocument';
 export { LineIndex } from './lineIndex';
 export type { LinePosition } from './lineIndex';
+export { getLanguageService } from './services/languageService';
+export type { LanguageService } from './services/languageService';
+export { createODataDocument, requestAt, toRange, urlAtCursor } from './services/serviceContext';
+export type { ODataDocument, ServiceContext, UrlAtCursor } from './services/serviceContext';
+export { completeUrl, completeVariables } from './services/urlCompletion';

@@ -1,0 +1,159 @@
+/**
+ * The environments the server checks against, and their models: one load per environment (a promise,
+ * shared by every request that needs it), read incrementally so the server keeps answering meanwhile,
+ * reloaded when the metadata file changes.
+ */
+import { watch, type FSWatcher } from 'node:fs';
+import { readFile } from 'node:fs/promises';
+import { createModelIndex, readCsdlIncrementally, type ModelIndex } from '../odata/index';
+import type { EnvironmentConfig, EnvironmentStatus, FlavorName, ServerConfig } from '../protocol';
+
+export type LoadedModel =
+  | { ok: true; model: ModelIndex; /** Set when part of the document could not be read (the rest is used). */ problem?: string }
+  | { ok: false; message: string };
+
+interface Entry {
+  config: EnvironmentConfig;
+  load?: Promise<LoadedModel>;
+  /** Set once the load settled, so requests can answer synchronously. */
+  settled?: LoadedModel;
+  watcher?: FSWatcher;
+}
+
+const flavors: readonly FlavorName[] = ['dataverse', 'fno', 'bc', 'generic'];
+const pauseForRequests = (): Promise<void> => new Promise((resolve) => setImmediate(resolve));
+
+/** Reads the configuration tolerantly: entries without a name or metadata file are dropped. */
+export function readConfig(value: unknown): ServerConfig {
+  const candidate = (value ?? {}) as Partial<ServerConfig>;
+  const environments = Array.isArray(candidate.environments)
+    ? candidate.environments
+        .filter(
+          (env): env is EnvironmentConfig =>
+            typeof env === 'object' && env !== null && typeof env.name === 'string' && typeof env.metadataFile === 'string',
+        )
+        .map((env) => ({
+          name: env.name,
+          metadataFile: env.metadataFile,
+          url: typeof env.url === 'string' ? env.url : '',
+          flavor: flavors.includes(env.flavor) ? env.flavor : 'generic',
+        }))
+    : [];
+  return {
+    environments,
+    defaultEnvironment: typeof candidate.defaultEnvironment === 'string' ? candidate.defaultEnvironment : undefined,
+  };
+}
+
+export class Environments {
+  private entries = new Map<string, Entry>();
+  private defaultName: string | undefined;
+
+  constructor(
+    private readonly onStatus: (status: EnvironmentStatus) => void,
+    private readonly onReloaded: () => void,
+  ) {}
+
+  configure(config: ServerConfig): void {
+    const previous = this.entries;
+    this.entries = new Map();
+    for (const env of config.environments) {
+      const old = previous.get(env.name);
+      const same = old && old.config.metadataFile === env.metadataFile;
+      this.entries.set(env.name, same ? { ...old, config: env } : { config: env });
+      if (old && !same) old.watcher?.close();
+    }
+    for (const [name, old] of previous) if (!this.entries.has(name)) old.watcher?.close();
+    this.defaultName = config.defaultEnvironment;
+  }
+
+  /** The environment a document uses: its `@environment`, else the default, else the only/first one. */
+  resolve(name: string | undefined): EnvironmentConfig | undefined {
+    if (name !== undefined) return this.entries.get(name)?.config;
+    if (this.defaultName !== undefined) return this.entries.get(this.defaultName)?.config;
+    return this.entries.values().next().value?.config;
+  }
+
+  /** The model if it is loaded now; starts loading it otherwise. */
+  current(name: string): LoadedModel | undefined {
+    const entry = this.entries.get(name);
+    if (!entry) return undefined;
+    if (!entry.load) void this.model(name);
+    return entry.settled;
+  }
+
+  model(name: string): Promise<LoadedModel> {
+    const entry = this.entries.get(name);
+    if (!entry) return Promise.resolve({ ok: false, message: `No environment named '${name}' is configured.` });
+    if (!entry.load) {
+      this.onStatus({ name, state: 'loading' });
+      entry.load = loadModel(entry.config).then((loaded) => {
+        if (this.entries.get(name) === entry) {
+          entry.settled = loaded;
+          this.onStatus(
+            loaded.ok
+              ? { name, state: 'ready', message: `${loaded.model.entitySets().length} entity sets` }
+              : { name, state: 'error', message: loaded.message },
+          );
+          this.watch(entry);
+        }
+        return loaded;
+      });
+    }
+    return entry.load;
+  }
+
+  /** Forget the model of an environment (its file changed): the next request loads it again. */
+  invalidate(name: string): void {
+    const entry = this.entries.get(name);
+    if (!entry) return;
+    entry.load = undefined;
+    entry.settled = undefined;
+    this.onReloaded();
+  }
+
+  dispose(): void {
+    for (const entry of this.entries.values()) entry.watcher?.close();
+    this.entries.clear();
+  }
+
+  private watch(entry: Entry): void {
+    if (entry.watcher) return;
+    try {
+      let timer: ReturnType<typeof setTimeout> | undefined;
+      entry.watcher = watch(entry.config.metadataFile, { persistent: false }, () => {
+        clearTimeout(timer);
+        timer = setTimeout(() => this.invalidate(entry.config.name), 200);
+      });
+      entry.watcher.on('error', () => entry.watcher?.close());
+    } catch {
+      // A missing file cannot be watched; the error diagnostic already says what to do.
+    }
+  }
+}
+
+async function loadModel(environment: EnvironmentConfig): Promise<LoadedModel> {
+  let xml: string;
+  try {
+    xml = await readFile(environment.metadataFile, 'utf8');
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code ?? String(error);
+    return {
+      ok: false,
+      message: `The metadata file of '${environment.name}' (${environment.metadataFile}) could not be opened: ${code}. Check the path, or download the metadata again.`,
+    };
+  }
+  const document = await readCsdlIncrementally(xml, pauseForRequests);
+  const fatal = document.errors.find((error) => error.severity === 'error');
+  if (fatal && document.schemas.length === 0) {
+    const where = fatal.position ? ` (line ${fatal.position.line}, column ${fatal.position.column})` : '';
+    return {
+      ok: false,
+      message: `The metadata of '${environment.name}' could not be read${where}: ${fatal.message} Download it again, or fix ${environment.metadataFile}.`,
+    };
+  }
+  const model = createModelIndex(document);
+  if (!fatal) return { ok: true, model };
+  const where = fatal.position ? ` at line ${fatal.position.line}, column ${fatal.position.column}` : '';
+  return { ok: true, model, problem: `The metadata of '${environment.name}' is damaged${where} (${fatal.message}); what came before it is used. Download it again.` };
+}

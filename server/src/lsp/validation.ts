@@ -1,0 +1,99 @@
+/**
+ * Diagnostics: debounced per document, computed on the version that was asked for and dropped when a
+ * newer version arrived meanwhile. Problems with the environment itself (unknown, unreadable metadata)
+ * are one diagnostic at the top of the file.
+ */
+import { DiagnosticSeverity, type Connection, type Diagnostic, type TextDocuments } from 'vscode-languageserver/node';
+import type { TextDocument } from 'vscode-languageserver-textdocument';
+import { toRange, type LanguageService, type ODataDiagnostic, type ODataDocument } from '../odata/index';
+import { contextFor } from './context';
+import type { ParsedDocuments } from './documents';
+import type { Environments } from './environments';
+
+const VALIDATION_DELAY_MS = 150;
+
+const severities: Record<ODataDiagnostic['severity'], DiagnosticSeverity> = {
+  error: DiagnosticSeverity.Error,
+  warning: DiagnosticSeverity.Warning,
+  info: DiagnosticSeverity.Information,
+};
+
+export function toLspDiagnostic(document: ODataDocument, diagnostic: ODataDiagnostic): Diagnostic {
+  return {
+    range: toRange(document, diagnostic.span),
+    severity: severities[diagnostic.severity],
+    source: 'odata',
+    code: diagnostic.code,
+    message: diagnostic.message,
+    data: diagnostic.suggestions ? { suggestions: diagnostic.suggestions } : undefined,
+  };
+}
+
+function atTop(code: string, message: string, severity: DiagnosticSeverity): Diagnostic {
+  return { range: { start: { line: 0, character: 0 }, end: { line: 0, character: 0 } }, severity, source: 'odata', code, message };
+}
+
+export class Validation {
+  private readonly pending = new Map<string, ReturnType<typeof setTimeout>>();
+
+  constructor(
+    private readonly connection: Connection,
+    private readonly documents: TextDocuments<TextDocument>,
+    private readonly parsed: ParsedDocuments,
+    private readonly environments: Environments,
+    private readonly service: LanguageService,
+  ) {}
+
+  schedule(document: TextDocument): void {
+    clearTimeout(this.pending.get(document.uri));
+    this.pending.set(
+      document.uri,
+      setTimeout(() => {
+        this.pending.delete(document.uri);
+        this.validate(document).catch((error: unknown) => this.connection.console.error(`Validation failed: ${String(error)}`));
+      }, VALIDATION_DELAY_MS),
+    );
+  }
+
+  scheduleAll(): void {
+    for (const document of this.documents.all()) this.schedule(document);
+  }
+
+  cancel(uri: string): void {
+    clearTimeout(this.pending.get(uri));
+    this.pending.delete(uri);
+  }
+
+  /** Diagnostics of one document version (exported for tests through the server). */
+  async diagnose(document: TextDocument): Promise<Diagnostic[]> {
+    const parsed = this.parsed.get(document);
+    const { environment } = contextFor(parsed, this.environments);
+    const requested = parsed.file.environment;
+    if (!environment) {
+      if (!requested) return [];
+      const span = requested.span;
+      return [
+        {
+          range: toRange(parsed, span),
+          severity: DiagnosticSeverity.Warning,
+          source: 'odata',
+          code: 'request.unknown-environment',
+          message: `No environment named '${requested.name}' is configured. Add it, or change @environment.`,
+        },
+      ];
+    }
+    const loaded = await this.environments.model(environment.name);
+    if (!loaded.ok) return [atTop('metadata.unreadable', loaded.message, DiagnosticSeverity.Error)];
+    const { context } = contextFor(parsed, this.environments);
+    const diagnostics = this.service.validate(parsed, { ...context, model: loaded.model }).map((d) => toLspDiagnostic(parsed, d));
+    if (loaded.problem) diagnostics.unshift(atTop('metadata.damaged', loaded.problem, DiagnosticSeverity.Warning));
+    return diagnostics;
+  }
+
+  private async validate(document: TextDocument): Promise<void> {
+    const version = document.version;
+    const diagnostics = await this.diagnose(document);
+    if (this.documents.get(document.uri)?.version !== version) return;
+    await this.connection.sendDiagnostics({ uri: document.uri, version, diagnostics });
+  }
+}
