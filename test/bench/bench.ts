@@ -2,6 +2,7 @@
 // Run with --expose-gc (the npm script does) so memory figures are measured after a collection.
 import { runCsdlBench } from './csdlBench';
 import { runUriBench } from './uriBench';
+import { runLspBench } from './lspBench';
 
 async function main(): Promise<void> {
   console.log(`bench: node ${process.version}, ${process.platform}/${process.arch}, gc ${typeof global.gc === 'function' ? 'exposed' : 'NOT exposed (memory figures are rough)'}`);
@@ -9,6 +10,8 @@ async function main(): Promise<void> {
   await runCsdlBench();
   console.log('\n## URL parse + bind (real queries from Microsoft docs)\n');
   await runUriBench();
+  console.log('\n## The language server over LSP (cold load, completion latency, diagnostics, memory)\n');
+  await runLspBench();
 }
 
 main().catch((error: unknown) => {
