@@ -15,7 +15,9 @@ if (!process.argv.some((arg) => /^--(stdio|node-ipc|socket|pipe)/.test(arg)) && 
 const connection = createConnection(ProposedFeatures.all);
 const documents = new TextDocuments(TextDocument);
 const parsed = new ParsedDocuments();
-const service = getLanguageService();
+const service = getLanguageService({
+  onError: (name, error) => connection.console.error(`${name} failed: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}`),
+});
 const environments = new Environments(
   (status) => void connection.sendNotification(environmentStatus.type, status),
   () => validation.scheduleAll(),

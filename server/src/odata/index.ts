@@ -50,3 +50,4 @@ export type { LanguageService } from './services/languageService';
 export { createODataDocument, requestAt, toRange, urlAtCursor } from './services/serviceContext';
 export type { ODataDocument, ServiceContext, UrlAtCursor } from './services/serviceContext';
 export { completeUrl, completeVariables } from './services/urlCompletion';
+export type { LanguageServiceOptions } from './services/languageService';

@@ -187,3 +187,23 @@ describe('query options: percent-encoding', () => {
     if (e.kind === 'Binary') assert.equal(cut(text, e.right!.span), '%27x%27');
   });
 });
+
+it('a nested option without a name or with a custom name: an error, and parsing goes on (found by the fuzz test: it looped)', () => {
+  for (const text of ['t?$expand=r($select=f;=', 't?$expand=r($top=1;=x;$select=a)', 't?$expand=r($select=f;foo=1;$top=2)']) {
+    const uri = parseUri(text);
+    assert.ok(uri.errors.length > 0, text);
+  }
+  const uri = parseUri('t?$expand=r($select=f;foo=1;$top=2)');
+  const expand = uri.queryOptions[0] as ExpandOption;
+  assert.deepEqual(expand.items[0].options.map((option) => option.name), ['$select', 'foo', '$top']);
+  assert.deepEqual(uri.errors.map((error) => error.code), ['syntax.option-not-allowed']);
+});
+
+it('an option written without "=" keeps the shape of its kind (found by the fuzz test: the binder crashed on it)', () => {
+  const uri = parseUri('accounts?$select&$expand&$orderby&$compute&$apply&$filter&$top');
+  const byName = new Map(uri.queryOptions.map((option) => [option.name, option as unknown as Record<string, unknown>]));
+  for (const name of ['$select', '$expand', '$orderby', '$compute']) assert.deepEqual(byName.get(name)?.items, [], name);
+  assert.deepEqual(byName.get('$apply')?.transformations, []);
+  assert.equal(byName.get('$filter')?.expression, undefined);
+  assert.deepEqual(codes(uri.errors), Array(7).fill('syntax.expected-equals'));
+});

@@ -2,7 +2,7 @@
  * Code actions of a `.odata` document: "Change to 'name'" quick fixes for the diagnostics that carry
  * suggestions, "Percent-encode the URL" (spaces, `+`, non-ASCII and other unsafe characters, keeping the OData
  * syntax readable) and "Split the query into lines" (each `&option` on its own indented continuation line).
- * Offsets in, LSP edits out. Pure: never throws.
+ * Offsets in, LSP edits out. Pure; an exception is caught once, in languageService.ts.
  */
 import { CodeActionKind, DiagnosticSeverity, type CodeAction, type Diagnostic, type TextEdit } from 'vscode-languageserver-types';
 import type { ODataDiagnostic } from '../diagnosticCodes';
@@ -14,14 +14,10 @@ import { toRange, type ODataDocument, type ServiceContext } from './serviceConte
 const MAX_SUGGESTIONS = 3;
 
 export function codeActions(document: ODataDocument, range: Span, diagnostics: ODataDiagnostic[], context?: ServiceContext): CodeAction[] {
-  try {
-    return computeCodeActions(document, range, diagnostics, context);
-  } catch {
-    return [];
-  }
+  return computeCodeActions(document, range, diagnostics, context);
 }
 
-/** `codeActions` without the guard (tests use it to see exceptions). */
+/** The implementation of `codeActions`. */
 export function computeCodeActions(document: ODataDocument, range: Span, diagnostics: ODataDiagnostic[], _context?: ServiceContext): CodeAction[] {
   const actions: CodeAction[] = [];
   for (const diagnostic of diagnostics) {

@@ -2,7 +2,7 @@
  * Hover: what the word under the cursor is, from the environment's metadata — entity sets, properties
  * (type, nullability, facets, key, description, Computed/Permissions), Dataverse lookups `_x_value`,
  * navigation properties, operations, enum members, canonical functions, query option names, `{{variables}}`
- * and header names. Pure: never throws (an unexpected exception gives no hover).
+ * and header names. Pure; an exception is caught once, in languageService.ts.
  */
 import type { Hover } from 'vscode-languageserver-types';
 import type { ActionImport, CsdlDocument, EntitySet, EnumMember, EnumType, FunctionImport, NavigationProperty, Operation, Parameter, Property, Singleton, StructuredType, TypeRef } from '../csdl/model';
@@ -16,14 +16,10 @@ import { analyzeUrl } from './checkUrl';
 import { requestAt, toRange, urlAtCursor, type ODataDocument, type ServiceContext } from './serviceContext';
 
 export function doHover(document: ODataDocument, offset: number, context: ServiceContext): Hover | null {
-  try {
-    return computeHover(document, offset, context);
-  } catch {
-    return null;
-  }
+  return computeHover(document, offset, context);
 }
 
-/** `doHover` without the guard (tests use it to see exceptions). */
+/** The implementation of `doHover`. */
 export function computeHover(document: ODataDocument, offset: number, context: ServiceContext): Hover | null {
   return variableHover(document, offset, context) ?? headerHover(document, offset) ?? urlHover(document, offset, context);
 }

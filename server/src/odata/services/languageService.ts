@@ -34,29 +34,34 @@ export interface LanguageService {
 
 const emptyList: CompletionList = { isIncomplete: false, items: [] };
 
-/** Runs a service; an exception becomes the fallback value (the server must never fail a request). */
-function guarded<T>(fallback: T, work: () => T): T {
-  try {
-    return work();
-  } catch {
-    return fallback;
-  }
+export interface LanguageServiceOptions {
+  /** Told about every exception a service threw (the answer is then empty): the server logs it, fuzz tests fail on it. */
+  onError?: (service: string, error: unknown) => void;
 }
 
-export function getLanguageService(): LanguageService {
+export function getLanguageService(options: LanguageServiceOptions = {}): LanguageService {
+  /** The one place exceptions are caught: the answer becomes the fallback, so a request never fails. */
+  const guarded = <T>(service: string, fallback: T, work: () => T): T => {
+    try {
+      return work();
+    } catch (error) {
+      options.onError?.(service, error);
+      return fallback;
+    }
+  };
   return {
     validate: (document, context) =>
       context.model
-        ? guarded([], () =>
+        ? guarded('validate', [], () =>
             checkRequestFile(document.file, context.model!, { flavor: context.flavor, serviceRoot: context.serviceRoot, system: context.system }),
           )
         : [],
     complete: (document, offset, context) =>
-      guarded(emptyList, () => completeUrl(document, offset, context) ?? completeRequestParts(document, offset, context) ?? emptyList),
-    hover: (document, offset, context) => guarded(null, () => doHover(document, offset, context)),
-    signatureHelp: (document, offset, context) => guarded(null, () => doSignatureHelp(document, offset, context)),
-    documentSymbols: (document) => guarded([], () => documentSymbols(document)),
-    foldingRanges: (document) => guarded([], () => foldingRanges(document)),
-    codeActions: (document, range, diagnostics, context) => guarded([], () => codeActions(document, range, diagnostics, context)),
+      guarded('completion', emptyList, () => completeUrl(document, offset, context) ?? completeRequestParts(document, offset, context) ?? emptyList),
+    hover: (document, offset, context) => guarded('hover', null, () => doHover(document, offset, context)),
+    signatureHelp: (document, offset, context) => guarded('signatureHelp', null, () => doSignatureHelp(document, offset, context)),
+    documentSymbols: (document) => guarded('documentSymbols', [], () => documentSymbols(document)),
+    foldingRanges: (document) => guarded('foldingRanges', [], () => foldingRanges(document)),
+    codeActions: (document, range, diagnostics, context) => guarded('codeActions', [], () => codeActions(document, range, diagnostics, context)),
   };
 }

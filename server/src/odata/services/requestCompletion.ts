@@ -6,7 +6,7 @@
  *
  * The cursor's place is worked out from the lines of the document rather than from the parsed request
  * file alone, because a half-typed line (`Pre` under a request line) is not yet a header for the parser.
- * Never throws: any unexpected failure answers null.
+ * An exception is caught once, in languageService.ts.
  */
 import {
   CompletionItemKind,
@@ -25,12 +25,8 @@ import { analyzeUrl } from './checkUrl';
 import { toRange, type ODataDocument, type ServiceContext } from './serviceContext';
 
 export function completeRequestParts(document: ODataDocument, offset: number, context: ServiceContext): CompletionList | null {
-  try {
-    const items = complete(document, Math.max(0, Math.min(offset, document.text.length)), context);
-    return items && items.length > 0 ? { isIncomplete: false, items } : null;
-  } catch {
-    return null;
-  }
+  const items = complete(document, Math.max(0, Math.min(offset, document.text.length)), context);
+  return items && items.length > 0 ? { isIncomplete: false, items } : null;
 }
 
 // ---------------------------------------------------------------------------------------------------------

@@ -3,7 +3,7 @@
  * overloads…), namespace-qualified functions of the model (`Microsoft.Dynamics.CRM.LastXDays(PropertyName,
  * PropertyValue)`) and bound/unbound operations in the resource path. The active parameter is the comma
  * count at the cursor (commas inside strings, JSON values and nested parentheses do not count), or the
- * parameter named by `Name=` in a named argument. Pure: never throws.
+ * parameter named by `Name=` in a named argument. Pure; an exception is caught once, in languageService.ts.
  */
 import type { ParameterInformation, SignatureHelp, SignatureInformation } from 'vscode-languageserver-types';
 import type { ModelIndex } from '../csdl/modelIndex';
@@ -15,14 +15,10 @@ import { modelOrEmpty } from './hover';
 import { urlAtCursor, type ODataDocument, type ServiceContext } from './serviceContext';
 
 export function doSignatureHelp(document: ODataDocument, offset: number, context: ServiceContext): SignatureHelp | null {
-  try {
-    return computeSignatureHelp(document, offset, context);
-  } catch {
-    return null;
-  }
+  return computeSignatureHelp(document, offset, context);
 }
 
-/** `doSignatureHelp` without the guard (tests use it to see exceptions). */
+/** The implementation of `doSignatureHelp`. */
 export function computeSignatureHelp(document: ODataDocument, offset: number, context: ServiceContext): SignatureHelp | null {
   const at = urlAtCursor(document, offset, context);
   return at ? signatureHelpInUrl(at.expanded.text, at.offset, context) : null;

@@ -1,6 +1,6 @@
 /**
  * Document symbols (one per request, and the `@name = value` variables) and folding ranges (request
- * blocks, multi-line URLs and bodies, runs of comment lines) of a `.odata` document. Pure: never throws.
+ * blocks, multi-line URLs and bodies, runs of comment lines) of a `.odata` document. Pure; an exception is caught once, in languageService.ts.
  */
 import { FoldingRangeKind, SymbolKind, type DocumentSymbol, type FoldingRange, type Range } from 'vscode-languageserver-types';
 import { requestMethod, type ODataRequest } from '../requestFile/requestFile';
@@ -11,14 +11,10 @@ import { toRange, type ODataDocument } from './serviceContext';
 const MAX_NAME_URL = 60;
 
 export function documentSymbols(document: ODataDocument): DocumentSymbol[] {
-  try {
-    return computeDocumentSymbols(document);
-  } catch {
-    return [];
-  }
+  return computeDocumentSymbols(document);
 }
 
-/** `documentSymbols` without the guard (tests use it to see exceptions). */
+/** The implementation of `documentSymbols`. */
 export function computeDocumentSymbols(document: ODataDocument): DocumentSymbol[] {
   const symbols: { start: number; symbol: DocumentSymbol }[] = [];
   for (const request of document.file.requests) {
@@ -85,14 +81,10 @@ function clampRange(inner: Range, outer: Range): Range {
 }
 
 export function foldingRanges(document: ODataDocument): FoldingRange[] {
-  try {
-    return computeFoldingRanges(document);
-  } catch {
-    return [];
-  }
+  return computeFoldingRanges(document);
 }
 
-/** `foldingRanges` without the guard (tests use it to see exceptions). */
+/** The implementation of `foldingRanges`. */
 export function computeFoldingRanges(document: ODataDocument): FoldingRange[] {
   const ranges: FoldingRange[] = [];
   const lineOf = (offset: number): number => document.lines.positionAt(offset).line;

@@ -8,7 +8,7 @@
  * lambdas) — it works on any incomplete input. Types come from binding the resource path with the binder
  * (bindUri) and following navigation properties named in the frames; the binder's scope at the cursor is a
  * fallback when the text alone does not tell. Work is proportional to the URL and to the members of the
- * types in scope, never to the model (except entity sets at the path start). Never throws.
+ * types in scope, never to the model (except entity sets at the path start).
  */
 import {
   CompletionItemKind,
@@ -32,52 +32,48 @@ import { requestAt, toRange, urlAtCursor, type ODataDocument, type ServiceContex
 // =========================================================================================== entry points
 
 export function completeUrl(document: ODataDocument, offset: number, context: ServiceContext): CompletionList | null {
-  try {
-    const variables = completeVariables(document, offset);
-    if (variables) return variables;
-    const at = urlAtCursor(document, offset, context);
-    if (at) {
-      const session = new Session(document, context, at.expanded.text, (n) => at.expanded.toDocumentOffset(n), at.request.method !== undefined);
-      session.run(at.offset);
+  const variables = completeVariables(document, offset);
+  if (variables) return variables;
+  const at = urlAtCursor(document, offset, context);
+  if (at) {
+    const session = new Session(document, context, at.expanded.text, (n) => at.expanded.toDocumentOffset(n), at.request.method !== undefined);
+    session.run(at.offset);
+    return session.result();
+  }
+  const request = requestAt(document, offset);
+  // Whitespace typed after the URL (the request line is trimmed): `$filter=revenue |`.
+  const lastPiece = request?.urlPieces[request.urlPieces.length - 1];
+  if (request && lastPiece && lastPiece.text !== '' && offset > lastPiece.span.end) {
+    const gap = document.text.slice(lastPiece.span.end, offset);
+    const expandedAtEnd = gap.length > 0 && /^[ \t]+$/.test(gap) ? urlAtCursor(document, lastPiece.span.end, context) : undefined;
+    if (expandedAtEnd) {
+      const base = expandedAtEnd.expanded;
+      const length = base.text.length;
+      const session = new Session(document, context, base.text + gap, (n) => (n <= length ? base.toDocumentOffset(n) : lastPiece.span.end + (n - length)), request.method !== undefined);
+      session.run(length + gap.length);
       return session.result();
     }
-    const request = requestAt(document, offset);
-    // Whitespace typed after the URL (the request line is trimmed): `$filter=revenue |`.
-    const lastPiece = request?.urlPieces[request.urlPieces.length - 1];
-    if (request && lastPiece && lastPiece.text !== '' && offset > lastPiece.span.end) {
-      const gap = document.text.slice(lastPiece.span.end, offset);
-      const expandedAtEnd = gap.length > 0 && /^[ \t]+$/.test(gap) ? urlAtCursor(document, lastPiece.span.end, context) : undefined;
-      if (expandedAtEnd) {
-        const base = expandedAtEnd.expanded;
-        const length = base.text.length;
-        const session = new Session(document, context, base.text + gap, (n) => (n <= length ? base.toDocumentOffset(n) : lastPiece.span.end + (n - length)), request.method !== undefined);
-        session.run(length + gap.length);
-        return session.result();
-      }
-    }
-    // `GET ` with the cursor after the space and no URL yet: the path start.
-    if (request && request.url === '' && request.methodSpan && offset > request.methodSpan.end) {
-      const between = document.text.slice(request.methodSpan.end, offset);
-      if (/^[ \t]+$/.test(between)) {
-        const session = new Session(document, context, '', () => offset, true);
-        session.run(0);
-        return session.result();
-      }
-    }
-    // A blank line outside any request: a new request starts here.
-    if (!request) {
-      const lineStart = document.text.lastIndexOf('\n', offset - 1) + 1;
-      const lineEnd = document.text.indexOf('\n', offset);
-      if (document.text.slice(lineStart, lineEnd < 0 ? document.text.length : lineEnd).trim() === '') {
-        const session = new Session(document, context, '', () => offset, false);
-        session.run(0);
-        return session.result();
-      }
-    }
-    return null;
-  } catch {
-    return { isIncomplete: false, items: [] };
   }
+  // `GET ` with the cursor after the space and no URL yet: the path start.
+  if (request && request.url === '' && request.methodSpan && offset > request.methodSpan.end) {
+    const between = document.text.slice(request.methodSpan.end, offset);
+    if (/^[ \t]+$/.test(between)) {
+      const session = new Session(document, context, '', () => offset, true);
+      session.run(0);
+      return session.result();
+    }
+  }
+  // A blank line outside any request: a new request starts here.
+  if (!request) {
+    const lineStart = document.text.lastIndexOf('\n', offset - 1) + 1;
+    const lineEnd = document.text.indexOf('\n', offset);
+    if (document.text.slice(lineStart, lineEnd < 0 ? document.text.length : lineEnd).trim() === '') {
+      const session = new Session(document, context, '', () => offset, false);
+      session.run(0);
+      return session.result();
+    }
+  }
+  return null;
 }
 
 /** `{{name}}` completion anywhere in a document (URL, headers, bodies, variable values); undefined when not after `{{`. */

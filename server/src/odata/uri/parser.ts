@@ -141,6 +141,35 @@ const maxDepth = 200;
 // Parser
 // ---------------------------------------------------------------------------------------------------------
 
+type OptionBaseFields = { name: string; nameSpan: Span; span: Span };
+
+/** An option written without `=`: the shape of its kind, with nothing in it (the binder relies on the shape). */
+function emptyOption(kind: string, base: OptionBaseFields): QueryOption {
+  switch (kind) {
+    case '$select':
+    case '$expand':
+    case '$orderby':
+    case '$compute':
+      return { kind, ...base, items: [] } as QueryOption;
+    case '$apply':
+      return { kind, ...base, transformations: [] };
+    case '$filter':
+    case '$search':
+    case '$at':
+    case '$from':
+    case '$to':
+    case '$toInclusive':
+    case '$top':
+    case '$skip':
+    case '$index':
+    case '$count':
+    case '$levels':
+      return { kind, ...base } as QueryOption;
+    default:
+      return { kind, ...base, raw: '' };
+  }
+}
+
 export class Parser {
   readonly errors: SyntaxError[] = [];
   readonly sc: Scanner;
@@ -969,6 +998,8 @@ export class Parser {
       }
       const valueEnd = nested ? this.scanRawValueEnd(valueStart, end) : end;
       this.checkRawChars(valueStart, valueEnd);
+      // Nested: go on from the `;` or `)` after the value, as every other option does.
+      if (nested) this.reset(valueEnd, outerEnd);
       const raw = text.slice(valueStart, valueEnd);
       if (name.startsWith('$')) return finishSpan({ kind: name, ...base, raw }, valueEnd);
       return finishSpan({ kind: 'custom', ...base, raw }, valueEnd);
@@ -982,7 +1013,7 @@ export class Parser {
     if (!hasEq) {
       this.error('syntax.expected-equals', nameEnd, nameEnd);
       this.reset(nameEnd, end);
-      return finishSpan({ kind: kind as '$format', ...base, raw: '' }, nameEnd);
+      return finishSpan(emptyOption(kind, base), nameEnd);
     }
     if (kind !== '$search' && valueStart < end && isWhitespace(text.charCodeAt(valueStart))) {
       this.error('syntax.unexpected-whitespace', valueStart, valueStart + 1);
@@ -1172,8 +1203,8 @@ export class Parser {
       }
       const opt = this.parseOption(pos, outerEnd, ctx, outerEnd);
       if (opt) options.push(opt);
-      // parseOption leaves the token stream at ';' or ')' (or EOF).
-      if (this.is(TokenType.Semicolon)) {
+      // parseOption leaves the token stream at ';' or ')' (or EOF); a ';' before `pos` would loop forever.
+      if (this.is(TokenType.Semicolon) && this.tok.end > pos) {
         pos = this.tok.end;
         continue;
       }
