@@ -5,7 +5,7 @@
  */
 import { DiagnosticSeverity, type Connection, type Diagnostic, type TextDocuments } from 'vscode-languageserver/node';
 import type { TextDocument } from 'vscode-languageserver-textdocument';
-import { toRange, type LanguageService, type ODataDiagnostic, type ODataDocument } from '../odata/index';
+import { createDiagnostic, toRange, type LanguageService, type ODataDiagnostic, type ODataDocument } from '../odata/index';
 import { contextFor } from './context';
 import type { ParsedDocuments } from './documents';
 import type { Environments } from './environments';
@@ -29,8 +29,9 @@ export function toLspDiagnostic(document: ODataDocument, diagnostic: ODataDiagno
   };
 }
 
-function atTop(code: string, message: string, severity: DiagnosticSeverity): Diagnostic {
-  return { range: { start: { line: 0, character: 0 }, end: { line: 0, character: 0 } }, severity, source: 'odata', code, message };
+/** A problem of the environment, not of a request: at the top of the file. */
+function atTop(document: ODataDocument, code: 'metadata.unreadable' | 'metadata.damaged', detail: string): Diagnostic {
+  return toLspDiagnostic(document, createDiagnostic(code, { start: 0, end: 0 }, { detail }));
 }
 
 export class Validation {
@@ -71,22 +72,13 @@ export class Validation {
     const requested = parsed.file.environment;
     if (!environment) {
       if (!requested) return [];
-      const span = requested.span;
-      return [
-        {
-          range: toRange(parsed, span),
-          severity: DiagnosticSeverity.Warning,
-          source: 'odata',
-          code: 'request.unknown-environment',
-          message: `No environment named '${requested.name}' is configured. Add it, or change @environment.`,
-        },
-      ];
+      return [toLspDiagnostic(parsed, createDiagnostic('request.unknown-environment', requested.span, { name: requested.name }))];
     }
     const loaded = await this.environments.model(environment.name);
-    if (!loaded.ok) return [atTop('metadata.unreadable', loaded.message, DiagnosticSeverity.Error)];
+    if (!loaded.ok) return [atTop(parsed, 'metadata.unreadable', loaded.message)];
     const { context } = contextFor(parsed, this.environments);
     const diagnostics = this.service.validate(parsed, { ...context, model: loaded.model }).map((d) => toLspDiagnostic(parsed, d));
-    if (loaded.problem) diagnostics.unshift(atTop('metadata.damaged', loaded.problem, DiagnosticSeverity.Warning));
+    if (loaded.problem) diagnostics.unshift(atTop(parsed, 'metadata.damaged', loaded.problem));
     return diagnostics;
   }
 

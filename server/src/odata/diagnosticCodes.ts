@@ -68,6 +68,13 @@ const bindingCodes = {
   'fno.expand-depth': { severity: 'error', message: 'Finance and Operations supports $expand on the first level only; nested $expand is not allowed.' },
   'fno.operator-not-supported': { severity: 'error', message: "Finance and Operations does not support the '{name}' operator in $filter.{hint}" },
   'bc.path-outside-company': { severity: 'error', message: "Business Central API entities live under a company: use companies(<company id>)/{name}." },
+  // --- the .odata file and its environment ---------------------------------------------------------------
+  'request.unknown-variable': { severity: 'error', message: "Unknown variable '{name}'. Define it with '@{name} = value' above the request." },
+  'request.variable-cycle': { severity: 'error', message: "Variable '{name}' refers to itself through other variables; give it a value that does not." },
+  'request.missing-url': { severity: 'error', message: 'The request has no URL. Write it after the method, e.g. GET accounts?$select=name.' },
+  'request.unknown-environment': { severity: 'warning', message: "No environment named '{name}' is configured. Add it, or change @environment." },
+  'metadata.unreadable': { severity: 'error', message: '{detail}' },
+  'metadata.damaged': { severity: 'warning', message: '{detail}' },
   // --- guard ---------------------------------------------------------------------------------------------
   'internal-error': { severity: 'error', message: 'Internal error while checking this URL ({detail}). Please report it with the URL.' },
 } satisfies Record<string, DiagnosticDescriptor>;

@@ -2,7 +2,7 @@
  * Diagnostics for a whole `.odata` document: each request's URL (variables expanded) checked against the model,
  * with ranges mapped back onto the document.
  */
-import type { Flavor, ODataDiagnostic } from '../diagnosticCodes';
+import { createDiagnostic, type Flavor, type ODataDiagnostic } from '../diagnosticCodes';
 import type { ModelIndex } from '../csdl/modelIndex';
 import { parseRequestFile, type RequestFile } from '../requestFile/requestFile';
 import { expandRequestUrl, variableTable, type SystemVariableResolver } from '../requestFile/variables';
@@ -25,25 +25,13 @@ export function checkRequestFile(file: RequestFile, model: ModelIndex, options: 
   for (const request of file.requests) {
     const expanded = expandRequestUrl(request, table, options.system);
     for (const unresolved of expanded.unresolved) {
-      diagnostics.push({
-        code: unresolved.reason === 'cycle' ? 'request.variable-cycle' : 'request.unknown-variable',
-        severity: 'error',
-        message:
-          unresolved.reason === 'cycle'
-            ? `Variable '${unresolved.name}' refers to itself through other variables; give it a value that does not.`
-            : `Unknown variable '${unresolved.name}'. Define it with '@${unresolved.name} = value' above the request.`,
-        span: unresolved.span,
-      });
+      const code = unresolved.reason === 'cycle' ? 'request.variable-cycle' : 'request.unknown-variable';
+      diagnostics.push(createDiagnostic(code, unresolved.span, { name: unresolved.name }));
     }
     // A URL with an unknown variable would only give follow-on errors.
     if (expanded.unresolved.length > 0) continue;
     if (expanded.text.trim().length === 0) {
-      diagnostics.push({
-        code: 'request.missing-url',
-        severity: 'error',
-        message: 'The request has no URL. Write it after the method, e.g. GET accounts?$select=name.',
-        span: request.methodSpan ?? request.urlSpan,
-      });
+      diagnostics.push(createDiagnostic('request.missing-url', request.methodSpan ?? request.urlSpan));
       continue;
     }
     for (const diagnostic of checkUrl(expanded.text, model, { flavor: options.flavor, serviceRoot: options.serviceRoot })) {
