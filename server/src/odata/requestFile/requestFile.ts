@@ -72,14 +72,15 @@ export function requestMethod(request: ODataRequest): HttpMethod {
   return request.method ?? 'GET';
 }
 
-interface Line {
+/** A line of the document without its line break. */
+export interface Line {
   text: string;
   start: number;
   /** Offset after the line's text (before the line break). */
   end: number;
 }
 
-function splitLines(text: string): Line[] {
+export function splitLines(text: string): Line[] {
   const lines: Line[] = [];
   let start = 0;
   for (let i = 0; i <= text.length; i++) {
@@ -181,10 +182,13 @@ function readVariable(line: Line): VariableDefinition | undefined {
   const match = VARIABLE.exec(line.text);
   if (!match) return undefined;
   const nameStart = line.start + line.text.indexOf('@') + 1;
-  const name = match[1];
-  const value = match[2];
-  const eq = line.text.indexOf('=', nameStart - line.start + name.length);
-  let valueStart = line.start + eq + 1;
+  return namedValue(line, nameStart, match[1], '=', match[2]);
+}
+
+/** `name <separator> value` on one line, with the spans of both (the value starts after the separator's blanks). */
+function namedValue(line: Line, nameStart: number, name: string, separator: string, value: string): VariableDefinition & RequestHeader {
+  const at = line.text.indexOf(separator, nameStart - line.start + name.length);
+  let valueStart = line.start + at + 1;
   while (valueStart < line.end && /\s/.test(text(line, valueStart))) valueStart++;
   return {
     name,
@@ -276,19 +280,7 @@ function readHeader(line: Line): RequestHeader | undefined {
   const match = HEADER.exec(line.text);
   // `https://host/...` on its own line is a request line, not a header named "https".
   if (!match || (/^https?$/i.test(match[1]) && match[2].startsWith('//'))) return undefined;
-  const nameStart = line.start;
-  const name = match[1];
-  const value = match[2];
-  const colon = line.text.indexOf(':', name.length);
-  let valueStart = line.start + colon + 1;
-  while (valueStart < line.end && /\s/.test(text(line, valueStart))) valueStart++;
-  return {
-    name,
-    nameSpan: { start: nameStart, end: nameStart + name.length },
-    value,
-    valueSpan: { start: valueStart, end: valueStart + value.length },
-    span: trimmedSpan(line),
-  };
+  return namedValue(line, line.start, match[1], ':', match[2]);
 }
 
 function lineSlice(line: Line, span: Span): string {

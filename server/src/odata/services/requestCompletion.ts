@@ -18,7 +18,7 @@ import {
 import type { ModelIndex } from '../csdl/modelIndex';
 import type { EntitySet, NavigationProperty, Property, Singleton, StructuredType } from '../csdl/model';
 import type { Flavor } from '../diagnosticCodes';
-import { HTTP_METHODS, type ODataRequest } from '../requestFile/requestFile';
+import { HTTP_METHODS, splitLines, type Line, type ODataRequest } from '../requestFile/requestFile';
 import { checkingSystemVariables, expandRequestUrl, variableTable } from '../requestFile/variables';
 import type { Span } from '../uri/ast';
 import { analyzeUrl } from './checkUrl';
@@ -33,24 +33,6 @@ export function completeRequestParts(document: ODataDocument, offset: number, co
 // Where the cursor is
 // ---------------------------------------------------------------------------------------------------------
 
-interface Line {
-  text: string;
-  start: number;
-  end: number;
-}
-
-function splitLines(text: string): Line[] {
-  const lines: Line[] = [];
-  let start = 0;
-  for (let i = 0; i <= text.length; i++) {
-    if (i === text.length || text.charCodeAt(i) === 10) {
-      const end = i > start && text.charCodeAt(i - 1) === 13 ? i - 1 : i;
-      lines.push({ text: text.slice(start, end), start, end });
-      start = i + 1;
-    }
-  }
-  return lines;
-}
 
 const SEPARATOR = /^\s*###/;
 const COMMENT = /^\s*(#|\/\/)/;
