@@ -1,0 +1,52 @@
+// Custom logic of the sample service: WhoAmI, the custom-API-like action new_CalculateRollup, and the
+// rowversion (`versionnumber`, the ETag) that every write advances.
+'use strict';
+
+const cds = require('@sap/cds');
+const rowversion = require('./rowversion');
+
+/** Fixed identities, as a real environment has them. */
+const WHO_AM_I = Object.freeze({
+  BusinessUnitId: '5f8a3c1e-2b7d-4e90-9a61-0c4d8e2f7b13',
+  UserId: '7d2e9b40-6c1a-4f38-b5e7-91a0c3d4e5f6',
+  OrganizationId: 'c0ffee00-1d2e-4a3b-8c9d-0e1f2a3b4c5d',
+});
+
+module.exports = class DataverseSample extends cds.ApplicationService {
+  init() {
+    const { accounts, opportunities } = this.entities;
+
+    this.before(['CREATE', 'UPDATE', 'UPSERT'], '*', (req) => {
+      if (req.target?.elements?.versionnumber && req.data && typeof req.data === 'object') {
+        req.data.versionnumber = rowversion.next();
+      }
+    });
+
+    this.on('WhoAmI', () => ({ ...WHO_AM_I }));
+
+    this.on('new_CalculateRollup', accounts, async (req) => {
+      const key = req.params[0];
+      const accountid = typeof key === 'object' ? key.accountid : key;
+      const account = await SELECT.one.from(accounts).columns('accountid').where({ accountid });
+      if (!account) return req.reject(404, `accounts(${accountid}) does not exist`);
+      const row = await SELECT.one
+        .from(opportunities)
+        .columns('count(1) as n', 'sum(estimatedvalue) as total')
+        .where({ _parentaccountid_value: accountid, statecode: 0 });
+      const result = {
+        OpenOpportunityCount: Number(row?.n ?? 0),
+        OpenOpportunityValue: Number(row?.total ?? 0),
+        CalculatedOn: new Date().toISOString().replace(/\.\d{3}Z$/, 'Z'),
+      };
+      await UPDATE(accounts, accountid).with({
+        new_openopportunitycount: result.OpenOpportunityCount,
+        new_openopportunityvalue: result.OpenOpportunityValue,
+        new_rollupcalculatedon: result.CalculatedOn,
+        versionnumber: rowversion.next(),
+      });
+      return result;
+    });
+
+    return super.init();
+  }
+};
