@@ -6,7 +6,7 @@ import { getLanguageService } from './odata/index';
 import { environmentStatus, metadataChanged, setEnvironments } from './protocol';
 import { ParsedDocuments } from './lsp/documents';
 import { Environments, readConfig } from './lsp/environments';
-import { languageFeatureCapabilities, registerLanguageFeatures } from './lsp/languageFeatures';
+import { CompletionPayload, languageFeatureCapabilities, registerLanguageFeatures } from './lsp/languageFeatures';
 import { Validation } from './lsp/validation';
 
 // Run as `dynamics-odata-language-server` without a transport flag, speak over stdio.
@@ -24,8 +24,11 @@ const environments = new Environments(
 );
 const validation = new Validation(connection, documents, parsed, environments, service);
 
+let completionPayload = new CompletionPayload({});
+
 connection.onInitialize((params): InitializeResult => {
   environments.configure(readConfig(params.initializationOptions));
+  completionPayload = new CompletionPayload(params.capabilities);
   return {
     capabilities: { textDocumentSync: TextDocumentSyncKind.Incremental, ...languageFeatureCapabilities },
     serverInfo: { name: 'dynamics-odata-language-server', version: '0.1.0' },
@@ -45,7 +48,8 @@ connection.onNotification(setEnvironments.type, (config) => {
 });
 connection.onNotification(metadataChanged.type, ({ name }) => environments.invalidate(name));
 
-registerLanguageFeatures(connection, documents, parsed, environments, service);
+// The payload shaping depends on the client's capabilities, known from `initialize` on.
+registerLanguageFeatures(connection, documents, parsed, environments, service, () => completionPayload);
 
 documents.onDidChangeContent((change) => validation.schedule(change.document));
 documents.onDidClose((event) => {

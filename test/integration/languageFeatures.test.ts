@@ -137,3 +137,30 @@ describe('diagnostics, hover, signature help, symbols and code actions over LSP'
     assert.ok(fix, JSON.stringify(actions.map((a) => a.title)));
   });
 });
+
+describe('completion payload for a client like VS Code', () => {
+  test('the shared edit range goes into itemDefaults and documentation comes on resolve', async () => {
+    const { vscodeLikeCapabilities } = await import('./lspClient');
+    const { CompletionResolveRequest } = await import('vscode-languageserver-protocol/node');
+    const lean = await startServer(
+      { environments: [{ name: 'crm', flavor: 'dataverse', url: 'https://contoso.crm.dynamics.com/api/data/v9.2/', metadataFile: crmMetadata }] },
+      vscodeLikeCapabilities,
+    );
+    try {
+      const uri = 'file:///work/lean.odata';
+      const published = lean.nextDiagnostics(uri, 1);
+      await lean.open(uri, 'GET acc\n', 1);
+      await published;
+      const list = (await lean.connection.sendRequest(CompletionRequest.type, { textDocument: { uri }, position: { line: 0, character: 7 } })) as CompletionList;
+      assert.deepEqual(list.itemDefaults?.editRange, { start: { line: 0, character: 4 }, end: { line: 0, character: 7 } });
+      const accounts = list.items.find((item) => item.label === 'accounts');
+      assert.ok(accounts, 'accounts offered');
+      assert.equal(accounts.textEdit, undefined);
+      assert.equal(accounts.documentation, undefined);
+      const resolved = await lean.connection.sendRequest(CompletionResolveRequest.type, accounts);
+      assert.ok(resolved.documentation, 'documentation on resolve');
+    } finally {
+      await lean.stop();
+    }
+  });
+});

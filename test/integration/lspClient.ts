@@ -14,6 +14,7 @@ import {
   PublishDiagnosticsNotification,
   ShutdownRequest,
   ExitNotification,
+  type ClientCapabilities,
   type ProtocolConnection,
   type PublishDiagnosticsParams,
 } from 'vscode-languageserver-protocol/node';
@@ -43,7 +44,17 @@ export interface TestServer {
   stop(): Promise<void>;
 }
 
-export async function startServer(initializationOptions: unknown): Promise<TestServer> {
+/** The completion capabilities VS Code announces (edit range defaults, lazy documentation). */
+export const vscodeLikeCapabilities: ClientCapabilities = {
+  textDocument: {
+    completion: {
+      completionItem: { snippetSupport: true, resolveSupport: { properties: ['documentation', 'detail', 'additionalTextEdits'] } },
+      completionList: { itemDefaults: ['commitCharacters', 'editRange', 'insertTextFormat', 'insertTextMode', 'data'] },
+    },
+  },
+};
+
+export async function startServer(initializationOptions: unknown, capabilities: ClientCapabilities = {}): Promise<TestServer> {
   const serverPath = ensureBuilt();
   const child = spawn(process.execPath, [serverPath, '--stdio'], { stdio: ['pipe', 'pipe', 'pipe'] });
   const connection = createProtocolConnection(new StreamMessageReader(child.stdout!), new StreamMessageWriter(child.stdin!));
@@ -56,7 +67,7 @@ export async function startServer(initializationOptions: unknown): Promise<TestS
   await connection.sendRequest(InitializeRequest.type, {
     processId: process.pid,
     rootUri: null,
-    capabilities: {},
+    capabilities,
     initializationOptions,
   });
   await connection.sendNotification(InitializedNotification.type, {});

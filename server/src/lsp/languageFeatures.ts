@@ -5,6 +5,9 @@
  */
 import {
   CodeActionKind,
+  type ClientCapabilities,
+  type CompletionItem,
+  type CompletionList,
   type Connection,
   type ServerCapabilities,
   type TextDocuments,
@@ -16,7 +19,7 @@ import type { ParsedDocuments } from './documents';
 import type { Environments } from './environments';
 
 export const languageFeatureCapabilities: ServerCapabilities = {
-  completionProvider: { triggerCharacters: ['?', '&', '=', '(', '/', ',', '$', '@', '{', ';', ' ', "'", ':', '"'] },
+  completionProvider: { triggerCharacters: ['?', '&', '=', '(', '/', ',', '$', '@', '{', ';', ' ', "'", ':', '"'], resolveProvider: true },
   hoverProvider: true,
   signatureHelpProvider: { triggerCharacters: ['(', ','], retriggerCharacters: [','] },
   documentSymbolProvider: true,
@@ -24,12 +27,66 @@ export const languageFeatureCapabilities: ServerCapabilities = {
   codeActionProvider: { codeActionKinds: [CodeActionKind.QuickFix, CodeActionKind.RefactorRewrite] },
 };
 
+/**
+ * Keeps completion answers small: a path-start list on a Dataverse-sized model has ~1,000 items, and sending
+ * each one's documentation and edit range made it ~400 KB. When the client supports it, the shared edit range
+ * goes once into `itemDefaults`, and documentation is sent on `completionItem/resolve` for the item shown.
+ */
+export class CompletionPayload {
+  private lastDocumentation: CompletionItem['documentation'][] = [];
+  private lastId = 0;
+
+  constructor(private readonly capabilities: ClientCapabilities) {}
+
+  /** Shapes a list the language service just made (its items are this request's own, so they are changed in place). */
+  compact(list: CompletionList): CompletionList {
+    const completion = this.capabilities.textDocument?.completion;
+    const resolvable = completion?.completionItem?.resolveSupport?.properties.includes('documentation') ?? false;
+    const defaults = completion?.completionList?.itemDefaults ?? [];
+    const first = list.items[0]?.textEdit;
+    if (defaults.includes('editRange') && first && 'range' in first) {
+      const range = first.range;
+      if (list.items.every((item) => item.textEdit && 'range' in item.textEdit && sameRange(item.textEdit.range, range))) {
+        list.itemDefaults = { ...list.itemDefaults, editRange: range };
+        for (const item of list.items) {
+          if (item.textEdit!.newText !== item.label) item.textEditText = item.textEdit!.newText;
+          delete item.textEdit;
+        }
+      }
+    }
+    if (resolvable) {
+      const id = ++this.lastId;
+      this.lastDocumentation = list.items.map((item, index) => {
+        const documentation = item.documentation;
+        delete item.documentation;
+        item.data = { id, index };
+        return documentation;
+      });
+    }
+    return list;
+  }
+
+  resolve(item: CompletionItem): CompletionItem {
+    const data = item.data as { id?: number; index?: number } | undefined;
+    if (data?.id !== this.lastId || data.index === undefined) return item;
+    const documentation = this.lastDocumentation[data.index];
+    return documentation === undefined ? item : { ...item, documentation };
+  }
+}
+
+function sameRange(a: { start: Position; end: Position }, b: { start: Position; end: Position }): boolean {
+  return a.start.line === b.start.line && a.start.character === b.start.character && a.end.line === b.end.line && a.end.character === b.end.character;
+}
+
+type Position = { line: number; character: number };
+
 export function registerLanguageFeatures(
   connection: Connection,
   documents: TextDocuments<TextDocument>,
   parsed: ParsedDocuments,
   environments: Environments,
   service: LanguageService,
+  payload: () => CompletionPayload,
 ): void {
   const open = (uri: string) => {
     const document = documents.get(uri);
@@ -43,8 +100,10 @@ export function registerLanguageFeatures(
     if (!found) return null;
     const list = service.complete(found.odata, found.odata.lines.offsetAt(params.position), found.context);
     const loading = found.environment !== undefined && found.loaded === undefined;
-    return loading ? { ...list, isIncomplete: true } : list;
+    return payload().compact(loading ? { ...list, isIncomplete: true } : list);
   });
+
+  connection.onCompletionResolve((item) => payload().resolve(item));
 
   connection.onHover((params) => {
     const found = open(params.textDocument.uri);
