@@ -3,6 +3,7 @@ import * as path from 'node:path';
 import * as vscode from 'vscode';
 import { LanguageClient, TransportKind, type LanguageClientOptions, type ServerOptions } from 'vscode-languageclient/node';
 import { readEnvironmentSettings, registerEnvironmentSettings } from './features/environments/environmentSettings';
+import { registerExplorer } from './features/explorer/explorer';
 
 let client: LanguageClient | undefined;
 
@@ -24,6 +25,7 @@ export async function activate(context: vscode.ExtensionContext): Promise<void> 
   try {
     await client.start();
     registerEnvironmentSettings(context, client, output);
+    registerExplorer(context, client);
   } catch (error) {
     const message = error instanceof Error ? error.message : String(error);
     output.error(`The language server failed to start: ${message}`);

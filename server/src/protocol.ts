@@ -2,7 +2,17 @@
  * Custom messages between the VS Code client and the language server, all under the `odata/` prefix,
  * as `{ method, type }` pairs. Both sides import this file; nothing else defines a custom message.
  */
-import { NotificationType } from 'vscode-languageserver-protocol';
+import { NotificationType, RequestType, RequestType0 } from 'vscode-languageserver-protocol';
+import type {
+  EntitySetDetails,
+  EntitySetsResult,
+  ExplorerEntitySet,
+  ExplorerNavigationProperty,
+  ExplorerOperation,
+  ExplorerProperty,
+} from './odata/services/explorer';
+
+export type { EntitySetDetails, EntitySetsResult, ExplorerEntitySet, ExplorerNavigationProperty, ExplorerOperation, ExplorerProperty };
 
 export type FlavorName = 'dataverse' | 'fno' | 'bc' | 'generic';
 
@@ -42,4 +52,55 @@ export const metadataChanged = {
 export const environmentStatus = {
   method: 'odata/environmentStatus',
   type: new NotificationType<EnvironmentStatus>('odata/environmentStatus'),
+} as const;
+
+// ------------------------------------------------------------------------------------------ explorer tree
+
+/** An answer the explorer requests give instead of data when the environment is unknown or failed to load. */
+export interface ExplorerError {
+  error: string;
+}
+
+export interface ExplorerEnvironment {
+  name: string;
+  flavor: FlavorName;
+  url: string;
+  state: EnvironmentState;
+  /** What went wrong (state 'error'), or a note about a partly damaged document (state 'ready'). */
+  message?: string;
+  /** Entity sets and singletons, once loaded. */
+  entitySetCount?: number;
+}
+
+/** Client -> server: the configured environments and whether each one's metadata is loaded. */
+export const explorerEnvironments = {
+  method: 'odata/environments',
+  type: new RequestType0<ExplorerEnvironment[], void>('odata/environments'),
+} as const;
+
+export interface EntitySetsParams {
+  environment: string;
+  /** Case-insensitive substring of the name, entity type or display name. */
+  filter?: string;
+  offset?: number;
+  /** Default 200, at most 5000. */
+  limit?: number;
+}
+
+/** Client -> server: one page of an environment's entity sets and singletons, sorted by name. */
+export const explorerEntitySets = {
+  method: 'odata/entitySets',
+  type: new RequestType<EntitySetsParams, EntitySetsResult | ExplorerError, void>('odata/entitySets'),
+} as const;
+
+/** Client -> server: the keys, properties, navigation properties and bound operations of one entity set. */
+export const explorerEntitySetDetails = {
+  method: 'odata/entitySetDetails',
+  type: new RequestType<{ environment: string; entitySet: string }, EntitySetDetails | ExplorerError, void>('odata/entitySetDetails'),
+} as const;
+
+/** Client -> server: the environment's unbound actions and functions (its action and function imports). */
+export const explorerOperations = {
+  method: 'odata/operations',
+  type: new RequestType<{ environment: string }, ExplorerOperation[] | ExplorerError, void>('odata/operations'),
 } as const;

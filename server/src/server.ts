@@ -6,6 +6,7 @@ import { getLanguageService } from './odata/index';
 import { environmentStatus, metadataChanged, setEnvironments } from './protocol';
 import { ParsedDocuments } from './lsp/documents';
 import { Environments, readConfig } from './lsp/environments';
+import { registerExplorerRequests } from './lsp/explorerRequests';
 import { CompletionPayload, languageFeatureCapabilities, registerLanguageFeatures } from './lsp/languageFeatures';
 import { Validation } from './lsp/validation';
 
@@ -50,6 +51,7 @@ connection.onNotification(metadataChanged.type, ({ name }) => environments.inval
 
 // The payload shaping depends on the client's capabilities, known from `initialize` on.
 registerLanguageFeatures(connection, documents, parsed, environments, service, () => completionPayload);
+registerExplorerRequests(connection, environments);
 
 documents.onDidChangeContent((change) => validation.schedule(change.document));
 documents.onDidClose((event) => {

@@ -25,7 +25,6 @@ async function main() {
   log(`code-server on ${server.url} (logs in ${path.relative(ROOT, runDir)})`);
   fs.mkdirSync(SHOTS, { recursive: true });
 
-  log('- skipped: the environments sidebar tree (issue 5: not built yet)');
   const files = fs.readdirSync(UI_DIR).filter((file) => file.endsWith('.ui.mjs') && (!filter || file.includes(filter))).sort();
   const { context } = await launchBrowser(env, runDir, { headless: !process.env.E2E_HEADED });
   const results = [];

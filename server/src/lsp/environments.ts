@@ -67,6 +67,11 @@ export class Environments {
     this.defaultName = config.defaultEnvironment;
   }
 
+  /** Every configured environment, in configuration order. */
+  configs(): EnvironmentConfig[] {
+    return [...this.entries.values()].map((entry) => entry.config);
+  }
+
   /** The environment a document uses: its `@environment`, else the default, else the only/first one. */
   resolve(name: string | undefined): EnvironmentConfig | undefined {
     if (name !== undefined) return this.entries.get(name)?.config;

@@ -1,5 +1,5 @@
 // A person opens an .odata file, sees the problem in the Problems panel, and types a query with completion.
-// (The environments sidebar tree comes with issue 5: its step is added then.)
+// (The environments sidebar tree has its own test: explorer.ui.mjs.)
 
 /** The suggest widget's visible labels. */
 async function suggestLabels(page) {

@@ -9,6 +9,10 @@ import * as vscode from 'vscode';
 import type { LanguageClient } from 'vscode-languageclient/node';
 import { environmentStatus, setEnvironments, type EnvironmentConfig, type EnvironmentStatus, type ServerConfig } from '../../../../server/src/protocol';
 
+const statusChanged = new vscode.EventEmitter<EnvironmentStatus>();
+/** Every `odata/environmentStatus` the server sends (the client takes one handler per notification; others listen here). */
+export const onDidChangeEnvironmentStatus = statusChanged.event;
+
 /** Relative metadata paths are resolved against the first workspace folder. */
 function resolveMetadataPath(file: string): string {
   if (path.isAbsolute(file)) return file;
@@ -53,6 +57,7 @@ export function registerEnvironmentSettings(context: vscode.ExtensionContext, cl
   context.subscriptions.push(
     client.onNotification(environmentStatus.type, (update) => {
       states.set(update.name, update);
+      statusChanged.fire(update);
       if (update.state === 'error') output.error(`${update.name}: ${update.message ?? 'metadata could not be loaded'}`);
       showStatus();
     }),
