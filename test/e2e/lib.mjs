@@ -292,21 +292,39 @@ export async function waitForWorkbench(page, timeoutMs = 90_000) {
 }
 
 /** Lines of the extension host logs that are errors and mention the extension (empty when activation was clean). */
-export function extensionHostErrors(runDir, needle = EXTENSION_ID) {
-  const found = [];
+/** The extension host log files of a run, each with its lines. */
+function extensionHostLogs(runDir) {
+  const logs = new Map();
   const walk = (dir) => {
     if (!fs.existsSync(dir)) return;
     for (const entry of fs.readdirSync(dir, { withFileTypes: true })) {
       const file = path.join(dir, entry.name);
       if (entry.isDirectory()) walk(file);
       else if (/exthost.*\.log$|remoteexthost.*\.log$|Dynamics OData/i.test(file) && entry.name.endsWith('.log')) {
-        for (const line of fs.readFileSync(file, 'utf8').split('\n')) {
-          if (/\[error\]/i.test(line) && (line.includes(needle) || /Dynamics OData|dynamicsOData/i.test(line))) found.push(`${path.basename(file)}: ${line}`);
-        }
+        logs.set(file, fs.readFileSync(file, 'utf8').split('\n'));
       }
     }
   };
   walk(path.join(runDir, 'user-data/logs'));
   walk(path.join(runDir, 'server-data/data/logs'));
+  return logs;
+}
+
+/** How many lines each log has now: what a closed workbench's host wrote after this is its teardown. */
+export function extensionHostLogLengths(runDir) {
+  return new Map([...extensionHostLogs(runDir)].map(([file, lines]) => [file, lines.length]));
+}
+
+/**
+ * Error lines of the extension in the extension host logs. `upTo` limits files to their first N lines: a host
+ * whose workbench the runner closed logs in-flight requests failing with "Channel has been closed" afterwards.
+ */
+export function extensionHostErrors(runDir, { needle = EXTENSION_ID, upTo = new Map() } = {}) {
+  const found = [];
+  for (const [file, lines] of extensionHostLogs(runDir)) {
+    for (const line of lines.slice(0, upTo.get(file) ?? lines.length)) {
+      if (/\[error\]/i.test(line) && (line.includes(needle) || /Dynamics OData|dynamicsOData/i.test(line))) found.push(`${path.basename(file)}: ${line}`);
+    }
+  }
   return found;
 }
