@@ -3,6 +3,7 @@ import * as path from 'node:path';
 import * as vscode from 'vscode';
 import { LanguageClient, TransportKind, type LanguageClientOptions, type ServerOptions } from 'vscode-languageclient/node';
 import { readEnvironmentSettings, registerEnvironmentSettings } from './features/environments/environmentSettings';
+import { registerMetadataCache } from './features/environments/metadataCache';
 import { registerExplorer } from './features/explorer/explorer';
 
 let client: LanguageClient | undefined;
@@ -26,6 +27,7 @@ export async function activate(context: vscode.ExtensionContext): Promise<void> 
     await client.start();
     registerEnvironmentSettings(context, client, output);
     registerExplorer(context, client);
+    registerMetadataCache(context, client, output);
   } catch (error) {
     const message = error instanceof Error ? error.message : String(error);
     output.error(`The language server failed to start: ${message}`);

@@ -10,7 +10,9 @@
 import * as path from 'node:path';
 import { format } from 'node:util';
 import { buildTests } from './build.mjs';
-import { ensureSetup, launchBrowser, log, makeRunDir, ROOT, run, runMain, startServerMain, tail } from './lib.mjs';
+import * as fs from 'node:fs';
+import { startSampleService } from '../sample-service/start.mjs';
+import { CACHE, ensureSetup, launchBrowser, log, makeRunDir, ROOT, run, runMain, startServerMain, tail } from './lib.mjs';
 
 const args = process.argv.slice(2);
 const timeoutArg = args.find((arg) => arg.startsWith('--timeout='));
@@ -30,6 +32,24 @@ async function main() {
   const { index, count } = await buildTests(env);
   log(`${count} test files bundled into ${path.relative(ROOT, index)}`);
 
+  // The sample OData service for the tests that download metadata (addEnvironment.test.ts): its service root
+  // reaches the extension host through E2E_SAMPLE_SERVICE_ROOT and, where the host does not see the runner's
+  // environment, through a file next to the bundled suite.
+  const rootFile = path.join(CACHE, 'out', 'sample-service-root.txt');
+  const sample = await startSampleService();
+  process.env.E2E_SAMPLE_SERVICE_ROOT = sample.serviceRoot;
+  fs.writeFileSync(rootFile, sample.serviceRoot);
+  log(`sample OData service at ${sample.serviceRoot}`);
+  try {
+    return await runSuite(env, index);
+  } finally {
+    await sample.stop();
+    fs.rmSync(rootFile, { force: true });
+  }
+}
+
+/** The suite inside VS Code's extension host, through the smoke-test driver: the host's exit code. */
+async function runSuite(env, index) {
   const runDir = makeRunDir('host');
   const server = await startServerMain(env, runDir, { folder: WORKSPACE });
   log(`VS Code server (smoke-test driver) on 127.0.0.1:${server.port}, logs in ${path.relative(ROOT, runDir)}`);

@@ -1,13 +1,31 @@
 /**
  * Environments from settings (`dynamicsOData.environments`, `dynamicsOData.defaultEnvironment`), sent to the
  * language server with `odata/setEnvironments`, again whenever the settings change; the server's
- * `odata/environmentStatus` shows in the status bar. Sign-in and metadata download come with the
- * environments feature; until then `metadataFile` names a saved `$metadata` document.
+ * `odata/environmentStatus` shows in the status bar. An environment's `metadataFile` names a saved `$metadata`
+ * document; without one, the server reads the downloaded copy in the extension's global storage (metadataCache.ts).
  */
 import * as path from 'node:path';
 import * as vscode from 'vscode';
 import type { LanguageClient } from 'vscode-languageclient/node';
 import { environmentStatus, setEnvironments, type EnvironmentConfig, type EnvironmentStatus, type ServerConfig } from '../../../../server/src/protocol';
+import { MetadataStore } from './metadataStore';
+
+/** An environment as written in settings: `metadataFile` is optional (the downloaded copy is used without it). */
+export type EnvironmentSetting = Omit<EnvironmentConfig, 'metadataFile'> & { metadataFile?: string; production?: boolean };
+
+let store: MetadataStore | undefined;
+/** The downloaded metadata of every environment, under the extension's global storage (set on activation). */
+export function metadataStore(): MetadataStore | undefined {
+  return store;
+}
+
+/** The environments in settings, as written there (valid entries only). */
+export function environmentSettings(): EnvironmentSetting[] {
+  const value = vscode.workspace.getConfiguration('dynamicsOData').get<unknown>('environments', []);
+  return (Array.isArray(value) ? value : []).filter(
+    (env): env is EnvironmentSetting => typeof env === 'object' && env !== null && typeof env.name === 'string' && env.name.length > 0,
+  );
+}
 
 const statusChanged = new vscode.EventEmitter<EnvironmentStatus>();
 /** Every `odata/environmentStatus` the server sends (the client takes one handler per notification; others listen here). */
@@ -22,14 +40,17 @@ function resolveMetadataPath(file: string): string {
 
 export function readEnvironmentSettings(): ServerConfig {
   const settings = vscode.workspace.getConfiguration('dynamicsOData');
-  const environments = settings.get<EnvironmentConfig[]>('environments', []).map((env) => ({
-    ...env,
-    metadataFile: resolveMetadataPath(env.metadataFile),
-  }));
+  const environments: EnvironmentConfig[] = [];
+  for (const env of environmentSettings()) {
+    // Without a metadata file, the downloaded copy (once the store is known, i.e. after activation).
+    const metadataFile = env.metadataFile ? resolveMetadataPath(env.metadataFile) : store?.file(env.name);
+    if (metadataFile) environments.push({ ...env, metadataFile });
+  }
   return { environments, defaultEnvironment: settings.get<string>('defaultEnvironment') || undefined };
 }
 
 export function registerEnvironmentSettings(context: vscode.ExtensionContext, client: LanguageClient, output: vscode.LogOutputChannel): void {
+  store = new MetadataStore(path.join(context.globalStorageUri.fsPath, 'metadata'));
   const send = (): void => {
     const config = readEnvironmentSettings();
     output.info(`Environments: ${config.environments.map((env) => env.name).join(', ') || '(none configured)'}`);

@@ -1,11 +1,11 @@
 /**
  * The explorer view and its commands: refresh, filter / clear filter, new query on an entity set, copy name,
- * copy URL, reload an environment's metadata; plus two internal ones (load more, and a snapshot of the rendered
+ * copy URL, reload an environment's metadata (now through "Refresh Metadata", metadataCache.ts); plus two internal ones (load more, and a snapshot of the rendered
  * tree for the end-to-end tests). The tree refreshes on `odata/environmentStatus` and on settings changes.
  */
 import * as vscode from 'vscode';
 import type { LanguageClient } from 'vscode-languageclient/node';
-import { metadataChanged, type EntitySetDetails } from '../../../../server/src/protocol';
+import { type EntitySetDetails } from '../../../../server/src/protocol';
 import { onDidChangeEnvironmentStatus } from '../environments/environmentSettings';
 import { ExplorerTreeProvider, type ExplorerNode } from './explorerTree';
 import { newQueryText, serviceUrl, starterSelect } from './queryText';
@@ -108,9 +108,10 @@ export function registerExplorer(context: vscode.ExtensionContext, client: Langu
       if (node?.kind === 'environment') await vscode.env.clipboard.writeText(node.environment.url);
       else if (node?.kind === 'entitySet') await vscode.env.clipboard.writeText(serviceUrl(node.environment.url, node.entitySet.name));
     }),
+    // Kept for existing keybindings: the menu now shows "Refresh Metadata" (download, or reload a saved file).
     vscode.commands.registerCommand('dynamicsOData.explorer.reloadMetadata', async (node?: ExplorerNode) => {
       if (node?.kind !== 'environment') return;
-      await client.sendNotification(metadataChanged.type, { name: node.environment.name });
+      await vscode.commands.executeCommand('dynamicsOData.refreshMetadata', node.environment.name);
       provider.refresh();
     }),
     vscode.commands.registerCommand('dynamicsOData.explorer.loadMore', async (node?: ExplorerNode) => {
