@@ -116,107 +116,14 @@ const edmx = (schemas: string) => `<?xml version="1.0" encoding="utf-8"?>
   <edmx:DataServices>${schemas}</edmx:DataServices>
 </edmx:Edmx>`;
 
-/** Finance & Operations: composite keys with dataAreaId, enums, entity set names != entity names. */
+/** Finance & Operations: the project's fixture (composite keys with dataAreaId, enums, set names differ from entity names). */
 export function fnoModel(): ModelIndex {
-  return modelFromXml(
-    'fno',
-    edmx(`
-    <Schema Namespace="Microsoft.Dynamics.DataEntities" xmlns="http://docs.oasis-open.org/odata/ns/edm">
-      <EnumType Name="NoYes"><Member Name="No" Value="0"/><Member Name="Yes" Value="1"/></EnumType>
-      <EnumType Name="Gender"><Member Name="Unknown" Value="0"/><Member Name="Male" Value="1"/><Member Name="Female" Value="2"/></EnumType>
-      <EntityType Name="CustomerV3">
-        <Key><PropertyRef Name="dataAreaId"/><PropertyRef Name="CustomerAccount"/></Key>
-        <Property Name="dataAreaId" Type="Edm.String" Nullable="false" MaxLength="4"/>
-        <Property Name="CustomerAccount" Type="Edm.String" Nullable="false" MaxLength="20"/>
-        <Property Name="OrganizationName" Type="Edm.String"/>
-        <Property Name="PersonGender" Type="Microsoft.Dynamics.DataEntities.Gender"/>
-        <Property Name="CreditLimit" Type="Edm.Decimal"/>
-        <NavigationProperty Name="SalesOrders" Type="Collection(Microsoft.Dynamics.DataEntities.SalesOrderHeaderV2)"/>
-      </EntityType>
-      <EntityType Name="SalesOrderHeaderV2">
-        <Key><PropertyRef Name="dataAreaId"/><PropertyRef Name="SalesOrderNumber"/></Key>
-        <Property Name="dataAreaId" Type="Edm.String" Nullable="false"/>
-        <Property Name="SalesOrderNumber" Type="Edm.String" Nullable="false"/>
-        <Property Name="OrderingCustomerAccountNumber" Type="Edm.String"/>
-        <NavigationProperty Name="SalesOrderLines" Type="Collection(Microsoft.Dynamics.DataEntities.SalesOrderLine)"/>
-        <NavigationProperty Name="Customer" Type="Microsoft.Dynamics.DataEntities.CustomerV3"/>
-      </EntityType>
-      <EntityType Name="SalesOrderLine">
-        <Key><PropertyRef Name="dataAreaId"/><PropertyRef Name="InventoryLotId"/></Key>
-        <Property Name="dataAreaId" Type="Edm.String" Nullable="false"/>
-        <Property Name="InventoryLotId" Type="Edm.String" Nullable="false"/>
-        <Property Name="LineAmount" Type="Edm.Decimal"/>
-      </EntityType>
-      <EntityType Name="Currency">
-        <Key><PropertyRef Name="CurrencyCode"/></Key>
-        <Property Name="CurrencyCode" Type="Edm.String" Nullable="false"/>
-        <Property Name="ReferenceCurrencyForTriangulation" Type="Microsoft.Dynamics.DataEntities.NoYes"/>
-      </EntityType>
-      <EntityContainer Name="Resources">
-        <EntitySet Name="CustomersV3" EntityType="Microsoft.Dynamics.DataEntities.CustomerV3">
-          <NavigationPropertyBinding Path="SalesOrders" Target="SalesOrderHeadersV2"/>
-        </EntitySet>
-        <EntitySet Name="SalesOrderHeadersV2" EntityType="Microsoft.Dynamics.DataEntities.SalesOrderHeaderV2">
-          <NavigationPropertyBinding Path="SalesOrderLines" Target="SalesOrderLines"/>
-          <NavigationPropertyBinding Path="Customer" Target="CustomersV3"/>
-        </EntitySet>
-        <EntitySet Name="SalesOrderLines" EntityType="Microsoft.Dynamics.DataEntities.SalesOrderLine"/>
-        <EntitySet Name="Currencies" EntityType="Microsoft.Dynamics.DataEntities.Currency"/>
-      </EntityContainer>
-    </Schema>`),
-  );
+  return modelFromXml('fnoModel', readFileSync(join(projectRoot, 'test', 'fixtures', 'metadata', 'fno-sample.xml'), 'utf8'));
 }
 
-/** Business Central API v2.0: everything under companies({id}); bound actions in Microsoft.NAV. */
+/** Business Central: the project's fixture (entities contained in companies, GUID keys, enums). */
 export function bcModel(): ModelIndex {
-  return modelFromXml(
-    'bc',
-    edmx(`
-    <Schema Namespace="Microsoft.NAV" xmlns="http://docs.oasis-open.org/odata/ns/edm">
-      <EntityType Name="company">
-        <Key><PropertyRef Name="id"/></Key>
-        <Property Name="id" Type="Edm.Guid" Nullable="false"/>
-        <Property Name="name" Type="Edm.String"/>
-        <NavigationProperty Name="customers" Type="Collection(Microsoft.NAV.customer)" ContainsTarget="true"/>
-        <NavigationProperty Name="salesInvoices" Type="Collection(Microsoft.NAV.salesInvoice)" ContainsTarget="true"/>
-        <NavigationProperty Name="salesOrders" Type="Collection(Microsoft.NAV.salesOrder)" ContainsTarget="true"/>
-      </EntityType>
-      <EntityType Name="salesOrder">
-        <Key><PropertyRef Name="id"/></Key>
-        <Property Name="id" Type="Edm.Guid" Nullable="false"/>
-        <Property Name="number" Type="Edm.String" MaxLength="20"/>
-        <NavigationProperty Name="salesOrderLines" Type="Collection(Microsoft.NAV.salesOrderLine)" ContainsTarget="true"/>
-      </EntityType>
-      <EntityType Name="salesOrderLine">
-        <Key><PropertyRef Name="id"/></Key>
-        <Property Name="id" Type="Edm.Guid" Nullable="false"/>
-        <Property Name="quantity" Type="Edm.Decimal"/>
-      </EntityType>
-      <EntityType Name="pdfDocument">
-        <Key><PropertyRef Name="id"/></Key>
-        <Property Name="id" Type="Edm.Guid" Nullable="false"/>
-        <Property Name="pdfDocumentContent" Type="Edm.Stream"/>
-      </EntityType>
-      <EntityType Name="customer">
-        <Key><PropertyRef Name="id"/></Key>
-        <Property Name="id" Type="Edm.Guid" Nullable="false"/>
-        <Property Name="number" Type="Edm.String" MaxLength="20"/>
-        <Property Name="displayName" Type="Edm.String"/>
-      </EntityType>
-      <EntityType Name="salesInvoice">
-        <Key><PropertyRef Name="id"/></Key>
-        <Property Name="id" Type="Edm.Guid" Nullable="false"/>
-        <Property Name="number" Type="Edm.String"/>
-        <Property Name="totalAmountIncludingTax" Type="Edm.Decimal"/>
-        <NavigationProperty Name="pdfDocument" Type="Microsoft.NAV.pdfDocument" ContainsTarget="true"/>
-      </EntityType>
-      <Action Name="post" IsBound="true"><Parameter Name="bound" Type="Microsoft.NAV.salesInvoice"/></Action>
-      <EntityContainer Name="default">
-        <EntitySet Name="companies" EntityType="Microsoft.NAV.company"/>
-        <EntitySet Name="customers" EntityType="Microsoft.NAV.customer"/>
-      </EntityContainer>
-    </Schema>`),
-  );
+  return modelFromXml('bcModel', readFileSync(join(projectRoot, 'test', 'fixtures', 'metadata', 'bc-sample.xml'), 'utf8'));
 }
 
 /** A generic OData v4 service with the shapes the CRM file lacks (derived types, streams, flags, primitive functions). */

@@ -292,7 +292,7 @@ suite('flavour rules', () => {
   });
 
   test('fno.expand-depth: nested $expand', () => {
-    expectDiagnostics('SalesOrderHeadersV2?$expand=Customer($expand=SalesOrders)', [{ code: 'fno.expand-depth', text: '$expand' }], {
+    expectDiagnostics('SalesOrderHeadersV2?$expand=Customer($expand=SalesOrderHeadersV2)', [{ code: 'fno.expand-depth', text: '$expand' }], {
       model: fnoModel(),
       flavor: 'fno',
     });
@@ -315,7 +315,7 @@ suite('flavour rules', () => {
       flavor: 'bc',
     });
     expectDiagnostics(`companies(${guid})/customers?$select=number,displayName`, [], { model: bcModel(), flavor: 'bc' });
-    expectDiagnostics(`companies(${guid})/salesInvoices(${guid})/Microsoft.NAV.post`, [], { model: bcModel(), flavor: 'bc' });
+    expectDiagnostics(`companies(${guid})/salesCreditMemos(${guid})/Microsoft.NAV.cancelAndSend`, [], { model: bcModel(), flavor: 'bc' });
   });
 });
 
