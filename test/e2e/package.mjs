@@ -10,7 +10,7 @@ export function packageVsix({ out = VSIX, quiet = false } = {}) {
   const env = ensureSetup(['--tools']);
   run(process.execPath, [path.join(ROOT, 'esbuild.mjs'), '--production'], { stdio: ['ignore', quiet ? 'ignore' : 'inherit', 'inherit'] });
   const vsce = path.join(env.tools, '@vscode/vsce/vsce');
-  run(process.execPath, [vsce, 'package', '--no-dependencies', '--no-update-package-json', '--allow-missing-repository', '--out', out], {
+  run(process.execPath, [vsce, 'package', '--no-dependencies', '--no-update-package-json', '--allow-missing-repository', '--no-rewrite-relative-links', '--out', out], {
     stdio: ['ignore', quiet ? 'ignore' : 'inherit', 'inherit'],
   });
   const bytes = fs.statSync(out).size;
