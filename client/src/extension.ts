@@ -2,7 +2,8 @@
 import * as path from 'node:path';
 import * as vscode from 'vscode';
 import { LanguageClient, TransportKind, type LanguageClientOptions, type ServerOptions } from 'vscode-languageclient/node';
-import { readEnvironmentSettings, registerEnvironmentSettings } from './features/environments/environmentSettings';
+import { readEnvironmentSettings, registerEnvironmentSettings, setSampleMetadataFile } from './features/environments/environmentSettings';
+import { SAMPLE_METADATA_PATH } from './features/environments/sampleEnvironment';
 import { registerMetadataCache } from './features/environments/metadataCache';
 import { registerExplorer } from './features/explorer/explorer';
 
@@ -11,6 +12,7 @@ let client: LanguageClient | undefined;
 export async function activate(context: vscode.ExtensionContext): Promise<void> {
   const output = vscode.window.createOutputChannel('Dynamics OData Tools', { log: true });
   context.subscriptions.push(output);
+  setSampleMetadataFile(context.asAbsolutePath(SAMPLE_METADATA_PATH));
 
   const serverModule = context.asAbsolutePath(path.join('dist', 'server.js'));
   const serverOptions: ServerOptions = {

@@ -9,11 +9,14 @@ import * as vscode from 'vscode';
 import type { LanguageClient } from 'vscode-languageclient/node';
 import { environmentStatus, setEnvironments, type EnvironmentConfig, type EnvironmentStatus, type ServerConfig } from '../../../../server/src/protocol';
 import { MetadataStore } from './metadataStore';
+import { withSampleEnvironment } from './sampleEnvironment';
 
 /** An environment as written in settings: `metadataFile` is optional (the downloaded copy is used without it). */
 export type EnvironmentSetting = Omit<EnvironmentConfig, 'metadataFile'> & { metadataFile?: string; production?: boolean };
 
 let store: MetadataStore | undefined;
+/** The bundled sample metadata's absolute path (known from activation on). */
+let sampleMetadataFile: string | undefined;
 /** The downloaded metadata of every environment, under the extension's global storage (set on activation). */
 export function metadataStore(): MetadataStore | undefined {
   return store;
@@ -38,6 +41,7 @@ function resolveMetadataPath(file: string): string {
   return folder ? path.join(folder, file) : file;
 }
 
+/** The environments the server gets: those in settings, or the bundled sample while there are none. */
 export function readEnvironmentSettings(): ServerConfig {
   const settings = vscode.workspace.getConfiguration('dynamicsOData');
   const environments: EnvironmentConfig[] = [];
@@ -46,7 +50,13 @@ export function readEnvironmentSettings(): ServerConfig {
     const metadataFile = env.metadataFile ? resolveMetadataPath(env.metadataFile) : store?.file(env.name);
     if (metadataFile) environments.push({ ...env, metadataFile });
   }
-  return { environments, defaultEnvironment: settings.get<string>('defaultEnvironment') || undefined };
+  const configured = { environments, defaultEnvironment: settings.get<string>('defaultEnvironment') || undefined };
+  return sampleMetadataFile ? withSampleEnvironment(configured, sampleMetadataFile) : configured;
+}
+
+/** Called first on activation: where the bundled sample metadata is. */
+export function setSampleMetadataFile(file: string): void {
+  sampleMetadataFile = file;
 }
 
 export function registerEnvironmentSettings(context: vscode.ExtensionContext, client: LanguageClient, output: vscode.LogOutputChannel): void {
