@@ -49,5 +49,6 @@ export { getLanguageService } from './services/languageService';
 export type { LanguageService } from './services/languageService';
 export { createODataDocument, requestAt, toRange, urlAtCursor } from './services/serviceContext';
 export type { ODataDocument, ServiceContext, UrlAtCursor } from './services/serviceContext';
-export { completeUrl, completeVariables } from './services/urlCompletion';
+export { completeUrl } from './services/urlCompletion';
+export { completeVariables } from './services/variableCompletion';
 export type { LanguageServiceOptions } from './services/languageService';

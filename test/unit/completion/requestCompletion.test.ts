@@ -171,18 +171,6 @@ test('other header values', () => {
   assert.equal(complete('### a\nGET accounts\nX-Unknown: |').list, null);
 });
 
-test('variables after {{ in header values and bodies', () => {
-  const text = '@top = 10\n@contactId = 1\n### a\nPATCH contacts({{contactId}})\nIf-Match: {{|\n';
-  const r = complete(text);
-  assert.ok(r.labels.includes('top'));
-  assert.ok(r.labels.includes('contactId'));
-  assert.ok(r.labels.includes('$guid'));
-  assert.equal(r.insert('top'), 'top}}');
-  const closed = complete('@top = 10\n### a\nPOST contacts\nContent-Type: application/json\n\n{ "firstname": "{{t|}}" }');
-  assert.equal(closed.replaced('top'), 't');
-  assert.equal(closed.insert('top'), 'top');
-});
-
 test('POST contacts: body property names of the contact, lookups through @odata.bind, deep insert', () => {
   const r = complete('### Create\nPOST contacts\nContent-Type: application/json\n\n{\n  |\n}\n');
   assert.ok(r.labels.includes('firstname'));

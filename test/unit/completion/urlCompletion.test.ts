@@ -323,16 +323,6 @@ suite('URL completion: request files', () => {
     includes(complete('GET accounts?$select=name\n    &|', crm()), '$filter');
   });
 
-  test('variables inside {{', () => {
-    const r = complete('@top = 10\n@who = ada\n\nGET accounts?$top={{|', crm());
-    includes(r, 'top', 'who', '$guid', '$timestamp', '$datetime', '$randomInt');
-    assert.equal((r.item('top').textEdit as { newText: string }).newText, 'top}}');
-    assert.equal(r.item('top').kind, CompletionItemKind.Variable);
-    const closed = complete('@top = 10\nGET accounts?$top={{t|}}', crm());
-    assert.equal(closed.replaced('top'), 't');
-    assert.equal((closed.item('top').textEdit as { newText: string }).newText, 'top');
-  });
-
   test('variables in the URL do not break the context', () => {
     const r = complete('@id = 00000000-0000-0000-0000-000000000001\nGET accounts({{id}})/prim|', crm());
     includes(r, 'primarycontactid');

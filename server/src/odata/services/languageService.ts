@@ -20,6 +20,7 @@ import type { ODataDocument, ServiceContext } from './serviceContext';
 import { doSignatureHelp } from './signatureHelp';
 import { documentSymbols, foldingRanges } from './symbols';
 import { completeUrl } from './urlCompletion';
+import { completeVariables } from './variableCompletion';
 
 export interface LanguageService {
   /** Diagnostics of every request; a document without a model gets none (the caller says why). */
@@ -57,7 +58,11 @@ export function getLanguageService(options: LanguageServiceOptions = {}): Langua
           )
         : [],
     complete: (document, offset, context) =>
-      guarded('completion', emptyList, () => completeUrl(document, offset, context) ?? completeRequestParts(document, offset, context) ?? emptyList),
+      guarded(
+        'completion',
+        emptyList,
+        () => completeVariables(document, offset) ?? completeUrl(document, offset, context) ?? completeRequestParts(document, offset, context) ?? emptyList,
+      ),
     hover: (document, offset, context) => guarded('hover', null, () => doHover(document, offset, context)),
     signatureHelp: (document, offset, context) => guarded('signatureHelp', null, () => doSignatureHelp(document, offset, context)),
     documentSymbols: (document) => guarded('documentSymbols', [], () => documentSymbols(document)),

@@ -19,7 +19,7 @@ import type { ModelIndex } from '../csdl/modelIndex';
 import type { EntitySet, NavigationProperty, Property, Singleton, StructuredType } from '../csdl/model';
 import type { Flavor } from '../diagnosticCodes';
 import { HTTP_METHODS, splitLines, type Line, type ODataRequest } from '../requestFile/requestFile';
-import { checkingSystemVariables, expandRequestUrl, variableTable } from '../requestFile/variables';
+import { expandRequestUrl, variableTable } from '../requestFile/variables';
 import type { Span } from '../uri/ast';
 import { analyzeUrl } from './checkUrl';
 import { toRange, type ODataDocument, type ServiceContext } from './serviceContext';
@@ -136,12 +136,11 @@ function complete(document: ODataDocument, offset: number, context: ServiceConte
   if (SEPARATOR.test(line.text)) return null;
 
   const info = blockInfo(lines, index, text.length);
-  const variables = (): CompletionItem[] | null => variableCompletion(document, offset, line, context);
 
   switch (info.state) {
     case 'pre': {
       if (COMMENT.test(line.text)) return null;
-      if (VARIABLE.test(line.text)) return variables();
+      if (VARIABLE.test(line.text)) return null; // `{{` in a value: variableCompletion.ts
       return methodCompletion(document, offset, line, true);
     }
     case 'request':
@@ -150,7 +149,7 @@ function complete(document: ODataDocument, offset: number, context: ServiceConte
       if (COMMENT.test(line.text)) return null;
       const colon = prefix.indexOf(':');
       if (colon >= 0 && HEADER.test(line.text)) {
-        return variables() ?? headerValueCompletion(document, offset, line, line.text.slice(0, colon).trim());
+        return headerValueCompletion(document, offset, line, line.text.slice(0, colon).trim());
       }
       if (/^[A-Za-z0-9!#$%&'*+.^_`|~-]*$/.test(prefix)) return headerNameCompletion(document, offset, line, info, context);
       return null;
@@ -161,8 +160,6 @@ function complete(document: ODataDocument, offset: number, context: ServiceConte
         // After a GET and a blank line, a new line is the next request (the parser reads it so).
         return info.state === 'gap' && !COMMENT.test(line.text) ? methodCompletion(document, offset, line, true) : null;
       }
-      const fromVariables = variables();
-      if (fromVariables) return fromVariables;
       return bodyCompletion(document, offset, info, context);
     }
   }
@@ -520,53 +517,6 @@ function splitList(text: string, from: number): { start: number; end: number; te
   }
   push(text.length);
   return pieces;
-}
-
-// ---------------------------------------------------------------------------------------------------------
-// Variables
-// ---------------------------------------------------------------------------------------------------------
-
-const SYSTEM_VARIABLES: { name: string; insert: string; doc: string }[] = [
-  { name: '$guid', insert: '\\$guid', doc: 'A new random GUID each time the request is sent.' },
-  { name: '$timestamp', insert: '\\$timestamp', doc: 'Seconds since the Unix epoch (UTC), optionally offset: `{{$timestamp -1 d}}`.' },
-  { name: '$datetime', insert: '\\$datetime ${1|iso8601,rfc1123|}', doc: 'The current UTC date and time: `{{$datetime iso8601}}`, optionally offset (`1 d`).' },
-  { name: '$localDatetime', insert: '\\$localDatetime ${1|iso8601,rfc1123|}', doc: 'The current local date and time.' },
-  { name: '$randomInt', insert: '\\$randomInt ${1:0} ${2:100}', doc: 'A random integer in [min, max).' },
-  { name: '$processEnv', insert: '\\$processEnv ${1:NAME}', doc: 'An environment variable of the process.' },
-  { name: '$dotenv', insert: '\\$dotenv ${1:NAME}', doc: 'A variable from the `.env` file next to the document.' },
-];
-
-function variableCompletion(document: ODataDocument, offset: number, line: Line, context: ServiceContext): CompletionItem[] | null {
-  const column = offset - line.start;
-  const prefix = line.text.slice(0, column);
-  const open = prefix.lastIndexOf('{{');
-  if (open < 0 || prefix.lastIndexOf('}}') > open) return null;
-  const typed = prefix.slice(open + 2);
-  if (!/^\s*\$?[\w.-]*$/.test(typed)) return null;
-  let end = column;
-  while (end < line.text.length && /[\w.$-]/.test(line.text[end])) end++;
-  const closed = line.text.startsWith('}}', end);
-  const span = { start: line.start + open + 2, end: line.start + end };
-  const items: CompletionItem[] = [];
-  for (const variable of variableTable(document.file).values()) {
-    if (variable.name === 'environment') continue;
-    items.push(
-      item(document, span, variable.name, CompletionItemKind.Variable, 'Variable', `\`@${variable.name} = ${variable.value}\``, closed ? variable.name : variable.name + '}}', {
-        sortText: '0' + variable.name,
-      }),
-    );
-  }
-  const system = context.system ?? checkingSystemVariables;
-  for (const variable of SYSTEM_VARIABLES) {
-    if (system(variable.name, []) === undefined && context.system) continue;
-    items.push(
-      item(document, span, variable.name, CompletionItemKind.Constant, 'System variable', variable.doc, closed ? variable.insert : variable.insert + '}}', {
-        sortText: '1' + variable.name,
-        insertTextFormat: InsertTextFormat.Snippet,
-      }),
-    );
-  }
-  return items;
 }
 
 // ---------------------------------------------------------------------------------------------------------
