@@ -6,12 +6,12 @@
  */
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
-import { computeCodeActions } from '../../../server/src/odata/services/codeActions';
+import { codeActions } from '../../../server/src/odata/services/codeActions';
 import { checkRequestFile } from '../../../server/src/odata/services/checkDocument';
-import { computeHover } from '../../../server/src/odata/services/hover';
+import { doHover } from '../../../server/src/odata/services/hover';
 import { createODataDocument, type ODataDocument, type ServiceContext } from '../../../server/src/odata/services/serviceContext';
-import { computeSignatureHelp } from '../../../server/src/odata/services/signatureHelp';
-import { computeDocumentSymbols, computeFoldingRanges } from '../../../server/src/odata/services/symbols';
+import { doSignatureHelp } from '../../../server/src/odata/services/signatureHelp';
+import { documentSymbols, foldingRanges } from '../../../server/src/odata/services/symbols';
 import { applyWorkspaceEdit, crm, noModel, realQueries, uri } from './servicesHarness';
 
 function variants(url: string): string[] {
@@ -22,24 +22,24 @@ function variants(url: string): string[] {
 function exercise(document: ODataDocument, context: ServiceContext, counts: { hovers: number; signatures: number }): void {
   const length = document.text.length;
   for (let offset = 0; offset <= length; offset++) {
-    const hover = computeHover(document, offset, context);
+    const hover = doHover(document, offset, context);
     if (hover) {
       counts.hovers++;
       const start = document.lines.offsetAt(hover.range!.start);
       const end = document.lines.offsetAt(hover.range!.end);
       assert.ok(start <= offset && offset <= end && end <= length, `hover range ${start}-${end} around ${offset} in ${document.text}`);
     }
-    const help = computeSignatureHelp(document, offset, context);
+    const help = doSignatureHelp(document, offset, context);
     if (help) {
       counts.signatures++;
       assert.ok(help.signatures.length > 0 && (help.activeSignature ?? 0) < help.signatures.length, `signature help at ${offset} in ${document.text}`);
     }
   }
-  computeDocumentSymbols(document);
-  for (const range of computeFoldingRanges(document)) assert.ok(range.startLine < range.endLine);
+  documentSymbols(document);
+  for (const range of foldingRanges(document)) assert.ok(range.startLine < range.endLine);
   const diagnostics = context.model ? checkRequestFile(document.file, context.model, { flavor: context.flavor }) : [];
   for (let offset = 0; offset <= length; offset += 7) {
-    for (const action of computeCodeActions(document, { start: offset, end: offset }, diagnostics, context)) {
+    for (const action of codeActions(document, { start: offset, end: offset }, diagnostics, context)) {
       const result = applyWorkspaceEdit(document, action.edit);
       if (action.title === 'Split the query into lines') {
         assert.equal(createODataDocument(uri, result).file.requests[0]?.url, document.file.requests[0]?.url);

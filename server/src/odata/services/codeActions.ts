@@ -13,12 +13,7 @@ import { toRange, type ODataDocument, type ServiceContext } from './serviceConte
 /** At most this many "Change to" fixes per diagnostic. */
 const MAX_SUGGESTIONS = 3;
 
-export function codeActions(document: ODataDocument, range: Span, diagnostics: ODataDiagnostic[], context?: ServiceContext): CodeAction[] {
-  return computeCodeActions(document, range, diagnostics, context);
-}
-
-/** The implementation of `codeActions`. */
-export function computeCodeActions(document: ODataDocument, range: Span, diagnostics: ODataDiagnostic[], _context?: ServiceContext): CodeAction[] {
+export function codeActions(document: ODataDocument, range: Span, diagnostics: ODataDiagnostic[], _context?: ServiceContext): CodeAction[] {
   const actions: CodeAction[] = [];
   for (const diagnostic of diagnostics) {
     if (intersects(diagnostic.span, range)) actions.push(...suggestionFixes(document, diagnostic));

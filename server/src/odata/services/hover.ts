@@ -16,11 +16,6 @@ import { analyzeUrl } from './checkUrl';
 import { requestAt, toRange, urlAtCursor, type ODataDocument, type ServiceContext } from './serviceContext';
 
 export function doHover(document: ODataDocument, offset: number, context: ServiceContext): Hover | null {
-  return computeHover(document, offset, context);
-}
-
-/** The implementation of `doHover`. */
-export function computeHover(document: ODataDocument, offset: number, context: ServiceContext): Hover | null {
   return variableHover(document, offset, context) ?? headerHover(document, offset) ?? urlHover(document, offset, context);
 }
 

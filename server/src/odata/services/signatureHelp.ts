@@ -15,11 +15,6 @@ import { modelOrEmpty } from './hover';
 import { urlAtCursor, type ODataDocument, type ServiceContext } from './serviceContext';
 
 export function doSignatureHelp(document: ODataDocument, offset: number, context: ServiceContext): SignatureHelp | null {
-  return computeSignatureHelp(document, offset, context);
-}
-
-/** The implementation of `doSignatureHelp`. */
-export function computeSignatureHelp(document: ODataDocument, offset: number, context: ServiceContext): SignatureHelp | null {
   const at = urlAtCursor(document, offset, context);
   return at ? signatureHelpInUrl(at.expanded.text, at.offset, context) : null;
 }

@@ -11,11 +11,6 @@ import { toRange, type ODataDocument } from './serviceContext';
 const MAX_NAME_URL = 60;
 
 export function documentSymbols(document: ODataDocument): DocumentSymbol[] {
-  return computeDocumentSymbols(document);
-}
-
-/** The implementation of `documentSymbols`. */
-export function computeDocumentSymbols(document: ODataDocument): DocumentSymbol[] {
   const symbols: { start: number; symbol: DocumentSymbol }[] = [];
   for (const request of document.file.requests) {
     symbols.push({ start: request.span.start, symbol: requestSymbol(document, request) });
@@ -81,11 +76,6 @@ function clampRange(inner: Range, outer: Range): Range {
 }
 
 export function foldingRanges(document: ODataDocument): FoldingRange[] {
-  return computeFoldingRanges(document);
-}
-
-/** The implementation of `foldingRanges`. */
-export function computeFoldingRanges(document: ODataDocument): FoldingRange[] {
   const ranges: FoldingRange[] = [];
   const lineOf = (offset: number): number => document.lines.positionAt(offset).line;
   const requestStarts = new Set<number>();
