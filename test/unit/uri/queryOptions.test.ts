@@ -207,3 +207,15 @@ it('an option written without "=" keeps the shape of its kind (found by the fuzz
   assert.equal(byName.get('$filter')?.expression, undefined);
   assert.deepEqual(codes(uri.errors), Array(7).fill('syntax.expected-equals'));
 });
+
+it("an unknown $-option is kind 'unknown', keeping its name and raw value, so known kinds narrow the union", () => {
+  const uri = parseUri('accounts?$fitler=x&$format=json');
+  assert.deepEqual(
+    uri.queryOptions.map((option) => [option.kind, option.name, 'raw' in option ? option.raw : undefined]),
+    [
+      ['unknown', '$fitler', 'x'],
+      ['$format', '$format', 'json'],
+    ],
+  );
+  assert.deepEqual(codes(uri.errors), ['syntax.unknown-system-option']);
+});

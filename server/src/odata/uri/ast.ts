@@ -116,7 +116,8 @@ export type QueryOption =
   | TemporalOption
   | RawOption
   | AliasOption
-  | CustomOption;
+  | CustomOption
+  | UnknownSystemOption;
 
 interface OptionBase {
   span: Span;
@@ -187,7 +188,13 @@ export interface TemporalOption extends OptionBase {
 
 /** `$format`, `$skiptoken`, `$deltatoken`, `$schemaversion`, `$id` ... kept as decoded text. */
 export interface RawOption extends OptionBase {
-  kind: '$format' | '$skiptoken' | '$deltatoken' | '$schemaversion' | '$id' | '$ref' | string;
+  kind: '$format' | '$skiptoken' | '$deltatoken' | '$schemaversion' | '$id';
+  raw: string;
+}
+
+/** A `$`-option the grammar does not know (`$fitler=...`): `name` says what was written. */
+export interface UnknownSystemOption extends OptionBase {
+  kind: 'unknown';
   raw: string;
 }
 

@@ -99,49 +99,47 @@ function disallowedReason(kind: string, place: OptionPlace): string | undefined 
 // Binding each option
 // ---------------------------------------------------------------------------------------------------------
 
-type OptionOf<K extends string> = Extract<QueryOption, { kind: K }>;
-
 function bindOption(ctx: BindContext, anyOption: QueryOption, scope: ExprScope, place: OptionPlace): void {
   switch (anyOption.kind) {
     case '$filter': {
-      const option = anyOption as OptionOf<'$filter'>;
+      const option = anyOption;
       ctx.addScope('filter', option.valueSpan, scope);
       if (option.expression) expectBoolean(ctx, option.expression, bindExpression(ctx, option.expression, scope), 'The $filter expression');
       return;
     }
     case '$select': {
-      const option = anyOption as OptionOf<'$select'>;
+      const option = anyOption;
       ctx.addScope('select', option.valueSpan, scope);
       for (const item of option.items) bindSelectItem(ctx, item, scope);
       return;
     }
     case '$expand': {
-      const option = anyOption as OptionOf<'$expand'>;
+      const option = anyOption;
       if (ctx.flavor === 'fno' && place.nested) ctx.report('fno.expand-depth', option.nameSpan);
       ctx.addScope('expand', option.valueSpan, scope);
       for (const item of option.items) bindExpandItem(ctx, item, scope);
       return;
     }
     case '$orderby': {
-      const option = anyOption as OptionOf<'$orderby'>;
+      const option = anyOption;
       ctx.addScope('orderby', option.valueSpan, scope);
       for (const item of option.items) bindOrderByItem(ctx, item, scope);
       return;
     }
     case '$compute': {
-      const option = anyOption as OptionOf<'$compute'>;
+      const option = anyOption;
       ctx.addScope('compute', option.valueSpan, scope);
       for (const item of option.items) bindComputeItem(ctx, item, scope);
       return;
     }
     case '$apply': {
-      const option = anyOption as OptionOf<'$apply'>;
+      const option = anyOption;
       ctx.addScope('apply', option.valueSpan, scope);
       bindApply(ctx, option.transformations, scope);
       return;
     }
     case '$search': {
-      const option = anyOption as OptionOf<'$search'>;
+      const option = anyOption;
       ctx.addScope('search', option.valueSpan, scope);
       return;
     }
@@ -151,12 +149,12 @@ function bindOption(ctx: BindContext, anyOption: QueryOption, scope: ExprScope, 
       checkInteger(ctx, anyOption as IntegerOption);
       return;
     case '$count': {
-      const option = anyOption as OptionOf<'$count'>;
+      const option = anyOption;
       if (option.value === undefined) reportBadValue(ctx, option, `${option.name} must be true or false.`);
       return;
     }
     case '$levels': {
-      const option = anyOption as OptionOf<'$levels'>;
+      const option = anyOption;
       if (option.value === undefined || (typeof option.value === 'number' && option.value < 1)) reportBadValue(ctx, option, '$levels must be a positive integer or max.');
       return;
     }

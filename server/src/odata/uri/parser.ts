@@ -24,6 +24,7 @@ import type {
   PathSegment,
   PathSegmentExpression,
   QueryOption,
+  RawOption,
   ResourcePath,
   SearchExpression,
   SelectItem,
@@ -166,7 +167,7 @@ function emptyOption(kind: string, base: OptionBaseFields): QueryOption {
     case '$levels':
       return { kind, ...base } as QueryOption;
     default:
-      return { kind, ...base, raw: '' };
+      return { kind: kind as RawOption['kind'], ...base, raw: '' };
   }
 }
 
@@ -1001,7 +1002,7 @@ export class Parser {
       // Nested: go on from the `;` or `)` after the value, as every other option does.
       if (nested) this.reset(valueEnd, outerEnd);
       const raw = text.slice(valueStart, valueEnd);
-      if (name.startsWith('$')) return finishSpan({ kind: name, ...base, raw }, valueEnd);
+      if (name.startsWith('$')) return finishSpan({ kind: 'unknown', ...base, raw }, valueEnd);
       return finishSpan({ kind: 'custom', ...base, raw }, valueEnd);
     }
 
@@ -1131,7 +1132,7 @@ export class Parser {
           if (!(raw === '*' || /^[A-Za-z0-9\-._~]+$/.test(raw))) this.error('syntax.invalid-literal', valueStart, valueEnd);
         } else this.checkRawChars(valueStart, valueEnd);
         if (nested) this.reset(valueEnd, outerEnd);
-        return finishSpan({ kind, ...base, raw }, valueEnd);
+        return finishSpan({ kind: kind as RawOption['kind'], ...base, raw }, valueEnd);
       }
     }
   }
