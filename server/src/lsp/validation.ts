@@ -68,7 +68,7 @@ export class Validation {
   /** Diagnostics of one document version (exported for tests through the server). */
   async diagnose(document: TextDocument): Promise<Diagnostic[]> {
     const parsed = this.parsed.get(document);
-    const { environment } = contextFor(parsed, this.environments);
+    const { environment, context } = contextFor(parsed, this.environments);
     const requested = parsed.file.environment;
     if (!environment) {
       if (!requested) return [];
@@ -76,7 +76,6 @@ export class Validation {
     }
     const loaded = await this.environments.model(environment.name);
     if (!loaded.ok) return [atTop(parsed, 'metadata.unreadable', loaded.message)];
-    const { context } = contextFor(parsed, this.environments);
     const diagnostics = this.service.validate(parsed, { ...context, model: loaded.model }).map((d) => toLspDiagnostic(parsed, d));
     if (loaded.problem) diagnostics.unshift(atTop(parsed, 'metadata.damaged', loaded.problem));
     return diagnostics;
