@@ -4,6 +4,7 @@ import * as vscode from 'vscode';
 import { LanguageClient, TransportKind, type LanguageClientOptions, type ServerOptions } from 'vscode-languageclient/node';
 import { readEnvironmentSettings, registerEnvironmentSettings, setSampleMetadataFile } from './features/environments/environmentSettings';
 import { SAMPLE_METADATA_PATH } from './features/environments/sampleEnvironment';
+import { registerEnvironmentCommands } from './features/environments/environmentCommands';
 import { registerMetadataCache } from './features/environments/metadataCache';
 import { registerExplorer } from './features/explorer/explorer';
 
@@ -30,6 +31,7 @@ export async function activate(context: vscode.ExtensionContext): Promise<void> 
     registerEnvironmentSettings(context, client, output);
     registerExplorer(context, client);
     registerMetadataCache(context, client, output);
+    registerEnvironmentCommands(context, output);
   } catch (error) {
     const message = error instanceof Error ? error.message : String(error);
     output.error(`The language server failed to start: ${message}`);

@@ -69,11 +69,15 @@ export function registerEnvironmentSettings(context: vscode.ExtensionContext, cl
 
   const status = vscode.window.createStatusBarItem(vscode.StatusBarAlignment.Left, 100);
   status.name = 'Dynamics OData environment';
+  status.command = 'dynamicsOData.switchEnvironment';
   context.subscriptions.push(status);
   const states = new Map<string, EnvironmentStatus>();
   const showStatus = (): void => {
     const { defaultEnvironment, environments } = readEnvironmentSettings();
-    const name = defaultEnvironment ?? environments[0]?.name;
+    // The active .odata file's own `@environment` wins over the default.
+    const editor = vscode.window.activeTextEditor;
+    const fileEnvironment = editor?.document.languageId === 'odata' ? /^\s*@environment\s*=\s*(\S+)\s*$/m.exec(editor.document.getText())?.[1] : undefined;
+    const name = fileEnvironment ?? defaultEnvironment ?? environments[0]?.name;
     const current = name ? states.get(name) : undefined;
     if (!name) {
       status.hide();
@@ -81,7 +85,7 @@ export function registerEnvironmentSettings(context: vscode.ExtensionContext, cl
     }
     const icon = current?.state === 'loading' ? '$(sync~spin)' : current?.state === 'error' ? '$(error)' : '$(database)';
     status.text = `${icon} ${name}`;
-    status.tooltip = current?.message ? `${name}: ${current.message}` : name;
+    status.tooltip = `${current?.message ? `${name}: ${current.message}` : name}${fileEnvironment ? ' (from this file\'s @environment line)' : ''}\nClick to choose the default environment`;
     status.show();
   };
 
@@ -98,6 +102,7 @@ export function registerEnvironmentSettings(context: vscode.ExtensionContext, cl
         showStatus();
       }
     }),
+    vscode.window.onDidChangeActiveTextEditor(() => showStatus()),
   );
   send();
   showStatus();
