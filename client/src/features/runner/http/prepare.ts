@@ -1,0 +1,158 @@
+/**
+ * Prepares one request of an `.odata` file for sending: variables substituted, the URL resolved against the
+ * environment's service root and encoded for real servers, the OData headers every request needs plus the
+ * file's own (which win), and the body. Refuses what must not be sent: unresolved variables, another host,
+ * an `Authorization` header written in the file.
+ */
+import { parseRequestFile, requestMethod } from '../../../../../server/src/odata/requestFile/requestFile';
+import { expandPieces, expandRequestUrl, variableTable, type SystemVariableResolver, type UnresolvedVariable } from '../../../../../server/src/odata/requestFile/variables';
+import type { PreparedRequest, RequestFailure, RunnerEnvironment } from '../types';
+import { sendingSystemVariables } from '../systemVariables';
+import { encodeODataUrl } from './urlEncoding';
+
+export type PrepareResult = { ok: true; request: PreparedRequest } | { ok: false; failure: RequestFailure };
+
+const WRITE_METHODS: ReadonlySet<string> = new Set(['POST', 'PATCH', 'PUT', 'DELETE', 'MERGE']);
+
+/** True for the methods that change data (asked for confirmation on production environments). */
+export function isWriteMethod(method: string): boolean {
+  return WRITE_METHODS.has(method.toUpperCase());
+}
+
+/** Prepares the request at `requestIndex` (0-based, in file order) of an `.odata` document. */
+export function prepareRequest(
+  text: string,
+  requestIndex: number,
+  environment: RunnerEnvironment,
+  options: { systemVariables?: SystemVariableResolver } = {},
+): PrepareResult {
+  const file = parseRequestFile(text);
+  const request = file.requests[requestIndex];
+  if (!request) return invalid(`There is no request number ${requestIndex + 1} in this file (it has ${file.requests.length}).`);
+  const system = options.systemVariables ?? sendingSystemVariables();
+  const table = variableTable(file);
+  const method = requestMethod(request);
+
+  const unresolved: UnresolvedVariable[] = [];
+  const url = expandRequestUrl(request, table, system);
+  unresolved.push(...url.unresolved);
+  const headers = request.headers.map((header) => {
+    const value = expandPieces([{ span: header.valueSpan, text: header.value }], table, system);
+    unresolved.push(...value.unresolved);
+    return [header.name, value.text] as [string, string];
+  });
+  const body = request.body ? expandPieces([request.body], table, system) : undefined;
+  if (body) unresolved.push(...body.unresolved);
+  if (unresolved.length > 0) {
+    const names = [...new Set(unresolved.map((u) => u.name))];
+    const cycles = unresolved.filter((u) => u.reason === 'cycle').map((u) => u.name);
+    return invalid(
+      `Unresolved variable${names.length > 1 ? 's' : ''}: ${names.map((n) => `{{${n}}}`).join(', ')}. ` +
+        (cycles.length > 0 ? `${[...new Set(cycles)].join(', ')} refer${cycles.length > 1 ? '' : 's'} to itself; ` : '') +
+        'define each with `@name = value` in the file.',
+    );
+  }
+
+  if (headers.some(([name]) => name.toLowerCase() === 'authorization')) {
+    return invalid("This request has an Authorization header: remove it and sign in to the environment instead; tokens don't belong in files.");
+  }
+
+  const resolved = resolveUrl(url.text.trim(), environment);
+  if (!resolved.ok) return resolved;
+
+  const bodyText = body?.text;
+  const contentType = headerValue(headers, 'content-type') ?? '';
+  const defaults = defaultHeaders(method, environment, bodyText !== undefined);
+  // A multipart $batch asks for a multipart answer (services answer a JSON Accept with a JSON batch).
+  if (/^multipart\//i.test(contentType)) defaults[0] = ['Accept', 'multipart/mixed'];
+  const finalHeaders = mergeHeaders(defaults, headers);
+  const prepared: PreparedRequest = {
+    method,
+    url: resolved.url,
+    headers: finalHeaders,
+    title: request.name ?? `${method} ${url.text.trim()}`,
+    environment,
+  };
+  if (bodyText !== undefined) prepared.body = /^multipart\//i.test(contentType) ? toCrlf(bodyText) : bodyText;
+  return { ok: true, request: prepared };
+}
+
+/** The OData headers every request needs (DESIGN §2). */
+function defaultHeaders(method: string, environment: RunnerEnvironment, hasBody: boolean): Array<[string, string]> {
+  const headers: Array<[string, string]> = [
+    ['Accept', 'application/json'],
+    ['OData-MaxVersion', '4.0'],
+    ['OData-Version', '4.0'],
+  ];
+  if (environment.flavor === 'dataverse' && method === 'GET') headers.push(['If-None-Match', 'null']);
+  if (hasBody) headers.push(['Content-Type', 'application/json']);
+  return headers;
+}
+
+/** The file's headers replace defaults of the same name (case-insensitive). */
+function mergeHeaders(defaults: Array<[string, string]>, own: Array<[string, string]>): Array<[string, string]> {
+  const ownNames = new Set(own.map(([name]) => name.toLowerCase()));
+  return [...defaults.filter(([name]) => !ownNames.has(name.toLowerCase())), ...own];
+}
+
+export function headerValue(headers: ReadonlyArray<readonly [string, string]>, name: string): string | undefined {
+  const lower = name.toLowerCase();
+  for (let i = headers.length - 1; i >= 0; i--) if (headers[i][0].toLowerCase() === lower) return headers[i][1];
+  return undefined;
+}
+
+/** Multipart bodies need CRLF line breaks and a line break after the closing delimiter. */
+function toCrlf(text: string): string {
+  const crlf = text.replace(/\r?\n/g, '\r\n');
+  return crlf.endsWith('\r\n') ? crlf : `${crlf}\r\n`;
+}
+
+const ABSOLUTE = /^[A-Za-z][A-Za-z0-9+.-]*:\/\//;
+
+/** The absolute, encoded URL of a request written relative to the service root (or absolute on its host). */
+function resolveUrl(written: string, environment: RunnerEnvironment): { ok: true; url: string } | { ok: false; failure: RequestFailure } {
+  if (written === '') return invalid('This request has no URL: write the path after the method, for example `GET accounts?$top=10`.');
+  let root: URL;
+  try {
+    root = new URL(environment.serviceRoot);
+  } catch {
+    return invalid(`The environment ${environment.name} has an invalid service root (${environment.serviceRoot}): fix it in the environment settings.`);
+  }
+  const rootText = environment.serviceRoot.endsWith('/') ? environment.serviceRoot : `${environment.serviceRoot}/`;
+
+  if (ABSOLUTE.test(written)) {
+    const originEnd = written.indexOf('/', written.indexOf('//') + 2);
+    const originText = originEnd < 0 ? written : written.slice(0, originEnd);
+    let origin: string;
+    try {
+      origin = new URL(originText).origin;
+    } catch {
+      return invalid(`The URL ${written} is not valid: check its host name.`);
+    }
+    if (origin !== root.origin) {
+      return {
+        ok: false,
+        failure: failure(
+          'otherHost',
+          `This request goes to ${origin}, but the environment ${environment.name} is ${root.origin}. ` +
+            `Write the URL relative to the service root (${rootText}), or send it to an environment on that host; the sign-in token is only sent to the environment's own host.`,
+        ),
+      };
+    }
+    return { ok: true, url: root.origin + encodeODataUrl(originEnd < 0 ? '/' : written.slice(originEnd)) };
+  }
+  // `/api/data/v9.2/accounts` is from the host root; `/accounts` (as the Dataverse docs write it) is from the service root.
+  if (written.startsWith('/')) {
+    if (written.startsWith(root.pathname) || `${written}/` === root.pathname) return { ok: true, url: root.origin + encodeODataUrl(written) };
+    return { ok: true, url: rootText + encodeODataUrl(written.replace(/^\/+/, '')) };
+  }
+  return { ok: true, url: rootText + encodeODataUrl(written) };
+}
+
+function invalid(message: string): { ok: false; failure: RequestFailure } {
+  return { ok: false, failure: failure('invalidRequest', message) };
+}
+
+function failure(kind: RequestFailure['kind'], message: string): RequestFailure {
+  return { ok: false, kind, message, elapsedMs: 0, attempts: 0 };
+}
