@@ -315,3 +315,61 @@ annotate activitypointer with @description: 'Task performed, or to be performed,
   prioritycode     @description: 'Priority: 0 Low, 1 Normal, 2 High.';
   _regardingobjectid_value @description: 'The record the activity is about: an account, contact, lead, opportunity or case.';
 }
+
+// Custom API definitions (Dataverse's customapi, customapirequestparameter and customapiresponseproperty tables),
+// with the column names, choice values and relationship names of Dataverse, so a custom API can be created by
+// deep insert (POST customapis with CustomAPIRequestParameters / CustomAPIResponseProperties) and read back with
+// $expand. They start empty.
+
+/**
+ * customapi. bindingtype: 0 Global, 1 Entity, 2 EntityCollection.
+ * allowedcustomprocessingsteptype: 0 None, 1 Async Only, 2 Sync and Async.
+ */
+entity customapi {
+  key customapiid                     : UUID;
+      uniquename                      : String(128) not null;
+      name                            : String(100);
+      displayname                     : String(100);
+      description                     : String(300);
+      bindingtype                     : Integer default 0;
+      boundentitylogicalname          : String(100);
+      isfunction                      : Boolean default false;
+      allowedcustomprocessingsteptype : Integer default 0;
+      isprivate                       : Boolean default false;
+      executeprivilegename            : String(100);
+      workflowsdkstepenabled          : Boolean default false;
+      createdon                       : DateTime @cds.on.insert: $now;
+      modifiedon                      : DateTime @cds.on.insert: $now  @cds.on.update: $now;
+      CustomAPIRequestParameters      : Composition of many customapirequestparameter on CustomAPIRequestParameters._customapiid_value = customapiid;
+      CustomAPIResponseProperties     : Composition of many customapiresponseproperty on CustomAPIResponseProperties._customapiid_value = customapiid;
+}
+
+/**
+ * customapirequestparameter. type: 0 Boolean, 1 DateTime, 2 Decimal, 3 Entity, 4 EntityCollection,
+ * 5 EntityReference, 6 Float, 7 Integer, 8 Money, 9 Picklist, 10 String, 11 StringArray, 12 Guid.
+ */
+entity customapirequestparameter {
+  key customapirequestparameterid : UUID;
+      uniquename                  : String(128) not null;
+      name                        : String(100);
+      displayname                 : String(100);
+      description                 : String(300);
+      type                        : Integer not null;
+      isoptional                  : Boolean default false;
+      logicalentityname           : String(100);
+      _customapiid_value          : UUID;
+      CustomAPIId                 : Association to one customapi on CustomAPIId.customapiid = _customapiid_value;
+}
+
+/** customapiresponseproperty. type: as customapirequestparameter. */
+entity customapiresponseproperty {
+  key customapiresponsepropertyid : UUID;
+      uniquename                  : String(128) not null;
+      name                        : String(100);
+      displayname                 : String(100);
+      description                 : String(300);
+      type                        : Integer not null;
+      logicalentityname           : String(100);
+      _customapiid_value          : UUID;
+      CustomAPIId                 : Association to one customapi on CustomAPIId.customapiid = _customapiid_value;
+}

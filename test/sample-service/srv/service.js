@@ -1,5 +1,6 @@
-// Custom logic of the sample service: WhoAmI, the custom-API-like action new_CalculateRollup, and the
-// rowversion (`versionnumber`, the ETag) that every write advances.
+// Custom logic of the sample service: WhoAmI, the custom-API-like action new_CalculateRollup, the
+// rowversion (`versionnumber`, the ETag) that every write advances, and Dataverse's rules for custom API
+// definitions (unique names; columns that cannot change after the record is saved).
 'use strict';
 
 const cds = require('@sap/cds');
@@ -14,13 +15,50 @@ const WHO_AM_I = Object.freeze({
 
 module.exports = class DataverseSample extends cds.ApplicationService {
   init() {
-    const { accounts, opportunities } = this.entities;
+    const { accounts, opportunities, customapis, customapirequestparameters, customapiresponseproperties } = this.entities;
 
     this.before(['CREATE', 'UPDATE', 'UPSERT'], '*', (req) => {
       if (req.target?.elements?.versionnumber && req.data && typeof req.data === 'object') {
         req.data.versionnumber = rowversion.next();
       }
     });
+
+    this.before('CREATE', customapis, async (req) => {
+      const { uniquename } = req.data;
+      if (await SELECT.one.from(customapis).columns('customapiid').where({ uniquename })) {
+        return req.reject(400, `A custom API with the unique name '${uniquename}' already exists.`);
+      }
+      for (const list of ['CustomAPIRequestParameters', 'CustomAPIResponseProperties']) {
+        const names = (req.data[list] ?? []).map((f) => String(f.uniquename).toLowerCase());
+        const duplicate = names.find((n, i) => names.indexOf(n) !== i);
+        if (duplicate) return req.reject(400, `${list} has '${duplicate}' twice: unique names must be unique within a custom API.`);
+      }
+      return undefined;
+    });
+    for (const [entity, fixed] of [
+      [customapis, ['uniquename', 'bindingtype', 'boundentitylogicalname', 'isfunction', 'allowedcustomprocessingsteptype', 'workflowsdkstepenabled']],
+      [customapirequestparameters, ['uniquename', 'type', 'isoptional', 'logicalentityname', '_customapiid_value']],
+      [customapiresponseproperties, ['uniquename', 'type', 'logicalentityname', '_customapiid_value']],
+    ]) {
+      this.before('UPDATE', entity, (req) => {
+        const changed = fixed.filter((column) => column in req.data);
+        if (changed.length) return req.reject(400, `${changed.join(', ')} cannot be changed after the record is saved: delete it and create it again.`);
+        return undefined;
+      });
+    }
+    for (const [entity, label] of [
+      [customapirequestparameters, 'request parameter'],
+      [customapiresponseproperties, 'response property'],
+    ]) {
+      this.before('CREATE', entity, async (req) => {
+        const parent = req.data._customapiid_value;
+        if (!parent) return undefined;
+        if (await SELECT.one.from(entity).columns('uniquename').where({ _customapiid_value: parent, uniquename: req.data.uniquename })) {
+          return req.reject(400, `The custom API already has the ${label} '${req.data.uniquename}'.`);
+        }
+        return undefined;
+      });
+    }
 
     this.on('WhoAmI', () => ({ ...WHO_AM_I }));
 
