@@ -1,14 +1,17 @@
 /**
  * Completion inside request URLs: the resource path, query option names and values, nested `$expand(...)`
  * options to any depth, `$filter` expressions (members, paths, operators, canonical and Dataverse query
- * functions, enum members, lambdas), `$orderby`, `$apply`, parameter aliases and `{{variables}}`.
+ * functions with their arguments, enum members, lambdas), `$orderby`, `$apply`, computed and parameter
+ * aliases, and function parameter values.
  *
  * How it finds the context: the text before the cursor (variables expanded) is scanned forward by a small
  * tolerant tokenizer that keeps a stack of frames (query options, nested expand options, parentheses,
  * lambdas) — it works on any incomplete input. Types come from binding the resource path with the binder
  * (bindUri) and following navigation properties named in the frames; the binder's scope at the cursor is a
- * fallback when the text alone does not tell. Work is proportional to the URL and to the members of the
- * types in scope, never to the model (except entity sets at the path start).
+ * fallback when the text alone does not tell; `$compute`/`$apply` aliases come from the binder's scopes.
+ * Work is proportional to the URL and to the members of the types in scope, never to the model: the item
+ * data of the path start (per model) and of each type's members (per type and flavour) is built once and
+ * reused, so a keystroke only copies it with the current range.
  */
 import {
   CompletionItemKind,
@@ -108,6 +111,10 @@ interface ParenFrame {
   lambdaVar?: string;
   argIndex: number;
   argName?: string;
+  /** Parameter names already given (`Name=`) in this call. */
+  argNames: string[];
+  /** A `[...]` collection literal rather than a parenthesis. */
+  bracket?: boolean;
   /** True in the resource path (keys and operation parameters). */
   inPath: boolean;
   /** Offset of the `(`. */
@@ -174,6 +181,14 @@ function scan(text: string, end: number): ScanResult {
       i = j;
       continue;
     }
+    const dquote = query !== undefined ? (ch === '"' ? 1 : encoded(text, i, '22')) : 0;
+    if (dquote) {
+      const closeAt = closingDoubleQuote(text, i + dquote, end);
+      if (closeAt < 0) return { frames, query, stringStart: i + dquote };
+      push({ k: 'str', v: text.slice(i, closeAt), s: i, e: closeAt });
+      i = closeAt;
+      continue;
+    }
     const space = ch === ' ' || ch === '\t' || (ch === '+' && query !== undefined) ? 1 : encoded(text, i, '20');
     if (space) {
       push({ k: 'ws', v: ' ', s: i, e: i + space });
@@ -216,7 +231,7 @@ function scan(text: string, end: number): ScanResult {
       if (query !== undefined && frame.kind === 'options' && (option === '$expand' || option === '$select')) {
         frames.push({ kind: 'options', top: false, navPath: pathIds(frame.toks, false), names: [], items: [], toks: [] });
       } else {
-        const paren: ParenFrame = { kind: 'paren', argIndex: 0, inPath: query === undefined, open: i, toks: [] };
+        const paren: ParenFrame = { kind: 'paren', argIndex: 0, argNames: [], inPath: query === undefined, open: i, toks: [] };
         if (callee) paren.callee = callee;
         if (callee === 'any' || callee === 'all') paren.lambdaPath = pathIds(frame.toks.slice(0, -1), true);
         frames.push(paren);
@@ -224,8 +239,26 @@ function scan(text: string, end: number): ScanResult {
       i += open;
       continue;
     }
+    const openBracket = query !== undefined ? (ch === '[' ? 1 : encoded(text, i, '5B')) : 0;
+    if (openBracket) {
+      frames.push({ kind: 'paren', argIndex: 0, argNames: [], inPath: false, open: i, toks: [], bracket: true });
+      i += openBracket;
+      continue;
+    }
+    const closeBracket = query !== undefined ? (ch === ']' ? 1 : encoded(text, i, '5D')) : 0;
+    if (closeBracket) {
+      const frame = top();
+      if (frame.kind === 'paren' && frame.bracket) {
+        frames.pop();
+        push({ k: 'group', v: ']', s: i, e: i + closeBracket });
+      } else push({ k: 'p', v: ']', s: i, e: i + closeBracket });
+      i += closeBracket;
+      continue;
+    }
     const close = ch === ')' ? 1 : encoded(text, i, '29');
     if (close) {
+      // An unclosed `[` ends with the parenthesis around it.
+      while (frames.length > 2 && top().kind === 'paren' && (top() as ParenFrame).bracket) frames.pop();
       if (frames.length > 1) {
         frames.pop();
         push({ k: 'group', v: ')', s: i, e: i + close });
@@ -259,7 +292,10 @@ function scan(text: string, end: number): ScanResult {
       } else {
         if (frame.kind === 'paren') {
           const last = lastSignificant(frame.toks);
-          if (last?.k === 'id') frame.argName = last.v;
+          if (last?.k === 'id') {
+            frame.argName = last.v;
+            frame.argNames.push(last.v);
+          }
           frame.toks = [];
         } else push({ k: 'p', v: '=', s: i, e: i + width });
       }
@@ -293,6 +329,26 @@ function scan(text: string, end: number): ScanResult {
     i++;
   }
   return { frames, query };
+}
+
+/**
+ * Offset after the `"` (or `%22`) that closes a JSON string starting at `from`, or -1 when it is not closed
+ * before `end`. An `&` ends it too (it would be percent-encoded inside a value), so a stray quote in one
+ * option does not swallow the next ones.
+ */
+function closingDoubleQuote(text: string, from: number, end: number): number {
+  let j = from;
+  while (j < end) {
+    if (text[j] === '&') return j;
+    if (text[j] === '\\') {
+      j += 2;
+      continue;
+    }
+    const q = text[j] === '"' ? 1 : encoded(text, j, '22');
+    if (q) return j + q;
+    j++;
+  }
+  return -1;
 }
 
 function decode(text: string): string {
@@ -375,7 +431,7 @@ function optionNames(flavor: Flavor, nested: boolean): string[] {
       case 'bc':
         return ['$select', '$filter', '$expand', '$orderby', '$top', '$skip', '$count'];
       default:
-        return ['$select', '$filter', '$expand', '$orderby', '$top', '$skip', '$count', '$levels', '$search', '$compute'];
+        return ['$select', '$filter', '$expand', '$orderby', '$top', '$skip', '$count', '$search', '$compute'];
     }
   }
   switch (flavor) {
@@ -472,11 +528,41 @@ interface Place {
 
 const queryFunctionCache = new WeakMap<ModelIndex, Operation[]>();
 
+interface AddOptions {
+  detail?: string;
+  doc?: string;
+  insert?: string;
+  snippet?: boolean;
+  filter?: string;
+  retrigger?: boolean;
+}
+
+/** What `add` needs for one item, computed once per model (or type) for the long lists. */
+interface Entry {
+  label: string;
+  kind: CompletionItemKind;
+  sort: string;
+  options: AddOptions;
+}
+
+/** Members of a type: structural properties (`lookup` marks Dataverse `_x_value` lookups) and navigation properties. */
+interface MemberEntries {
+  properties: (Entry & { lookup: boolean })[];
+  navigation: Entry[];
+}
+
+const pathStartCache = new WeakMap<ModelIndex, Entry[]>();
+/** Per type and flavour (lookups are a Dataverse notion). */
+const memberCache = new WeakMap<StructuredType, Map<Flavor, MemberEntries>>();
+
 class Session {
   private readonly items: CompletionItem[] = [];
   private readonly labels = new Set<string>();
   private range: Range | undefined;
   private word = '';
+  private wordStart = 0;
+  private cursor = 0;
+  private frames: Frame[] = [];
   private readonly model: ModelIndex | undefined;
   private readonly flavor: Flavor;
   private bound: BoundUri | undefined | null = null;
@@ -497,16 +583,12 @@ class Session {
   }
 
   private setRange(start: number, end: number): void {
+    this.wordStart = start;
     this.word = this.text.slice(start, end);
     this.range = toRange(this.document, { start: this.toDocument(start), end: this.toDocument(end) });
   }
 
-  private add(
-    label: string,
-    kind: CompletionItemKind,
-    sort: string,
-    options: { detail?: string; doc?: string; insert?: string; snippet?: boolean; filter?: string; retrigger?: boolean } = {},
-  ): void {
+  private add(label: string, kind: CompletionItemKind, sort: string, options: AddOptions = {}): void {
     if (this.labels.has(label) || !this.range) return;
     this.labels.add(label);
     const item: CompletionItem = {
@@ -533,6 +615,8 @@ class Session {
   run(cursor: number): void {
     const text = this.text;
     const scanned = scan(text, cursor);
+    this.cursor = cursor;
+    this.frames = scanned.frames;
     if (scanned.stringStart !== undefined) {
       let end = cursor;
       while (end < text.length && isWordChar(text[end]) && text[end] !== '%') end++;
@@ -570,7 +654,7 @@ class Session {
 
   private bindText(text: string): BoundUri | undefined {
     if (!this.model) return undefined;
-    return bindUri(parseUri(text, this.parseOptions()), this.model, { flavor: this.flavor });
+    return bindUri(parseUri(text, this.parseOptions()), this.model, { flavor: this.flavor, suggestions: false });
   }
 
   private completePath(inner: Frame, wordStart: number): void {
@@ -624,34 +708,55 @@ class Session {
     this.add('$metadata', CompletionItemKind.Keyword, '8', { detail: 'service metadata (CSDL)', doc: 'The service\'s metadata document.' });
     this.add('$batch', CompletionItemKind.Keyword, '8', { detail: 'batch request', doc: 'Several requests in one (`multipart/mixed` or JSON batch), sent with POST.' });
     if (!model) return;
+    for (const entry of this.pathStartEntries(model)) this.add(entry.label, entry.kind, entry.sort, entry.options);
+    const exact = model.findEntitySet(this.word);
+    if (exact) this.addKeySnippetItem(exact.name, model.findStructuredType(exact.entityType));
+  }
+
+  /** Entity sets, singletons, function and action imports: the same for every path start of a model. */
+  private pathStartEntries(model: ModelIndex): Entry[] {
+    let entries = pathStartCache.get(model);
+    if (entries) return entries;
+    entries = [];
     const container = model.container?.fullName;
-    const exact = this.word;
     for (const set of model.entitySets()) {
       const detail = `Collection(${shortName(set.entityType)})`;
-      this.add(set.name, CompletionItemKind.Class, '1', { detail, doc: this.describe(container ? `${container}/${set.name}` : undefined, set.entityType) });
-      if (set.name === exact) this.addKeySnippetItem(set.name, model.findStructuredType(set.entityType));
+      entries.push({ label: set.name, kind: CompletionItemKind.Class, sort: '1', options: { detail, doc: this.describe(container ? `${container}/${set.name}` : undefined, set.entityType) } });
     }
     for (const singleton of model.singletons()) {
-      this.add(singleton.name, CompletionItemKind.Class, '2', { detail: `${shortName(singleton.type)} (singleton)`, doc: this.describe(container ? `${container}/${singleton.name}` : undefined, singleton.type) });
+      const options = { detail: `${shortName(singleton.type)} (singleton)`, doc: this.describe(container ? `${container}/${singleton.name}` : undefined, singleton.type) };
+      entries.push({ label: singleton.name, kind: CompletionItemKind.Class, sort: '2', options });
     }
     for (const fi of model.functionImports()) {
       const operation = model.findOperations(fi.function)[0];
       const parameters = operation ? operation.parameters : [];
-      this.add(fi.name, CompletionItemKind.Function, '3', {
-        detail: `function${operation?.returnType ? ` → ${typeText(operation.returnType)}` : ''}`,
-        doc: this.describe(fi.function, undefined) ?? signature(fi.name, parameters),
-        insert: callSnippet(fi.name, parameters),
-        snippet: true,
-        filter: fi.name,
+      entries.push({
+        label: fi.name,
+        kind: CompletionItemKind.Function,
+        sort: '3',
+        options: {
+          detail: `function${operation?.returnType ? ` → ${typeText(operation.returnType)}` : ''}`,
+          doc: this.describe(fi.function, undefined) ?? signature(fi.name, parameters),
+          insert: callSnippet(fi.name, parameters),
+          snippet: true,
+          filter: fi.name,
+        },
       });
     }
     for (const ai of model.actionImports()) {
       const operation = model.findOperations(ai.action)[0];
-      this.add(ai.name, CompletionItemKind.Method, '4', {
-        detail: `action (POST)${operation?.returnType ? ` → ${typeText(operation.returnType)}` : ''}`,
-        doc: this.describe(ai.action, undefined) ?? signature(ai.name, operation?.parameters ?? []),
+      entries.push({
+        label: ai.name,
+        kind: CompletionItemKind.Method,
+        sort: '4',
+        options: {
+          detail: `action (POST)${operation?.returnType ? ` → ${typeText(operation.returnType)}` : ''}`,
+          doc: this.describe(ai.action, undefined) ?? signature(ai.name, operation?.parameters ?? []),
+        },
       });
     }
+    pathStartCache.set(model, entries);
+    return entries;
   }
 
   private isLineStart(documentOffset: number): boolean {
@@ -700,10 +805,18 @@ class Session {
     const callee = frame.callee;
     const operation = model.findFunctionImport(callee) ? model.findOperations(model.findFunctionImport(callee)!.function)[0] : callee.includes('.') ? model.findOperations(callee)[0] : undefined;
     if (operation) {
-      if (frame.argName !== undefined) return;
       const parameters = operation.isBound ? operation.parameters.slice(1) : operation.parameters;
+      if (frame.argName !== undefined) {
+        const parameter = parameters.find((p) => p.name === frame.argName);
+        if (parameter && !lastSignificant(frame.toks)) {
+          this.addLiteralHints(operation, parameter);
+          this.addParameterAliases();
+        }
+        return;
+      }
       for (const parameter of parameters) {
-        this.add(`${parameter.name}=`, CompletionItemKind.Variable, '0', { detail: `${typeText(parameter.type)}${parameter.type.nullable ? ' (nullable)' : ''}`, insert: `${parameter.name}=` });
+        if (frame.argNames.includes(parameter.name)) continue;
+        this.add(`${parameter.name}=`, CompletionItemKind.Variable, '0', { detail: `${typeText(parameter.type)}${parameter.type.nullable ? ' (nullable)' : ''}`, insert: `${parameter.name}=`, retrigger: true });
       }
       return;
     }
@@ -809,10 +922,11 @@ class Session {
     const optionsFrame = place.options;
     const option = normalizeOption(optionsFrame.option);
     if (option === undefined) {
-      if (inner.kind === 'options') this.completeOptionNames(optionsFrame, place.nestedDepth > 0);
+      if (inner.kind === 'options') this.completeOptionNames(optionsFrame, place.nestedDepth > 0, place.nestedDepth > 0 && this.isRecursiveExpand(frames));
       return;
     }
     if (option.startsWith('@')) {
+      if (inner.kind === 'options' && !lastSignificant(inner.toks) && this.completeAliasValue(optionsFrame.option ?? '')) return;
       this.completeExpression(inner, place, 'filter');
       return;
     }
@@ -860,9 +974,11 @@ class Session {
     }
   }
 
-  private completeOptionNames(frame: OptionsFrame, nested: boolean): void {
+  private completeOptionNames(frame: OptionsFrame, nested: boolean, recursive: boolean): void {
     const given = new Set(frame.names.map((n) => normalizeOption(n)));
-    optionNames(this.flavor, nested).forEach((name, index) => {
+    const names = optionNames(this.flavor, nested);
+    if (recursive && (this.flavor === 'generic' || this.flavor === 'bc')) names.push('$levels');
+    names.forEach((name, index) => {
       if (given.has(name)) return;
       const info = optionInfo.get(name);
       const insert = name === 'cross-company' ? 'cross-company=true' : `${name}=`;
@@ -893,7 +1009,10 @@ class Session {
       return;
     }
     const skip = new Set(frame.items);
-    if (prefix.length === 0) this.add('*', CompletionItemKind.Keyword, '9', { detail: 'all properties', doc: 'Select all structural properties (avoid it on Dataverse: it is slow).' });
+    if (prefix.length === 0) {
+      this.add('*', CompletionItemKind.Keyword, '9', { detail: 'all properties', doc: 'Select all structural properties (avoid it on Dataverse: it is slow).' });
+      this.addComputedAliases(skip);
+    }
     this.addMembers(type, { lookups: true, navigation: false, complexOnly: false, skip });
   }
 
@@ -920,6 +1039,7 @@ class Session {
   // ------------------------------------------------------------------------------------------ expressions
 
   private completeExpression(frame: Frame, place: Place, mode: 'filter' | 'orderby' | 'compute'): void {
+    if (frame.kind === 'paren' && this.completeArguments(frame, place)) return;
     const toks = frame.toks;
     const model = this.model;
     // After `path/`: the members of the path's target.
@@ -994,6 +1114,14 @@ class Session {
         filter: this.word.includes('.') ? literal : member.name,
       });
     });
+    if (this.flavor !== 'fno') return;
+    enumType.members.forEach((member, index) => {
+      this.add(`'${member.name}'`, CompletionItemKind.EnumMember, `1${String(index).padStart(4, '0')}`, {
+        detail: `${enumType.name} = ${member.value} (short form)`,
+        doc: this.describe(`${enumType.fullName}/${member.name}`, undefined),
+        filter: member.name,
+      });
+    });
   }
 
   private addExpressionStart(place: Place, mode: 'filter' | 'orderby' | 'compute'): void {
@@ -1002,6 +1130,7 @@ class Session {
     for (const [name, type] of place.vars) {
       this.add(name, CompletionItemKind.Variable, '0', { detail: type ? `lambda variable: ${shortName(type.fullName)}` : 'lambda variable', insert: name });
     }
+    if (normalizeOption(place.options.option) !== '$compute') this.addComputedAliases(undefined);
     if (mode === 'orderby') return;
     this.add('$it', CompletionItemKind.Keyword, '8', { detail: place.it ? shortName(place.it.fullName) : 'the current instance', doc: 'The instance being filtered.' });
     if (place.inLambda || place.nestedDepth > 0) this.add('$this', CompletionItemKind.Keyword, '8', { detail: 'the current instance', doc: 'The current instance of the collection (inside lambdas and nested options).' });
@@ -1027,8 +1156,7 @@ class Session {
     this.add('true', CompletionItemKind.Value, '9', { detail: 'Edm.Boolean' });
     this.add('false', CompletionItemKind.Value, '9', { detail: 'Edm.Boolean' });
     this.add('null', CompletionItemKind.Value, '9', { detail: 'null' });
-    const aliases = this.text.match(/[?&]@[A-Za-z_]\w*(?==)/g) ?? [];
-    for (const alias of aliases) this.add(alias.slice(1), CompletionItemKind.Variable, '5', { detail: 'parameter alias' });
+    this.addParameterAliases();
   }
 
   /** Dataverse query functions (unbound functions with a PropertyName parameter), once per model. */
@@ -1056,7 +1184,214 @@ class Session {
     const place = this.place(frames);
     const type = place.it ?? this.scopeType(inner.open);
     if (!type) return;
-    for (const property of this.model.properties(type)) this.addProperty(type, property, '0');
+    const preferred = inner.callee ? preferredPropertyTypes(inner.callee) : undefined;
+    for (const property of this.model.properties(type)) this.addProperty(type, property, preferred && !preferred.has(property.type.name) ? '1' : '0');
+  }
+
+  // ------------------------------------------------------------------------------------------ call arguments
+
+  /**
+   * Positions inside the parentheses of a function call with a known operation (`Microsoft.Dynamics.CRM.In(`),
+   * a `[…]` collection literal given to one, and `operand in (…)` lists. True when the position was one of those.
+   */
+  private completeArguments(frame: ParenFrame, place: Place): boolean {
+    const index = this.frames.lastIndexOf(frame);
+    const parent = index > 0 ? this.frames[index - 1] : undefined;
+    const typed = lastSignificant(frame.toks) !== undefined;
+    if (frame.bracket) {
+      if (parent?.kind !== 'paren' || !parent.argName || !this.callOperation(parent)) return false;
+      if (!typed) {
+        this.add('"…"', CompletionItemKind.Value, '0', {
+          detail: 'one value (as a string)',
+          doc: 'Values in the collection are JSON strings, also for numbers and option-set values: `["1","2"]`. Option-set values are not in $metadata.',
+          insert: '"${1}"',
+          snippet: true,
+          filter: '"',
+        });
+      }
+      return true;
+    }
+    const operation = frame.callee ? this.callOperation(frame) : undefined;
+    if (operation) {
+      this.completeOperationArgument(operation, frame, typed, place);
+      return true;
+    }
+    if (frame.callee === undefined && parent && !typed) return this.completeInList(parent, place);
+    return false;
+  }
+
+  /** The unbound function a call in an expression names (`Microsoft.Dynamics.CRM.LastXDays`), if the model has it. */
+  private callOperation(frame: ParenFrame): Operation | undefined {
+    const callee = frame.callee;
+    if (!this.model || frame.inPath || !callee || !callee.includes('.')) return undefined;
+    return this.model.findOperations(callee).find((operation) => operation.kind === 'Function' && !operation.isBound);
+  }
+
+  /** `Fn(|`, `Fn(A=1,|`: parameter names not given yet; `Fn(A=|`: values for the parameter's type and aliases. */
+  private completeOperationArgument(operation: Operation, frame: ParenFrame, typed: boolean, place: Place): void {
+    if (typed) return;
+    const parameters = operation.parameters;
+    if (frame.argName === undefined) {
+      parameters.forEach((parameter, index) => {
+        if (frame.argNames.includes(parameter.name)) return;
+        const quoted = parameter.name === 'PropertyName';
+        this.add(`${parameter.name}=`, CompletionItemKind.Variable, String(index), {
+          detail: `${typeText(parameter.type)}${parameter.type.nullable ? ' (nullable)' : ''}`,
+          doc: quoted ? 'The name of the property (column) the function tests, in quotes.' : undefined,
+          insert: quoted ? `${parameter.name}='\${1}'` : `${parameter.name}=`,
+          snippet: quoted,
+          filter: parameter.name,
+          retrigger: true,
+        });
+      });
+      return;
+    }
+    const parameter = parameters.find((p) => p.name === frame.argName);
+    if (!parameter) return;
+    if (parameter.name === 'PropertyName') {
+      const type = place.it ?? this.scopeType(frame.open);
+      if (type && this.model) {
+        const preferred = preferredPropertyTypes(operation.name);
+        for (const property of this.model.properties(type)) {
+          const nullable = property.type.nullable ? ' (nullable)' : '';
+          this.add(`'${property.name}'`, CompletionItemKind.Property, preferred && !preferred.has(property.type.name) ? '1' : '0', {
+            detail: `${typeText(property.type)}${nullable}`,
+            doc: this.describe(`${type.fullName}/${property.name}`, undefined),
+            filter: property.name,
+          });
+        }
+      }
+    } else {
+      this.addLiteralHints(operation, parameter);
+    }
+    this.addParameterAliases();
+  }
+
+  /** Literal placeholders for a parameter value, by the parameter's type (and for query functions, what they compare). */
+  private addLiteralHints(operation: Operation, parameter: Parameter): void {
+    const typeName = parameter.type.name;
+    if (parameter.type.collection) {
+      const strings = typeName === 'Edm.String';
+      this.add(strings ? '["…"]' : '[…]', CompletionItemKind.Value, '0', {
+        detail: typeText(parameter.type),
+        doc: strings ? 'A JSON array of strings: `["a","b"]` (numbers and option-set values too, as strings).' : 'A JSON array of values.',
+        insert: strings ? '["${1}"]' : '[${1}]',
+        snippet: true,
+        filter: '[',
+      });
+      return;
+    }
+    const enumType = this.model?.findEnumType(typeName);
+    if (enumType) {
+      this.addEnumMembers(enumType);
+      return;
+    }
+    for (const hint of literalHints(typeName, operation.name)) {
+      this.add(hint.label, CompletionItemKind.Value, '0', { detail: hint.detail, insert: hint.insert, snippet: true, filter: hint.label });
+    }
+  }
+
+  /** `@name` parameter aliases of the URL: those defined (`&@p1=…`, with their value) and those only used so far. */
+  private addParameterAliases(): void {
+    const query = this.text.indexOf('?');
+    if (query < 0) return;
+    const defined = new Map<string, string>();
+    const definitions = /[?&]@([A-Za-z_]\w*)=([^&]*)/g;
+    for (let match = definitions.exec(this.text); match; match = definitions.exec(this.text)) {
+      if (!defined.has(match[1]!)) defined.set(match[1]!, match[2]!);
+    }
+    for (const [name, value] of defined) {
+      const shown = value.length > 40 ? `${value.slice(0, 39)}…` : value;
+      this.add(`@${name}`, CompletionItemKind.Variable, '5', { detail: `parameter alias = ${shown}`, doc: `The value of \`@${name}\` is given later in the URL: \`@${name}=${value}\`.` });
+    }
+    const uses = /@([A-Za-z_]\w*)/g;
+    for (let match = uses.exec(this.text); match; match = uses.exec(this.text)) {
+      if (match.index === this.wordStart || defined.has(match[1]!)) continue;
+      this.add(match[0], CompletionItemKind.Variable, '6', { detail: 'parameter alias (not defined yet)', doc: `Define it with \`&${match[0]}=…\` at the end of the URL.` });
+    }
+  }
+
+  /**
+   * `&@p1=|` where `@p1` is given to a function parameter (`LastXDays(PropertyName=@p1,…)`): the values of that
+   * parameter (quoted property names for a PropertyName). False when the alias is not used as a parameter.
+   */
+  private completeAliasValue(alias: string): boolean {
+    if (!this.model) return false;
+    const use = new RegExp(`([A-Za-z_]\\w*)=${alias.replace(/[^\w@]/g, '')}(?![\\w])`).exec(this.text);
+    if (!use) return false;
+    const open = this.text.lastIndexOf('(', use.index);
+    const callee = open > 0 ? /[A-Za-z_][\w.]*$/.exec(this.text.slice(Math.max(0, open - 200), open))?.[0] : undefined;
+    const operation = callee ? this.model.findOperations(callee).find((o) => o.kind === 'Function') : undefined;
+    const parameter = operation?.parameters.find((p) => p.name === use[1]);
+    if (!operation || !parameter) return false;
+    if (parameter.name !== 'PropertyName') {
+      this.addLiteralHints(operation, parameter);
+      return true;
+    }
+    if (this.bound === null) this.bound = this.bindText(this.text);
+    const type = this.bound ? scopeAt(this.bound, use.index)?.type : undefined;
+    if (!type) return true;
+    const preferred = preferredPropertyTypes(operation.name);
+    for (const property of this.model.properties(type)) {
+      this.add(`'${property.name}'`, CompletionItemKind.Property, preferred && !preferred.has(property.type.name) ? '1' : '0', {
+        detail: `${typeText(property.type)}${property.type.nullable ? ' (nullable)' : ''}`,
+        doc: this.describe(`${type.fullName}/${property.name}`, undefined),
+        filter: property.name,
+      });
+    }
+    return true;
+  }
+
+  /** `$compute` and `$apply` aliases (`… as total`) visible at the cursor, with their computed types. */
+  private addComputedAliases(skip: Set<string> | undefined): void {
+    // Binding the whole URL costs more than the rest of a completion: only when it can define aliases.
+    if (!this.model || !/compute|apply/i.test(this.text)) return;
+    if (this.bound === null) this.bound = this.bindText(this.text);
+    const aliases = this.bound ? scopeAt(this.bound, this.cursor)?.aliases : undefined;
+    if (!aliases) return;
+    for (const [name, type] of aliases) {
+      if (skip?.has(name)) continue;
+      const typeName = type.name === undefined ? 'unknown type' : type.name.startsWith('Edm.') ? type.name : shortName(type.name);
+      this.add(name, CompletionItemKind.Field, '0', {
+        detail: `${type.collection ? `Collection(${typeName})` : typeName} (computed)`,
+        doc: `An alias defined with \`as ${name}\` in $compute or $apply.`,
+      });
+    }
+  }
+
+  /** True when the innermost nested `$expand` follows a navigation property back to its own type (`$levels` applies). */
+  private isRecursiveExpand(frames: Frame[]): boolean {
+    let index = frames.length - 1;
+    while (index > 0 && frames[index]!.kind !== 'options') index--;
+    const frame = frames[index];
+    if (!this.model || index === 0 || frame?.kind !== 'options' || !frame.navPath?.length) return false;
+    const source = this.place(frames.slice(0, index)).it;
+    const resolved = this.resolvePath(frame.navPath, source, new Map());
+    const target = resolved?.structured;
+    if (!source || !target || !resolved.navigation) return false;
+    const related = (a: StructuredType, b: StructuredType): boolean => a === b || this.model!.baseTypes(a).includes(b);
+    return related(target, source) || related(source, target);
+  }
+
+  /** `operand in (|`: the members of an enum operand, or true/false. */
+  private completeInList(parent: Frame, place: Place): boolean {
+    const toks = parent.toks;
+    const last = lastSignificant(toks);
+    if (!last || last.k !== 'id' || last.v !== 'in' || !this.model) return false;
+    const operandToks = toks.slice(0, toks.lastIndexOf(last));
+    while (operandToks.length && operandToks[operandToks.length - 1]!.k === 'ws') operandToks.pop();
+    const ids = pathIds(operandToks, false);
+    const resolved = ids.length ? this.resolvePath(ids, place.it, place.vars) : undefined;
+    if (resolved?.enumType) {
+      this.addEnumMembers(resolved.enumType);
+      return true;
+    }
+    if (resolved?.typeName === 'Edm.Boolean') {
+      this.add('true', CompletionItemKind.Value, '0', { detail: 'Edm.Boolean' });
+      this.add('false', CompletionItemKind.Value, '0', { detail: 'Edm.Boolean' });
+      return true;
+    }
+    return false;
   }
 
   // ------------------------------------------------------------------------------------------ $apply
@@ -1154,38 +1489,51 @@ class Session {
   private addMembers(type: StructuredType, options: { lookups: boolean; navigation: boolean; complexOnly: boolean; skip?: Set<string> }): void {
     const model = this.model;
     if (!model) return;
-    const keys = new Set(model.key(type).map((k) => k.name));
-    for (const property of model.properties(type)) {
-      if (options.skip?.has(property.name)) continue;
-      if (property.name.startsWith('_') && property.name.endsWith('_value') && this.flavor === 'dataverse') {
-        if (!options.lookups) continue;
-        const lookup = model.findLookupProperty(type, property.name);
-        if (lookup) {
-          const targets = lookup.navigationProperties.map((n) => shortName(n.type.name));
-          this.add(property.name, CompletionItemKind.Reference, '2', {
-            detail: `${typeText(property.type)} → ${[...new Set(targets)].join(' | ') || 'lookup'} (lookup)`,
-            doc: this.describe(`${type.fullName}/${property.name}`, undefined),
-          });
-          continue;
-        }
-      }
-      this.addProperty(type, property, keys.has(property.name) ? '0' : '1');
+    const entries = this.memberEntries(model, type);
+    for (const entry of entries.properties) {
+      if ((entry.lookup && !options.lookups) || options.skip?.has(entry.label)) continue;
+      this.add(entry.label, entry.kind, entry.sort, entry.options);
     }
-    if (options.navigation) {
-      for (const navigation of model.navigationProperties(type)) {
-        if (options.skip?.has(navigation.name)) continue;
-        this.addNavigation(type, navigation, '3');
-      }
+    if (!options.navigation) return;
+    for (const entry of entries.navigation) {
+      if (!options.skip?.has(entry.label)) this.add(entry.label, entry.kind, entry.sort, entry.options);
     }
   }
 
+  /** The member items of a type, built once per type and flavour. */
+  private memberEntries(model: ModelIndex, type: StructuredType): MemberEntries {
+    let byFlavor = memberCache.get(type);
+    const cached = byFlavor?.get(this.flavor);
+    if (cached) return cached;
+    const entries: MemberEntries = { properties: [], navigation: [] };
+    const keys = new Set(model.key(type).map((k) => k.name));
+    for (const property of model.properties(type)) {
+      const doc = this.describe(`${type.fullName}/${property.name}`, undefined);
+      const lookup = this.flavor === 'dataverse' && property.name.startsWith('_') && property.name.endsWith('_value') ? model.findLookupProperty(type, property.name) : undefined;
+      if (lookup) {
+        const targets = lookup.navigationProperties.map((n) => shortName(n.type.name));
+        const detail = `${typeText(property.type)} → ${[...new Set(targets)].join(' | ') || 'lookup'} (lookup)`;
+        entries.properties.push({ label: property.name, kind: CompletionItemKind.Reference, sort: '2', options: { detail, doc }, lookup: true });
+        continue;
+      }
+      const lookupLike = this.flavor === 'dataverse' && property.name.startsWith('_') && property.name.endsWith('_value');
+      entries.properties.push({ label: property.name, kind: CompletionItemKind.Property, sort: keys.has(property.name) ? '0' : '1', options: { detail: propertyDetail(property), doc }, lookup: lookupLike });
+    }
+    for (const navigation of model.navigationProperties(type)) {
+      const target = shortName(navigation.type.name);
+      const detail = navigation.type.collection ? `→ Collection(${target})` : `→ ${target} (single)`;
+      entries.navigation.push({ label: navigation.name, kind: CompletionItemKind.Module, sort: '3', options: { detail, doc: this.describe(`${type.fullName}/${navigation.name}`, undefined) } });
+    }
+    if (!byFlavor) {
+      byFlavor = new Map();
+      memberCache.set(type, byFlavor);
+    }
+    byFlavor.set(this.flavor, entries);
+    return entries;
+  }
+
   private addProperty(type: StructuredType, property: Property, sort: string): void {
-    const nullable = property.type.nullable ? ' (nullable)' : '';
-    const length = property.type.maxLength !== undefined ? `, max ${property.type.maxLength}` : '';
-    this.add(property.name, CompletionItemKind.Property, sort, {
-      detail: `${typeText(property.type)}${nullable}${length ? ` ${length.slice(2)}` : ''}`.trim(),
-      doc: this.describe(`${type.fullName}/${property.name}`, undefined),
-    });
+    this.add(property.name, CompletionItemKind.Property, sort, { detail: propertyDetail(property), doc: this.describe(`${type.fullName}/${property.name}`, undefined) });
   }
 
   private addNavigation(type: StructuredType, navigation: NavigationProperty, sort: string): void {
@@ -1248,6 +1596,13 @@ function cachedDescription(model: ModelIndex, target: string): string | undefine
   return value ?? undefined;
 }
 
+/** `Edm.String (nullable) max 100`. */
+function propertyDetail(property: Property): string {
+  const nullable = property.type.nullable ? ' (nullable)' : '';
+  const length = property.type.maxLength !== undefined ? ` max ${property.type.maxLength}` : '';
+  return `${typeText(property.type)}${nullable}${length}`;
+}
+
 function isOperand(tok: Tok): boolean {
   if (tok.k === 'str' || tok.k === 'group') return true;
   if (tok.k !== 'id') return false;
@@ -1280,6 +1635,60 @@ function literalPlaceholder(typeName: string | undefined, index: number): string
       return `'\${${index}}'`;
     default:
       return `\${${index}}`;
+  }
+}
+
+/**
+ * For a Dataverse query function, the property types its PropertyName usually names (offered first):
+ * dates for the date functions, GUIDs (lookups, keys) for the user, business unit and hierarchy functions.
+ */
+function preferredPropertyTypes(functionName: string): Set<string> | undefined {
+  const name = functionName.slice(functionName.lastIndexOf('.') + 1);
+  if (/Day|Week|Month|Year|Hour|Minute|Fiscal|^On|^Today$|^Yesterday$|^Tomorrow$/.test(name)) return dateTypes;
+  if (/User|Business|Under|Above/.test(name)) return guidTypes;
+  return undefined;
+}
+const dateTypes = new Set(['Edm.DateTimeOffset', 'Edm.Date']);
+const guidTypes = new Set(['Edm.Guid']);
+
+interface LiteralHint {
+  label: string;
+  insert: string;
+  detail: string;
+}
+
+/** Example literals (snippets) for a value of a primitive type; `functionName` refines strings of query functions. */
+function literalHints(typeName: string, functionName: string): LiteralHint[] {
+  switch (typeName) {
+    case 'Edm.Int64':
+    case 'Edm.Int32':
+    case 'Edm.Int16':
+    case 'Edm.Byte':
+    case 'Edm.SByte':
+      return [{ label: '1', insert: '${1:1}', detail: `${typeName}: a whole number` }];
+    case 'Edm.Decimal':
+    case 'Edm.Double':
+    case 'Edm.Single':
+      return [{ label: '0.0', insert: '${1:0.0}', detail: `${typeName}: a number` }];
+    case 'Edm.Boolean':
+      return [
+        { label: 'true', insert: 'true', detail: typeName },
+        { label: 'false', insert: 'false', detail: typeName },
+      ];
+    case 'Edm.Guid':
+      return [{ label: '00000000-0000-0000-0000-000000000000', insert: '${1:00000000-0000-0000-0000-000000000000}', detail: `${typeName}: unquoted` }];
+    case 'Edm.Date':
+      return [{ label: '2025-01-31', insert: '${1:2025-01-31}', detail: `${typeName}: unquoted` }];
+    case 'Edm.DateTimeOffset':
+      return [{ label: '2025-01-31T00:00:00Z', insert: '${1:2025-01-31T00:00:00Z}', detail: `${typeName}: unquoted` }];
+    case 'Edm.String': {
+      const name = functionName.slice(functionName.lastIndexOf('.') + 1);
+      if (/^On/.test(name)) return [{ label: "'2025-01-31'", insert: "'${1:2025-01-31}'", detail: 'Edm.String: a date in quotes' }];
+      if (/Under|Above/.test(name)) return [{ label: "'00000000-0000-0000-0000-000000000000'", insert: "'${1:00000000-0000-0000-0000-000000000000}'", detail: 'Edm.String: the id of the record, in quotes' }];
+      return [{ label: "''", insert: "'${1}'", detail: 'Edm.String: text in quotes' }];
+    }
+    default:
+      return [{ label: "''", insert: "'${1}'", detail: `${typeName}` }];
   }
 }
 

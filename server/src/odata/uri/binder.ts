@@ -23,7 +23,7 @@ export type { CanonicalFunction } from './binderCanonicalFunctions';
 export { systemOptions } from './binderOptions';
 
 export function bindUri(uri: ODataUri, model: ModelIndex, options: BindOptions): BoundUri {
-  const ctx = new BindContext(model, options.flavor);
+  const ctx = new BindContext(model, options.flavor, options.suggestions !== false);
   collectAliases(ctx, uri.queryOptions);
   const rootScope: ExprScope = { it: unknownType, lambdaVariables: new Map(), aliases: new Map(), expandDepth: 0 };
   const { state, segments } = bindResourcePath(ctx, uri.path, rootScope);

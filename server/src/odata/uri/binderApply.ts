@@ -11,7 +11,11 @@ import { bindComputeItem } from './binderOptions';
 import { unknownType, type TypeInfo } from './binderTypes';
 
 export function bindApply(ctx: BindContext, transformations: Transformation[], scope: ExprScope): void {
-  for (const transformation of transformations) bindTransformation(ctx, transformation, scope);
+  for (const transformation of transformations) {
+    // Aliases of the transformations before this one are visible in it (completion reads them here).
+    if (scope.aliases.size > 0) ctx.addScope('apply', transformation.span, childScope(scope, { aliases: new Map(scope.aliases) }));
+    bindTransformation(ctx, transformation, scope);
+  }
 }
 
 function bindTransformation(ctx: BindContext, transformation: Transformation, scope: ExprScope): void {

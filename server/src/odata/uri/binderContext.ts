@@ -43,6 +43,8 @@ export class BindContext {
   constructor(
     readonly model: ModelIndex,
     readonly flavor: Flavor,
+    /** False when only types and scopes are wanted (completion): unknown names then get no did-you-mean search. */
+    private readonly suggestions = true,
   ) {}
 
   report(code: BindingDiagnosticCode, span: Span, args: DiagnosticArgs = {}, suggestions?: string[]): void {
@@ -54,6 +56,10 @@ export class BindContext {
 
   /** Reports an unknown name, with a did-you-mean sentence and suggestions from `candidates`. */
   reportUnknown(code: BindingDiagnosticCode, span: Span, args: DiagnosticArgs & { name: string }, candidates: Iterable<string>): void {
+    if (!this.suggestions) {
+      this.report(code, span, args);
+      return;
+    }
     const suggestion = suggest(args.name, candidates);
     const before = this.diagnostics.length;
     this.report(code, span, args, suggestion.names);

@@ -33,7 +33,11 @@ export interface TypeInfo {
   literal?: { type: string; value: unknown };
 }
 
-export type BindOptions = { flavor: Flavor };
+export type BindOptions = {
+  flavor: Flavor;
+  /** Search did-you-mean suggestions for unknown names (default true; completion, which needs no diagnostics, turns it off). */
+  suggestions?: boolean;
+};
 
 export type ScopeKind =
   | 'path'
