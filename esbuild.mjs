@@ -1,9 +1,10 @@
-// Builds the bundles: one esbuild context per bundle (client, server, cli).
+// Builds the bundles: one esbuild context per bundle (client, server, cli, webview).
 //   node esbuild.mjs               development build (sourcemaps)
 //   node esbuild.mjs --watch       rebuild on change
 //   node esbuild.mjs --production  minified, no sourcemaps (what the VSIX ships)
 // Type checking is separate: `npm run typecheck` (tsc --noEmit).
 import * as esbuild from 'esbuild';
+import { webviewBundle } from './client/webview/bundle.mjs';
 
 const production = process.argv.includes('--production');
 const watch = process.argv.includes('--watch');
@@ -33,6 +34,8 @@ const bundles = [
     outfile: 'dist/cli.js',
     banner: { js: '#!/usr/bin/env node' },
   },
+  // The results panel's page (browser IIFE + CSS in dist/webview/).
+  webviewBundle({ production }),
 ];
 
 const contexts = await Promise.all(bundles.map((options) => esbuild.context(options)));

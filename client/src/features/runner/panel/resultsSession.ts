@@ -1,0 +1,288 @@
+/**
+ * The state behind one results panel, without VS Code: the view, every loaded row, the nextLink, paging through
+ * the caller's actions (one operation at a time, cancellable) and the messages that keep the page in step.
+ * resultsPanel.ts wires it to a webview, the clipboard, dialogs and editors.
+ */
+import { toCsv, toJson } from '../results/export';
+import { tableFromRows } from '../results/table';
+import { buildResultView, resolveNextLink, type ResultView } from '../results/viewModel';
+import type { PreparedRequest, SendOutcome } from '../types';
+import { isResultView, type HostToPage } from './messages';
+
+/** What the panel asks of its caller; the caller sends the requests (tokens never reach the panel). */
+export interface ResultsActions {
+  /** The page after `nextLink` (absolute). */
+  nextPage(nextLink: string, signal: AbortSignal): Promise<{ rows: unknown[]; nextLink?: string } | { failure: string }>;
+  /**
+   * Every page from the first, up to `maxRows`. `onProgress(pageRows, total)` after each page read after the first,
+   * in order: `total` counts every row loaded so far, the first page's included. The panel keeps its first
+   * `total - pageRows.length` rows and puts these after them.
+   */
+  loadAll(maxRows: number, signal: AbortSignal, onProgress: (rows: unknown[], total: number) => void): Promise<{ nextLink?: string; failure?: string; stoppedBecause: string }>;
+  /** The request as a curl command (without the token). */
+  curl(): string;
+}
+
+export interface ResultsInput {
+  request: PreparedRequest;
+  outcome: SendOutcome;
+  batchParts?: unknown[];
+}
+
+/** What tests read from the visible panel (`dynamicsOData.results.snapshot`). */
+export interface ResultsSnapshot {
+  title: string;
+  /** The status line: "200 OK · 123 ms · 4.5 KB". */
+  status: string;
+  httpStatus?: number;
+  rowCount: number;
+  columns: string[];
+  hasNextLink: boolean;
+  count?: number;
+  busy: boolean;
+  restored: boolean;
+  error?: string;
+}
+
+/** The page's saved state as the serializer receives it (written by client/webview/main.ts). */
+export interface SavedPageState {
+  version: 1;
+  view: ResultView;
+  totalRows?: number;
+}
+
+export function isSavedPageState(value: unknown): value is SavedPageState {
+  return value !== null && typeof value === 'object' && (value as SavedPageState).version === 1 && isResultView((value as SavedPageState).view);
+}
+
+/** How "Load all" ended, as the notice says it (http/paging.ts names these). */
+const STOP_REASONS: Record<string, string> = { end: ': every page', cap: ': the row cap was reached, "Load next page" goes on' };
+
+const RESTORED_NOTE = 'Send the request again to page, load all or copy as curl (the panel was restored after a reload).';
+
+export class ResultsSession {
+  private current!: ResultView;
+  private loaded: unknown[] = [];
+  private link: string | undefined;
+  private pageCount = 1;
+  private outcome: SendOutcome | undefined;
+  private actions: ResultsActions | undefined;
+  private operation: AbortController | undefined;
+  private busyText: string | undefined;
+  private pageReady = false;
+  private closed = false;
+
+  /** `post` sends to the page; the session only calls it while the page is ready. */
+  constructor(private readonly post: (message: HostToPage) => void) {}
+
+  /** A new result (a send, or a send again into a reused panel): any running operation is cancelled. */
+  load(input: ResultsInput, actions: ResultsActions): void {
+    this.operation?.abort();
+    this.operation = undefined;
+    this.busyText = undefined;
+    this.outcome = input.outcome;
+    this.actions = actions;
+    this.current = buildResultView(input.request, input.outcome, input.batchParts);
+    this.loaded = this.current.rows ? [...this.current.rows] : [];
+    this.link = this.current.nextLink;
+    this.pageCount = 1;
+    this.send({ type: 'show', view: this.fullView() });
+  }
+
+  /** The view the page saved, after a reload of VS Code: rows as saved, paging off. False when the state is not one. */
+  restore(state: unknown): boolean {
+    if (!isSavedPageState(state)) return false;
+    const view: ResultView = { ...state.view, restored: true, notes: [...state.view.notes] };
+    delete view.nextLink;
+    this.loaded = state.view.rows ? [...state.view.rows] : [];
+    const total = state.totalRows ?? this.loaded.length;
+    if (total > this.loaded.length) view.notes.push(`Restored ${this.loaded.length} of the ${total} rows loaded before the reload.`);
+    this.current = view;
+    this.outcome = undefined;
+    this.actions = undefined;
+    this.link = undefined;
+    return true;
+  }
+
+  get view(): ResultView {
+    return this.current;
+  }
+
+  /** A result was loaded or restored. */
+  get hasView(): boolean {
+    return this.current !== undefined;
+  }
+
+  get rows(): readonly unknown[] {
+    return this.loaded;
+  }
+
+  get nextLink(): string | undefined {
+    return this.link;
+  }
+
+  get pages(): number {
+    return this.pageCount;
+  }
+
+  get busy(): boolean {
+    return this.operation !== undefined;
+  }
+
+  /** The page (re)loaded and asked for the view: everything loaded so far, and whether an operation runs. */
+  pageIsReady(): void {
+    this.pageReady = true;
+    this.send({ type: 'show', view: this.fullView() });
+    if (this.busyText) this.send({ type: 'busy', what: this.busyText });
+  }
+
+  /** The page went away (hidden without retained context): messages wait for the next `ready`. */
+  pageIsGone(): void {
+    this.pageReady = false;
+  }
+
+  /** The panel closed: cancel what runs, send nothing more. */
+  close(): void {
+    this.closed = true;
+    this.operation?.abort();
+  }
+
+  cancel(): void {
+    this.operation?.abort();
+  }
+
+  notice(text: string, level: 'info' | 'error' = 'info'): void {
+    this.send({ type: 'notice', text, level });
+  }
+
+  /** The curl command, or undefined after a restore (with a notice). */
+  curl(): string | undefined {
+    if (!this.actions) {
+      this.notice(RESTORED_NOTE);
+      return undefined;
+    }
+    return this.actions.curl();
+  }
+
+  /** The view with every loaded row and the current nextLink. */
+  fullView(): ResultView {
+    const view: ResultView = { ...this.current };
+    if (view.rows) view.rows = [...this.loaded];
+    if (this.link) view.nextLink = this.link;
+    else delete view.nextLink;
+    return view;
+  }
+
+  private send(message: HostToPage): void {
+    if (this.pageReady && !this.closed) this.post(message);
+  }
+
+  /** Runs one paging operation at a time, with busy/idle around it; errors become notices. */
+  private async run(what: string, work: (signal: AbortSignal) => Promise<void>): Promise<void> {
+    if (this.operation) {
+      this.notice('Still loading: wait, or cancel first.');
+      return;
+    }
+    const controller = new AbortController();
+    this.operation = controller;
+    this.busyText = what;
+    this.send({ type: 'busy', what });
+    try {
+      await work(controller.signal);
+      if (controller.signal.aborted && !this.closed) this.notice(`Cancelled: ${this.loaded.length} rows loaded.`);
+    } catch (error) {
+      if (controller.signal.aborted) this.notice(`Cancelled: ${this.loaded.length} rows loaded.`);
+      else this.notice(`Could not load more rows: ${error instanceof Error ? error.message : String(error)}. Try again, or send the request again.`, 'error');
+    } finally {
+      if (this.operation === controller) {
+        this.operation = undefined;
+        this.busyText = undefined;
+        this.send({ type: 'idle', nextLink: this.link ?? null });
+      }
+    }
+  }
+
+  /** Loads the page after the current nextLink. */
+  async loadNextPage(): Promise<void> {
+    const actions = this.actions;
+    const link = this.link;
+    if (!actions || !link) {
+      this.notice(actions ? 'There is no next page.' : RESTORED_NOTE);
+      return;
+    }
+    await this.run('Loading the next page…', async (signal) => {
+      const result = await actions.nextPage(link, signal);
+      if (this.closed || signal.aborted || this.actions !== actions) return;
+      if ('failure' in result) {
+        this.notice(`The next page could not be loaded: ${result.failure}`, 'error');
+        return;
+      }
+      this.loaded.push(...result.rows);
+      this.pageCount += 1;
+      this.link = resolveNextLink(result.nextLink, link);
+      this.send({ type: 'appendRows', rows: result.rows, nextLink: this.link ?? null });
+    });
+  }
+
+  /** Loads every page from the first, up to maxRows. */
+  async loadAll(maxRows: number): Promise<void> {
+    const actions = this.actions;
+    if (!actions) {
+      this.notice(RESTORED_NOTE);
+      return;
+    }
+    await this.run(`Loading all pages (up to ${maxRows} rows)…`, async (signal) => {
+      let pages = 1;
+      const result = await actions.loadAll(maxRows, signal, (pageRows, total) => {
+        if (this.closed || signal.aborted || this.actions !== actions) return;
+        // The rows before this page stay (the caller read the first page again; the one shown stands for it).
+        // A caller that passes all rows so far (pageRows.length === total) replaces them.
+        const from = Math.max(0, Math.min(this.loaded.length, total - pageRows.length));
+        if (from < this.loaded.length) this.loaded = this.loaded.slice(0, from);
+        this.loaded.push(...pageRows);
+        pages += 1;
+        this.send({ type: 'appendRows', rows: pageRows, from });
+        this.send({ type: 'progress', rows: this.loaded.length, pages, maxRows });
+      });
+      if (this.closed || this.actions !== actions) return;
+      this.pageCount = pages;
+      this.link = resolveNextLink(result.nextLink, this.current.request.url);
+      if (result.failure) this.notice(`Loading stopped after ${this.loaded.length} rows: ${result.failure}`, 'error');
+      else if (!signal.aborted) this.notice(`Loaded ${this.loaded.length} rows in ${pages} page${pages === 1 ? '' : 's'}${STOP_REASONS[result.stoppedBecause] ?? ` (${result.stoppedBecause})`}.`);
+    });
+  }
+
+  /** What "Raw JSON" opens: the first response as received (pretty JSON when it parsed), or the saved rows after a restore. */
+  rawDocument(): { content: string; language: 'json' | 'plaintext' } | undefined {
+    const outcome = this.outcome;
+    if (!outcome) return { content: toJson(this.loaded), language: 'json' };
+    if (!outcome.ok) {
+      this.notice('There is no body: the request failed before the service answered.');
+      return undefined;
+    }
+    if (this.pageCount > 1) this.notice(`Raw JSON shows the first page as received; Export JSON writes all ${this.loaded.length} loaded rows.`);
+    if (outcome.json !== undefined) return { content: `${JSON.stringify(outcome.json, null, 2)}\n`, language: 'json' };
+    return { content: outcome.bodyText, language: 'plaintext' };
+  }
+
+  /** The export's text for every loaded row. */
+  exportText(format: 'csv' | 'json'): string {
+    return format === 'csv' ? toCsv(tableFromRows(this.loaded)) : toJson(this.loaded);
+  }
+
+  snapshot(): ResultsSnapshot {
+    const snapshot: ResultsSnapshot = {
+      title: this.current.title,
+      status: this.current.statusLine,
+      rowCount: this.loaded.length,
+      columns: tableFromRows(this.loaded).columns.map((column) => column.name),
+      hasNextLink: this.link !== undefined,
+      busy: this.busy,
+      restored: this.current.restored === true,
+    };
+    if (this.current.status !== undefined) snapshot.httpStatus = this.current.status;
+    if (this.current.count !== undefined) snapshot.count = this.current.count;
+    if (this.current.error) snapshot.error = this.current.error.message;
+    return snapshot;
+  }
+}

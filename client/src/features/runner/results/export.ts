@@ -1,0 +1,47 @@
+/**
+ * Export of the loaded rows: CSV (RFC 4180, through csv-stringify) and JSON. Pure; the panel writes the text.
+ *
+ * CSV: the header row holds the column names; a column with Dataverse formatted values gets a
+ * `name (formatted)` column right after it. Raw values are written as received (numbers and booleans as JSON
+ * writes them, nested values as JSON text); null and a missing property are empty fields. Records end with CRLF.
+ * No columns (no rows) gives an empty text.
+ */
+import { stringify } from 'csv-stringify/sync';
+import { cellOf, type ResultTable } from './table';
+
+/** The CSV header names, in order (formatted-value columns after their raw column). */
+export function csvHeader(table: ResultTable): string[] {
+  const header: string[] = [];
+  for (const column of table.columns) {
+    header.push(column.name);
+    if (column.hasFormatted) header.push(`${column.name} (formatted)`);
+  }
+  return header;
+}
+
+/** The whole table as CSV text. */
+export function toCsv(table: ResultTable): string {
+  if (table.columns.length === 0) return '';
+  const records: string[][] = [csvHeader(table)];
+  for (const row of table.rows) {
+    const record: string[] = [];
+    for (const column of table.columns) {
+      const cell = cellOf(row, column.name);
+      record.push(cell.kind === 'scalar' ? cell.raw : cell.kind === 'nested' ? JSON.stringify(cell.value) : '');
+      if (column.hasFormatted) record.push(cell.kind === 'scalar' || cell.kind === 'null' ? (cell.formatted ?? '') : '');
+    }
+    records.push(record);
+  }
+  return stringify(records, { record_delimiter: 'windows' });
+}
+
+/** The rows as received (annotations kept), as indented JSON. */
+export function toJson(rows: readonly unknown[]): string {
+  return `${JSON.stringify(rows, null, 2)}\n`;
+}
+
+/** A file name for an export from a request title: letters, digits, dot, dash and underscore. */
+export function exportFileName(title: string, format: 'csv' | 'json'): string {
+  const base = title.replace(/[^\w.-]+/g, '-').replace(/^[-.]+|-+$/g, '').slice(0, 60) || 'results';
+  return `${base}.${format}`;
+}
