@@ -7,6 +7,12 @@ import { SAMPLE_METADATA_PATH } from './features/environments/sampleEnvironment'
 import { registerEnvironmentCommands } from './features/environments/environmentCommands';
 import { registerMetadataCache } from './features/environments/metadataCache';
 import { registerExplorer } from './features/explorer/explorer';
+import { sendRequest } from './features/runner/http/engine';
+import { registerResultsPanelSerializer, registerResultsPanelTestCommands } from './features/runner/panel/resultsPanel';
+import { registerRunner, runnerEnvironments } from './features/runner/runnerCommands';
+import type { BearerTokenSource } from './features/runner/types';
+import { registerScaffolding } from './features/scaffolding/scaffoldingCommands';
+import { explorerEntitySets } from '../../server/src/protocol';
 
 let client: LanguageClient | undefined;
 
@@ -32,6 +38,21 @@ export async function activate(context: vscode.ExtensionContext): Promise<void> 
     registerExplorer(context, client);
     registerMetadataCache(context, client, output);
     registerEnvironmentCommands(context, output);
+    const token: BearerTokenSource = async () => undefined;
+    registerRunner(context, { output, token });
+    registerResultsPanelSerializer(context);
+    registerResultsPanelTestCommands(context);
+    registerScaffolding(context, {
+      entitySets: async (environment) => {
+        const result = await client!.sendRequest(explorerEntitySets.type, { environment, limit: 5000 });
+        if ('error' in result) return [];
+        return result.items
+          .filter((item) => item.kind === 'EntitySet')
+          .map((item) => ({ logicalName: item.entityType.slice(item.entityType.lastIndexOf('.') + 1), entitySet: item.name }));
+      },
+      environments: runnerEnvironments,
+      send: (request) => sendRequest(request, { token }),
+    });
   } catch (error) {
     const message = error instanceof Error ? error.message : String(error);
     output.error(`The language server failed to start: ${message}`);
