@@ -2,7 +2,9 @@
 import * as path from 'node:path';
 import * as vscode from 'vscode';
 import { LanguageClient, TransportKind, type LanguageClientOptions, type ServerOptions } from 'vscode-languageclient/node';
-import { readEnvironmentSettings, registerEnvironmentSettings, setSampleMetadataFile } from './features/environments/environmentSettings';
+import { environmentSettings, readEnvironmentSettings, registerEnvironmentSettings, setSampleMetadataFile } from './features/environments/environmentSettings';
+import { asBearerTokenSource, asTokenProvider } from './features/auth/signIn';
+import { registerSignIn } from './features/auth/signInCommands';
 import { SAMPLE_METADATA_PATH } from './features/environments/sampleEnvironment';
 import { registerEnvironmentCommands } from './features/environments/environmentCommands';
 import { registerMetadataCache } from './features/environments/metadataCache';
@@ -10,7 +12,6 @@ import { registerExplorer } from './features/explorer/explorer';
 import { sendRequest } from './features/runner/http/engine';
 import { registerResultsPanelSerializer, registerResultsPanelTestCommands } from './features/runner/panel/resultsPanel';
 import { registerRunner, runnerEnvironments } from './features/runner/runnerCommands';
-import type { BearerTokenSource } from './features/runner/types';
 import { registerScaffolding } from './features/scaffolding/scaffoldingCommands';
 import { explorerEntitySets } from '../../server/src/protocol';
 
@@ -35,10 +36,15 @@ export async function activate(context: vscode.ExtensionContext): Promise<void> 
   try {
     await client.start();
     registerEnvironmentSettings(context, client, output);
-    registerExplorer(context, client);
-    registerMetadataCache(context, client, output);
+    const explorer = registerExplorer(context, client);
+    const signIn = registerSignIn(context, { output, environments: environmentSettings, onStateChanged: () => explorer.redraw() });
+    explorer.signInState = (name) => {
+      const env = environmentSettings().find((candidate) => candidate.name === name);
+      return env ? signIn.state(env) : undefined;
+    };
+    registerMetadataCache(context, client, output, asTokenProvider(signIn, environmentSettings));
     registerEnvironmentCommands(context, output);
-    const token: BearerTokenSource = async () => undefined;
+    const token = asBearerTokenSource(signIn, environmentSettings);
     registerRunner(context, { output, token });
     registerResultsPanelSerializer(context);
     registerResultsPanelTestCommands(context);

@@ -53,6 +53,16 @@ async function pick(argument: unknown, title: string): Promise<EnvironmentSettin
   return env;
 }
 
+async function signOutQuietly(name: string, output: vscode.LogOutputChannel): Promise<void> {
+  const commands = await vscode.commands.getCommands(true);
+  if (!commands.includes('dynamicsOData.signOut')) return;
+  try {
+    await vscode.commands.executeCommand('dynamicsOData.signOut', name);
+  } catch (error) {
+    output.warn(`Signing out of '${name}' failed: ${error instanceof Error ? error.message : String(error)}`);
+  }
+}
+
 export interface EnvironmentEditArgs {
   url?: string;
   flavor?: FlavorName;
@@ -117,6 +127,8 @@ export function registerEnvironmentCommands(context: vscode.ExtensionContext, ou
       (await vscode.window.showInputBox({ title: `Rename '${env.name}'`, value: env.name, validateInput: (text) => (text.trim() === env.name ? undefined : nameProblem(text, others)) }));
     if (to === undefined || to.trim() === env.name) return undefined;
     const target = to.trim();
+    // The sign-in is stored under the environment's name: sign out first rather than leave tokens nobody can reach.
+    await signOutQuietly(env.name, output);
     // Move the downloaded metadata first: the settings change makes the server look for it under the new name.
     const store = metadataStore();
     if (store && existsSync(store.folder(env.name)) && !existsSync(store.folder(target))) {
@@ -161,14 +173,7 @@ export function registerEnvironmentCommands(context: vscode.ExtensionContext, ou
       if (answer !== 'Remove') return false;
     }
     // Sign out while the environment is still known (the sign-in commands find it by name in settings).
-    const commands = await vscode.commands.getCommands(true);
-    if (commands.includes('dynamicsOData.signOut')) {
-      try {
-        await vscode.commands.executeCommand('dynamicsOData.signOut', env.name, { quiet: true });
-      } catch (error) {
-        output.warn(`Signing out of '${env.name}' failed: ${error instanceof Error ? error.message : String(error)}`);
-      }
-    }
+    await signOutQuietly(env.name, output);
     if (!(await write(scope, removeEnvironment(scope.list, env.name)))) return false;
     const store = metadataStore();
     if (store) await rm(store.folder(env.name), { recursive: true, force: true });

@@ -12,7 +12,12 @@ import { MetadataStore } from './metadataStore';
 import { withSampleEnvironment } from './sampleEnvironment';
 
 /** An environment as written in settings: `metadataFile` is optional (the downloaded copy is used without it). */
-export type EnvironmentSetting = Omit<EnvironmentConfig, 'metadataFile'> & { metadataFile?: string; production?: boolean };
+export type EnvironmentSetting = Omit<EnvironmentConfig, 'metadataFile'> & {
+  metadataFile?: string;
+  production?: boolean;
+  /** How to sign in (checked by features/auth/authSettings.ts); never a secret. */
+  auth?: unknown;
+};
 
 let store: MetadataStore | undefined;
 /** The bundled sample metadata's absolute path (known from activation on). */

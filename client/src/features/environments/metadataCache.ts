@@ -8,8 +8,8 @@
  *   settings (no secrets) -> download. Accepts `{url, name?, flavor?, production?, target?}` (tests).
  * - Environments without `metadataFile` and without a cached copy are downloaded on first need (activation or a
  *   settings change), once a session each.
- * The download, validation and files are in metadataStore.ts; sign-in is not built yet (the token provider
- * answers undefined, so no Authorization header is sent).
+ * The download, validation and files are in metadataStore.ts; the token comes from the sign-in (features/auth),
+ * silently: when the environment needs a sign-in first, the failure says so and offers "Sign In".
  */
 import { existsSync } from 'node:fs';
 import * as vscode from 'vscode';
@@ -40,8 +40,8 @@ const FLAVORS: { flavor: FlavorName; label: string; detail: string }[] = [
   { flavor: 'generic', label: 'Generic OData v4', detail: 'Any other OData v4 service' },
 ];
 
-/** Today's sign-in: none (item 2 of issue 5 replaces it). */
-const tokenProvider: TokenProvider = noSignIn;
+/** The token provider refused: the environment needs a sign-in before its metadata can be downloaded. */
+class SignInNeeded extends Error {}
 
 function nameFromArgument(argument: unknown): string | undefined {
   if (typeof argument === 'string') return argument;
@@ -51,7 +51,12 @@ function nameFromArgument(argument: unknown): string | undefined {
   return typeof node.name === 'string' ? node.name : undefined;
 }
 
-export function registerMetadataCache(context: vscode.ExtensionContext, client: LanguageClient, output: vscode.LogOutputChannel): void {
+export function registerMetadataCache(
+  context: vscode.ExtensionContext,
+  client: LanguageClient,
+  output: vscode.LogOutputChannel,
+  tokenProvider: TokenProvider = noSignIn,
+): void {
   const inFlight = new Map<string, Promise<RefreshOutcome>>();
   const attempted = new Set<string>();
 
@@ -68,6 +73,10 @@ export function registerMetadataCache(context: vscode.ExtensionContext, client: 
           const cancel = token.onCancellationRequested(() => controller.abort());
           let reported = 0;
           try {
+            // A sign-in that is needed first (or whose renewal failed) is a failed download with what to do.
+            await tokenProvider(env).catch((error: unknown) => {
+              throw new SignInNeeded(error instanceof Error ? error.message : String(error));
+            });
             return await store.refresh(env, {
               signal: controller.signal,
               tokenProvider,
@@ -77,6 +86,9 @@ export function registerMetadataCache(context: vscode.ExtensionContext, client: 
                 progress.report({ message: total ? `${formatSize(received)} of ${formatSize(total)}` : formatSize(received), increment });
               },
             });
+          } catch (error) {
+            if (!(error instanceof SignInNeeded)) throw error;
+            return { status: 'failed', kept: true, message: `The metadata of '${env.name}' was not downloaded: ${error.message}`, signIn: true } as const;
           } finally {
             cancel.dispose();
           }
@@ -91,7 +103,13 @@ export function registerMetadataCache(context: vscode.ExtensionContext, client: 
         output.info(outcome.message);
       } else {
         output.error(outcome.message);
-        void vscode.window.showErrorMessage(outcome.message, 'Retry', 'Open Settings').then((choice) => {
+        const signIn = 'signIn' in outcome && outcome.signIn === true;
+        const actions = signIn ? ['Sign In', 'Retry'] : ['Retry', 'Open Settings'];
+        void vscode.window.showErrorMessage(outcome.message, ...actions).then(async (choice) => {
+          if (choice === 'Sign In') {
+            await vscode.commands.executeCommand('dynamicsOData.signIn', env.name);
+            void vscode.commands.executeCommand('dynamicsOData.refreshMetadata', env.name);
+          }
           if (choice === 'Retry') void vscode.commands.executeCommand('dynamicsOData.refreshMetadata', env.name);
           if (choice === 'Open Settings') void vscode.commands.executeCommand('workbench.action.openSettings', 'dynamicsOData.environments');
         });

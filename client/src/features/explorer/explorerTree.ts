@@ -37,6 +37,12 @@ export type ExplorerNode =
   | { kind: 'message'; text: string; error?: boolean };
 
 const flavorLabels: Record<FlavorName, string> = { dataverse: 'Dataverse', fno: 'Finance & Operations', bc: 'Business Central', generic: 'OData' };
+const SIGN_IN_LABELS: Record<'none' | 'signedOut' | 'signedIn' | 'expired', string | undefined> = {
+  none: undefined,
+  signedOut: 'signed out',
+  signedIn: 'signed in',
+  expired: 'sign in again',
+};
 const flavorIcons: Record<FlavorName, string> = { dataverse: 'database', fno: 'server-environment', bc: 'briefcase', generic: 'globe' };
 const groupLabels = { properties: 'Properties', navigationProperties: 'Navigation properties', operations: 'Bound actions and functions' } as const;
 
@@ -73,7 +79,15 @@ export class ExplorerTreeProvider implements vscode.TreeDataProvider<ExplorerNod
   private readonly sets = new Map<string, EnvironmentCache>();
   private readonly details = new Map<string, Promise<EntitySetDetails | ExplorerError>>();
 
+  /** The sign-in state of an environment, shown beside it (set by the extension once sign-in is registered). */
+  signInState: (name: string) => 'none' | 'signedOut' | 'signedIn' | 'expired' | undefined = () => undefined;
+
   constructor(private readonly client: LanguageClient) {}
+
+  /** Draw the nodes again (a sign-in state changed) without asking the server again. */
+  redraw(): void {
+    this.changed.fire(undefined);
+  }
 
   get filter(): string {
     return this.filterText;
@@ -200,7 +214,8 @@ export class ExplorerTreeProvider implements vscode.TreeDataProvider<ExplorerNod
         item.contextValue = `environment.${env.state}`;
         const count = env.entitySetCount !== undefined ? `${env.entitySetCount} entity sets` : undefined;
         const state = env.state === 'loading' ? 'loading…' : env.state === 'error' ? 'metadata failed to load' : count;
-        item.description = [flavorLabels[env.flavor], state].filter(Boolean).join(' · ');
+        const signIn = SIGN_IN_LABELS[this.signInState(env.name) ?? 'none'];
+        item.description = [flavorLabels[env.flavor], state, signIn].filter(Boolean).join(' · ');
         item.iconPath =
           env.state === 'loading'
             ? new vscode.ThemeIcon('sync~spin')
@@ -211,6 +226,7 @@ export class ExplorerTreeProvider implements vscode.TreeDataProvider<ExplorerNod
           `**${env.name}** — ${flavorLabels[env.flavor]}`,
           env.url ? code(env.url) : '_no service root configured_',
           count,
+          signIn ? `Sign-in: ${signIn} (right-click to sign in or out)` : undefined,
           env.message ? (env.state === 'error' ? `$(error) ${env.message}` : `$(warning) ${env.message}`) : undefined,
         ]);
         return item;
