@@ -7,9 +7,10 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import {
-  ARTIFACTS, ensureSetup, extensionHostErrors, extensionHostLogLengths, launchBrowser, log, makeRunDir, prepareWorkspace, ROOT, runMain, startCodeServer, tail, VSIX,
+  addCleanup, ARTIFACTS, ensureSetup, extensionHostErrors, extensionHostLogLengths, launchBrowser, log, makeRunDir, prepareWorkspace, ROOT, runMain, startCodeServer, tail, VSIX,
 } from './lib.mjs';
 import { packageVsix } from './package.mjs';
+import { startSampleService } from '../sample-service/start.mjs';
 
 const args = process.argv.slice(2);
 const filter = args.find((arg) => !arg.startsWith('--'));
@@ -20,7 +21,16 @@ async function main() {
   const env = ensureSetup();
   if (!args.includes('--no-package') || !fs.existsSync(VSIX)) packageVsix({ quiet: true });
   const runDir = makeRunDir('ui');
-  const workspace = prepareWorkspace(path.join(ROOT, 'test/e2e/workspace'), path.join(runDir, 'workspace'));
+  // The sample OData service, as the environment "local" (its $metadata saved first), for the runner's UI test.
+  const sample = await startSampleService();
+  addCleanup(() => sample.stop());
+  const metadataFile = path.join(runDir, 'local-metadata.xml');
+  const metadata = await fetch(`${sample.serviceRoot}$metadata`);
+  if (!metadata.ok) throw new Error(`the sample service's $metadata answered ${metadata.status}`);
+  fs.writeFileSync(metadataFile, await metadata.text());
+  const local = { name: 'local', flavor: 'dataverse', url: sample.serviceRoot, metadataFile };
+  const workspace = prepareWorkspace(path.join(ROOT, 'test/e2e/workspace'), path.join(runDir, 'workspace'), { extraEnvironments: [local] });
+  log(`sample OData service at ${sample.serviceRoot}`);
   const server = await startCodeServer(env, runDir, { folder: workspace, vsix: [VSIX] });
   log(`code-server on ${server.url} (logs in ${path.relative(ROOT, runDir)})`);
   fs.mkdirSync(SHOTS, { recursive: true });

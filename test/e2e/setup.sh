@@ -116,7 +116,9 @@ else
   write_project "$CS_DIR" "\"code-server\": \"$CODE_SERVER_VERSION\"" '"code-server": true, "argon2": true'
   # Node 24 first on PATH (postinstall checks the major version from npm's user agent) and its headers for
   # node-gyp: npm_config_nodedir overrides any global nodedir (e.g. nodedir=/usr, Node 20's headers, in ~/.npmrc).
-  (cd "$CS_DIR" && PATH="$NODE24/bin:$PATH" npm_config_nodedir="$NODE24" TMPDIR="$CACHE/tmp" \
+  # Run from inside `npm run …`, the outer npm's npm_config_user_agent (node/v20) would be read as config by
+  # this npm and fail that check: drop it.
+  (cd "$CS_DIR" && unset npm_config_user_agent && PATH="$NODE24/bin:$PATH" npm_config_nodedir="$NODE24" TMPDIR="$CACHE/tmp" \
     timed npm install --no-audit --no-fund --no-package-lock --loglevel=error) \
     || die "code-server install failed (see above; it needs libkrb5-dev, g++, make, python3)"
   cs_native_ok || die "code-server installed but its native modules were not built (install scripts skipped?)"

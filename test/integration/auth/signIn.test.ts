@@ -101,7 +101,7 @@ describe('authorization code + PKCE (browser scripted)', { timeout: 60_000 }, ()
   test('without sign-in, a silent getToken asks to sign in', async () => {
     env = environment('user-browser', server, { method: 'interactive' });
     const { manager } = testManager(server, secrets);
-    await assert.rejects(manager.getToken(env), (error: unknown) => error instanceof SignInRequiredError && error.message.startsWith('Sign in to user-browser again:'));
+    await assert.rejects(manager.getToken(env), (error: unknown) => error instanceof SignInRequiredError && error.message.startsWith('Sign in to user-browser: you are not signed in'));
     assert.equal(manager.state(env), 'signedOut');
   });
 

@@ -58,8 +58,10 @@ export class SignInRequiredError extends Error {
   constructor(
     readonly environment: string,
     readonly reason: string,
+    /** False when there was never a sign-in (or a secret) to renew. */
+    again = true,
   ) {
-    super(`Sign in to ${environment} again: ${reason}`);
+    super(`Sign in to ${environment}${again ? ' again' : ''}: ${reason}`);
     this.name = 'SignInRequiredError';
   }
 }
@@ -295,7 +297,7 @@ export class SignInManager {
       const clientSecret = await this.options.secrets.get(clientSecretKey(environment.name, auth.clientId));
       if (!clientSecret) {
         this.setState(environment.name, 'signedOut');
-        throw new SignInRequiredError(environment.name, 'no client secret is stored for it; run "Dynamics OData: Set Client Secret".');
+        throw new SignInRequiredError(environment.name, 'no client secret is stored for it; run "Dynamics OData: Set Client Secret".', false);
       }
       app = { kind: 'confidential', app: new ConfidentialClientApplication({ ...configuration, auth: { ...configuration.auth, clientSecret } }) };
     } else if (auth.method === 'certificate') {
@@ -339,7 +341,7 @@ export class SignInManager {
     if (!account) {
       if (options.interactive) return this.interactive(environment, auth, undefined, options.signal);
       this.setState(environment.name, 'signedOut');
-      throw new SignInRequiredError(environment.name, 'you are not signed in (run "Dynamics OData: Sign In").');
+      throw new SignInRequiredError(environment.name, 'you are not signed in (run "Dynamics OData: Sign In").', false);
     }
     const renew = options.forceRefresh === true || this.closeToExpiry(environment.name);
     try {

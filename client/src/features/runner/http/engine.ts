@@ -103,8 +103,7 @@ export async function sendRequest(request: PreparedRequest, options: SendOptions
           currentToken = (await options.token(request.environment, { forceRefresh: false, signal: options.signal })) ?? '';
         } catch (error) {
           if (options.signal?.aborted) return fail('cancelled', 'The request was cancelled while signing in.');
-          const reason = error instanceof Error ? error.message : String(error);
-          return fail('signIn', `Could not get a token for ${request.environment.name}: ${reason}. Sign in again.`);
+          return fail('signIn', signInMessage(`Could not get a token for ${request.environment.name}`, error));
         }
         if (currentToken) tokens.push(currentToken);
       }
@@ -141,8 +140,7 @@ export async function sendRequest(request: PreparedRequest, options: SendOptions
         if (currentToken) tokens.push(currentToken);
       } catch (error) {
         if (options.signal?.aborted) return fail('cancelled', 'The request was cancelled while renewing the token.');
-        const reason = error instanceof Error ? error.message : String(error);
-        return fail('signIn', `The service refused the token (401) and renewing it failed: ${reason}. Sign in again.`);
+        return fail('signIn', signInMessage('The service refused the token (401) and renewing it failed', error));
       }
       continue;
     }
@@ -419,4 +417,14 @@ function scrub<T extends SendOutcome>(outcome: T, tokens: string[]): T {
   }
   if (result.error && dirty(result.error.message)) result.error = { ...result.error, message: clean(result.error.message) };
   return result as T;
+}
+
+/**
+ * The message of a failed token request: a sign-in error's own message already says what to do ("Sign in to X
+ * again: …"); anything else gets the context and the advice.
+ */
+function signInMessage(context: string, error: unknown): string {
+  const reason = (error instanceof Error ? error.message : String(error)).replace(/\.+$/, '');
+  if (error instanceof Error && error.name === 'SignInRequiredError') return `${reason}.`;
+  return `${context}: ${reason}. Sign in again.`;
 }
