@@ -19,8 +19,9 @@ export default async function ({ page, url, shot, step }) {
 
   step('open the Dynamics view from the activity bar');
   await page.locator('.part.activitybar .action-item a[aria-label^="Dynamics"]').first().click();
-  // The only view of its container: its title is the container's ("Dynamics: Environments").
-  await page.locator('.part.sidebar .composite.title', { hasText: 'Environments' }).first().waitFor();
+  // The container "Dynamics" holds two views: Environments and History, each with its own header.
+  await page.locator('.part.sidebar .pane-header', { hasText: 'Environments' }).first().waitFor();
+  await page.locator('.part.sidebar .pane-header', { hasText: 'History' }).first().waitFor();
   await row(page, 'sample').waitFor({ timeout: 60_000 });
   await page.locator('.part.sidebar .monaco-list-row', { hasText: /sample.*entity sets/ }).first().waitFor({ timeout: 60_000 });
   await shot('environments');
@@ -34,7 +35,10 @@ export default async function ({ page, url, shot, step }) {
   await shot('accounts');
 
   step('filter the entity sets');
-  await page.locator('.part.sidebar .title-actions .action-label[aria-label^="Filter Entity Sets"]').first().click();
+  // View actions sit in the view's header and show on hover.
+  const header = page.locator('.part.sidebar .pane-header', { hasText: 'Environments' }).first();
+  await header.hover();
+  await header.locator('.action-label[aria-label^="Filter Entity Sets"]').first().click();
   await page.waitForSelector('.quick-input-widget input', { state: 'visible' });
   await page.keyboard.type('contact');
   await page.keyboard.press('Enter');
