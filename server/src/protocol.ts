@@ -22,6 +22,8 @@ export interface EnvironmentConfig {
   flavor: FlavorName;
   url: string;
   metadataFile: string;
+  /** Values for `{{name}}` in every file that targets this environment (a file's own `@name` wins). */
+  variables?: Record<string, string>;
 }
 
 /** The whole configuration; the same shape as `initializationOptions` for other editors. */

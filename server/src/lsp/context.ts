@@ -20,6 +20,7 @@ export function contextFor(document: ODataDocument, environments: Environments):
       model: loaded?.ok ? loaded.model : undefined,
       flavor: environment?.flavor ?? 'generic',
       serviceRoot: environment?.url || undefined,
+      variables: environment?.variables,
     },
   };
 }

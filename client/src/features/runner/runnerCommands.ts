@@ -211,7 +211,8 @@ export function registerRunner(context: vscode.ExtensionContext, deps: RunnerDep
       void vscode.window.showErrorMessage(choice.message);
       return { title: `request ${index + 1}`, failure: 'invalidRequest', message: choice.message };
     }
-    const prepared = prepareRequest(document.getText(), index, choice.environment, { systemVariables: sendingSystemVariables() });
+    const variables = environmentSettings().find((env) => env.name === choice.environment.name)?.variables;
+    const prepared = prepareRequest(document.getText(), index, choice.environment, { systemVariables: sendingSystemVariables(), variables });
     if (!prepared.ok) {
       void vscode.window.showErrorMessage(prepared.failure.message);
       return { title: `request ${index + 1}`, environment: choice.environment.name, failure: prepared.failure.kind, message: prepared.failure.message };

@@ -1,7 +1,8 @@
 /**
  * CSDL XML reader: EDMX/CSDL 4.0 and 4.01 text -> CsdlDocument.
  *
- * Streaming: one saxes pass (namespaces on), the model is built directly from the events; no DOM.
+ * Streaming: one pass of the fast scanner (xmlScanner.ts) over a well-formed document, else of saxes
+ * (namespaces on), which also diagnoses malformed XML; the model is built directly from the events; no DOM.
  * Aliases (schema `Alias` and `edmx:Include Alias`) are resolved in every qualified name the reader
  * stores: type references, base types, terms, annotation targets, enum member paths, record types,
  * binding paths and targets, import targets. Aliases are collected by a cheap pre-scan before the
@@ -14,6 +15,7 @@
  * Pure: no I/O.
  */
 import { SaxesParser, type SaxesTagNS, type SaxesAttributeNS, type SaxesStartTagNS } from 'saxes';
+import { XmlScanner, type ScanHandler, type ScannedTag } from './xmlScanner';
 import type {
   ActionImport,
   Annotation,
@@ -142,6 +144,14 @@ const STOP = new StopParsing();
 /** Read an EDMX (CSDL XML) document. Never throws; problems are in `errors`. */
 export function readCsdl(xml: string): CsdlDocument {
   const doc = precheck(xml);
+  if (doc.errors.length > 0) return doc;
+  if (new Reader(xml, doc).runFast()) return doc;
+  return readCsdlWithSaxes(xml);
+}
+
+/** `readCsdl` with the general XML parser only (no fast scanner): the reference the fast path is tested against. */
+export function readCsdlWithSaxes(xml: string): CsdlDocument {
+  const doc = precheck(xml);
   if (doc.errors.length === 0) new Reader(xml, doc).run();
   return doc;
 }
@@ -151,9 +161,13 @@ export function readCsdl(xml: string): CsdlDocument {
  * (the language server) keeps answering while a large document is read. Same result as `readCsdl`.
  */
 export async function readCsdlIncrementally(xml: string, pause: () => Promise<void>, sliceLength = 1 << 19): Promise<CsdlDocument> {
+  const slice = Math.max(1, sliceLength);
   const doc = precheck(xml);
-  if (doc.errors.length === 0) await new Reader(xml, doc).runIncrementally(pause, Math.max(1, sliceLength));
-  return doc;
+  if (doc.errors.length > 0) return doc;
+  if (await new Reader(xml, doc).runFastIncrementally(pause, slice)) return doc;
+  const again = precheck(xml);
+  await new Reader(xml, again).runIncrementally(pause, slice);
+  return again;
 }
 
 /** A fresh document, with an error already when the input cannot be CSDL XML at all. */
@@ -243,6 +257,59 @@ class Reader {
     this.parser = new SaxesParser({ xmlns: true });
   }
 
+  /** True once the fast scanner drives the reader (saxes is then not used). */
+  private fast = false;
+
+  private scanner(): XmlScanner {
+    this.fast = true;
+    this.prescanAliases();
+    const handler: ScanHandler = {
+      collecting: false,
+      open: (tag: ScannedTag, offset: number, line: number, column: number) => {
+        this.startOffset = offset;
+        this.startLine = line;
+        this.startColumn = column;
+        this.onOpen(tag as unknown as SaxesTagNS);
+      },
+      close: () => this.onClose(),
+      text: (text: string) => {
+        this.text += text;
+      },
+    };
+    Object.defineProperty(handler, 'collecting', { get: () => this.collecting });
+    return new XmlScanner(this.xml, handler);
+  }
+
+  /** Read with the fast scanner; false when it cannot (the document must then be read with saxes, afresh). */
+  runFast(): boolean {
+    const scanner = this.scanner();
+    try {
+      if (scanner.step(Infinity) === 'bail') return false;
+    } catch (e) {
+      if (e !== STOP) return false;
+      this.stopped = true;
+    }
+    this.finish();
+    return true;
+  }
+
+  async runFastIncrementally(pause: () => Promise<void>, sliceLength: number): Promise<boolean> {
+    const scanner = this.scanner();
+    try {
+      for (let until = sliceLength; ; until += sliceLength) {
+        const state = scanner.step(until);
+        if (state === 'bail') return false;
+        if (state === 'done') break;
+        await pause();
+      }
+    } catch (e) {
+      if (e !== STOP) return false;
+      this.stopped = true;
+    }
+    this.finish();
+    return true;
+  }
+
   run(): void {
     this.start();
     this.feed(this.xml);
@@ -291,7 +358,7 @@ class Reader {
   }
 
   private finish(): void {
-    if (!this.stopped) {
+    if (!this.stopped && !this.fast) {
       try {
         this.parser.close();
       } catch (e) {
@@ -463,7 +530,7 @@ class Reader {
   private startText(): void {
     this.collecting = true;
     this.text = '';
-    this.parser.on('text', this.onText);
+    if (!this.fast) this.parser.on('text', this.onText);
   }
 
   // ---------------------------------------------------------------- open
@@ -1162,7 +1229,7 @@ class Reader {
     this.depth--;
     if (kind === K_CONSTANT) {
       this.collecting = false;
-      this.parser.off('text');
+      if (!this.fast) this.parser.off('text');
       const text = this.text;
       this.text = '';
       const d = this.depth;

@@ -62,9 +62,19 @@ interface Piece {
 
 const REFERENCE = /\{\{\s*([^{}]*?)\s*\}\}/g;
 
-/** The variables in force: later definitions win, as in REST Client. */
-export function variableTable(file: RequestFile): Map<string, VariableDefinition> {
+/** Where an environment's variable is "defined": nowhere in the document (offset lookups never match it). */
+export const ENVIRONMENT_VARIABLE_SPAN: Span = { start: -1, end: -1 };
+
+/**
+ * The variables in force: the environment's (`variables` in its settings) first, then the file's `@name = value`
+ * lines; later definitions win, as in REST Client.
+ */
+export function variableTable(file: RequestFile, environmentVariables?: Readonly<Record<string, string>>): Map<string, VariableDefinition> {
   const table = new Map<string, VariableDefinition>();
+  for (const [name, value] of Object.entries(environmentVariables ?? {})) {
+    if (typeof value !== 'string' || !/^[\w.-]+$/.test(name)) continue;
+    table.set(name, { name, value, nameSpan: ENVIRONMENT_VARIABLE_SPAN, valueSpan: ENVIRONMENT_VARIABLE_SPAN, span: ENVIRONMENT_VARIABLE_SPAN });
+  }
   for (const variable of file.variables) table.set(variable.name, variable);
   return table;
 }

@@ -13,6 +13,8 @@ export interface CheckDocumentOptions {
   /** The environment's service root, so absolute URLs written against it are understood. */
   serviceRoot?: string;
   system?: SystemVariableResolver;
+  /** The environment's own variables, under the file's. */
+  variables?: Readonly<Record<string, string>>;
 }
 
 export function checkDocument(text: string, model: ModelIndex, options: CheckDocumentOptions): ODataDiagnostic[] {
@@ -21,7 +23,7 @@ export function checkDocument(text: string, model: ModelIndex, options: CheckDoc
 
 export function checkRequestFile(file: RequestFile, model: ModelIndex, options: CheckDocumentOptions): ODataDiagnostic[] {
   const diagnostics: ODataDiagnostic[] = [];
-  const table = variableTable(file);
+  const table = variableTable(file, options.variables);
   for (const request of file.requests) {
     const expanded = expandRequestUrl(request, table, options.system);
     for (const unresolved of expanded.unresolved) {

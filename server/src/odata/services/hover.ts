@@ -11,7 +11,7 @@ import { findCanonicalFunction, signatureText } from '../uri/binderCanonicalFunc
 import { resolutionAt } from '../uri/binderScope';
 import type { CanonicalFunctionRef, Resolution } from '../uri/binderTypes';
 import type { ODataUri, Span } from '../uri/ast';
-import { resolveVariableValue, variableTable, type ExpandedText } from '../requestFile/variables';
+import { ENVIRONMENT_VARIABLE_SPAN, resolveVariableValue, variableTable, type ExpandedText } from '../requestFile/variables';
 import { analyzeUrl } from './checkUrl';
 import { requestAt, toRange, urlAtCursor, type ODataDocument, type ServiceContext } from './serviceContext';
 
@@ -51,7 +51,7 @@ function variableHover(document: ODataDocument, offset: number, context: Service
   let lineEnd = text.indexOf('\n', offset);
   if (lineEnd < 0) lineEnd = text.length;
   const line = text.slice(lineStart, lineEnd);
-  const table = variableTable(document.file);
+  const table = variableTable(document.file, context.variables);
   for (const match of line.matchAll(REFERENCE)) {
     const start = lineStart + (match.index ?? 0);
     const end = start + match[0].length;
@@ -73,6 +73,7 @@ function variableHover(document: ODataDocument, offset: number, context: Service
     const definition = table.get(head);
     const lines = [`**${head}** · variable`, '```\n' + value + '\n```'];
     if (definition && definition.value !== value) lines.push(`Defined as \`${definition.value}\``);
+    if (definition && definition.span === ENVIRONMENT_VARIABLE_SPAN) lines.push('From the environment\'s `variables` setting.');
     return hover(document, span, lines);
   }
   // The name of a definition `@name = value`.

@@ -54,14 +54,14 @@ export function getLanguageService(options: LanguageServiceOptions = {}): Langua
     validate: (document, context) =>
       context.model
         ? guarded('validate', [], () =>
-            checkRequestFile(document.file, context.model!, { flavor: context.flavor, serviceRoot: context.serviceRoot, system: context.system }),
+            checkRequestFile(document.file, context.model!, { flavor: context.flavor, serviceRoot: context.serviceRoot, system: context.system, variables: context.variables }),
           )
         : [],
     complete: (document, offset, context) =>
       guarded(
         'completion',
         emptyList,
-        () => completeVariables(document, offset) ?? completeUrl(document, offset, context) ?? completeRequestParts(document, offset, context) ?? emptyList,
+        () => completeVariables(document, offset, context) ?? completeUrl(document, offset, context) ?? completeRequestParts(document, offset, context) ?? emptyList,
       ),
     hover: (document, offset, context) => guarded('hover', null, () => doHover(document, offset, context)),
     signatureHelp: (document, offset, context) => guarded('signatureHelp', null, () => doSignatureHelp(document, offset, context)),

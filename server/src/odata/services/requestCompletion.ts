@@ -149,7 +149,7 @@ function complete(document: ODataDocument, offset: number, context: ServiceConte
       if (COMMENT.test(line.text)) return null;
       const colon = prefix.indexOf(':');
       if (colon >= 0 && HEADER.test(line.text)) {
-        return headerValueCompletion(document, offset, line, line.text.slice(0, colon).trim());
+        return headerValueCompletion(document, offset, line, line.text.slice(0, colon).trim(), context);
       }
       if (/^[A-Za-z0-9!#$%&'*+.^_`|~-]*$/.test(prefix)) return headerNameCompletion(document, offset, line, info, context);
       return null;
@@ -449,7 +449,7 @@ function headerNameCompletion(document: ODataDocument, offset: number, line: Lin
   return items;
 }
 
-function headerValueCompletion(document: ODataDocument, offset: number, line: Line, name: string): CompletionItem[] | null {
+function headerValueCompletion(document: ODataDocument, offset: number, line: Line, name: string, context: ServiceContext): CompletionItem[] | null {
   const header = REQUEST_HEADERS.find((h) => h.name.toLowerCase() === name.toLowerCase());
   if (!header) return null;
   const colon = line.text.indexOf(':');
@@ -485,7 +485,7 @@ function headerValueCompletion(document: ODataDocument, offset: number, line: Li
     );
   });
   if (/^if-(none-)?match$/i.test(header.name)) {
-    for (const variable of variableTable(document.file).values()) {
+    for (const variable of variableTable(document.file, context.variables).values()) {
       if (!/etag/i.test(variable.name)) continue;
       items.push(
         item(document, span, `{{${variable.name}}}`, CompletionItemKind.Variable, 'Variable', `\`@${variable.name} = ${variable.value}\``, `{{${variable.name}}}`, {
@@ -637,7 +637,7 @@ function bodyTarget(document: ODataDocument, info: BlockInfo, context: ServiceCo
     (r) => r.urlPieces.length > 0 && r.urlPieces[0].span.start >= line.start && r.urlPieces[0].span.start <= line.end,
   );
   if (!request || !request.url.trim()) return undefined;
-  const expanded = expandRequestUrl(request, variableTable(document.file), context.system);
+  const expanded = expandRequestUrl(request, variableTable(document.file, context.variables), context.system);
   const { bound } = analyzeUrl(expanded.text, model, { flavor: context.flavor, serviceRoot: context.serviceRoot });
   // Entities only: an action's parameters, a `$ref` or a property value are other bodies.
   const last = bound.segments[bound.segments.length - 1];

@@ -17,6 +17,8 @@ export interface ServiceContext {
   flavor: Flavor;
   serviceRoot?: string;
   system?: SystemVariableResolver;
+  /** The environment's own variables (its settings' `variables`), under the file's. */
+  variables?: Readonly<Record<string, string>>;
 }
 
 /** A `.odata` document parsed once (per version): its text, line index and request file. */
@@ -54,7 +56,7 @@ export interface UrlAtCursor {
 export function urlAtCursor(document: ODataDocument, offset: number, context: ServiceContext): UrlAtCursor | undefined {
   const request = requestAt(document, offset);
   if (!request || offset < request.urlSpan.start || offset > request.urlSpan.end) return undefined;
-  const expanded = expandRequestUrl(request, variableTable(document.file), context.system);
+  const expanded = expandRequestUrl(request, variableTable(document.file, context.variables), context.system);
   const inText = expanded.toTextOffset(offset);
   return inText === undefined ? undefined : { request, expanded, offset: inText };
 }

@@ -3,10 +3,10 @@
  * variable values. The language service asks it before the URL and request-part completions.
  */
 import { CompletionItemKind, InsertTextFormat, MarkupKind, type CompletionItem, type CompletionList } from 'vscode-languageserver-types';
-import { toRange, type ODataDocument } from './serviceContext';
+import { toRange, type ODataDocument, type ServiceContext } from './serviceContext';
 
 /** `{{name}}` completion anywhere in a document (URL, headers, bodies, variable values); undefined when not after `{{`. */
-export function completeVariables(document: ODataDocument, offset: number): CompletionList | undefined {
+export function completeVariables(document: ODataDocument, offset: number, context?: { variables?: ServiceContext['variables'] }): CompletionList | undefined {
   const text = document.text;
   const lineStart = text.lastIndexOf('\n', offset - 1) + 1;
   const before = text.slice(lineStart, offset);
@@ -34,6 +34,18 @@ export function completeVariables(document: ODataDocument, offset: number): Comp
       documentation: { kind: MarkupKind.Markdown, value: `File variable \`@${variable.name}\` = \`${variable.value}\`` },
       sortText: `0${variable.name}`,
       textEdit: { range, newText: variable.name + close },
+    });
+  }
+  for (const [name, value] of Object.entries(context?.variables ?? {})) {
+    if (seen.has(name) || typeof value !== 'string') continue;
+    seen.add(name);
+    items.push({
+      label: name,
+      kind: CompletionItemKind.Variable,
+      detail: value.length > 60 ? `${value.slice(0, 57)}...` : value,
+      documentation: { kind: MarkupKind.Markdown, value: `Environment variable \`${name}\` = \`${value}\` (the environment's \`variables\` setting)` },
+      sortText: `0${name}`,
+      textEdit: { range, newText: name + close },
     });
   }
   for (const system of systemVariables) {

@@ -24,13 +24,13 @@ export function prepareRequest(
   text: string,
   requestIndex: number,
   environment: RunnerEnvironment,
-  options: { systemVariables?: SystemVariableResolver } = {},
+  options: { systemVariables?: SystemVariableResolver; variables?: Readonly<Record<string, string>> } = {},
 ): PrepareResult {
   const file = parseRequestFile(text);
   const request = file.requests[requestIndex];
   if (!request) return invalid(`There is no request number ${requestIndex + 1} in this file (it has ${file.requests.length}).`);
   const system = options.systemVariables ?? sendingSystemVariables();
-  const table = variableTable(file);
+  const table = variableTable(file, options.variables);
   const method = requestMethod(request);
 
   const unresolved: UnresolvedVariable[] = [];
