@@ -20,7 +20,7 @@ cds.on('served', async () => {
   const data = generate({ seed: process.env.SAMPLE_SERVICE_SEED ? Number(process.env.SAMPLE_SERVICE_SEED) : undefined });
   const db = cds.db;
   await db.tx(async (tx) => {
-    for (const table of ['account', 'contact', 'lead', 'opportunity', 'incident', 'activitypointer']) {
+    for (const table of ['company', 'account', 'contact', 'lead', 'opportunity', 'incident', 'activitypointer']) {
       await tx.run(INSERT.into(`dataverse.${table}`).entries(data[table]));
     }
   });

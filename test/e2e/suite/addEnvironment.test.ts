@@ -39,7 +39,7 @@ suite('add environment and download its metadata', () => {
     fs.writeFileSync(settingsFile, original);
     await waitFor('the original workspace settings', () => {
       const environments = vscode.workspace.getConfiguration('dynamicsOData').get<{ name: string }[]>('environments', []);
-      return environments.some((env) => env.name === NAME) ? undefined : true;
+      return environments.some((env) => env.name === NAME || env.name === 'bc-local') ? undefined : true;
     });
   });
 
@@ -72,6 +72,18 @@ suite('add environment and download its metadata', () => {
   test('"Refresh Metadata" downloads again (or keeps it when unchanged)', async () => {
     const outcome = await vscode.commands.executeCommand<{ status: string; message: string }>('dynamicsOData.refreshMetadata', NAME);
     assert.ok(outcome && (outcome.status === 'updated' || outcome.status === 'unchanged'), outcome?.message);
+  });
+
+  test('a Business Central environment chooses its company and stores it as the {{company}} variable', async () => {
+    const result = await vscode.commands.executeCommand<{ outcome: { status: string; message: string }; company?: { id: string; name: string } }>(
+      'dynamicsOData.addEnvironment',
+      { url: sampleServiceRoot(), name: 'bc-local', flavor: 'bc', production: false, target: 'workspace', company: 'CRONUS USA, Inc.' },
+    );
+    assert.ok(result, 'the command returns what it did');
+    assert.ok(['updated', 'unchanged'].includes(result.outcome.status), result.outcome.message);
+    assert.deepEqual(result.company && { id: result.company.id, name: result.company.name }, { id: '9c4f2ddc-9e75-ea11-bbf0-000d3a38a583', name: 'CRONUS USA' });
+    const saved = vscode.workspace.getConfiguration('dynamicsOData').inspect<{ name: string; variables?: Record<string, string> }[]>('environments')?.workspaceValue ?? [];
+    assert.deepEqual(saved.find((env) => env.name === 'bc-local')?.variables, { company: '9c4f2ddc-9e75-ea11-bbf0-000d3a38a583' });
   });
 
   test('a second environment with the same name is refused', async () => {

@@ -473,6 +473,10 @@ function generate(options = {}) {
   }
 
   return {
+    company: [
+      { id: '9c4f2ddc-9e75-ea11-bbf0-000d3a38a583', name: 'CRONUS USA', displayName: 'CRONUS USA, Inc.', businessProfileId: '' },
+      { id: '5d115c9c-44e3-ea11-bb43-000d3a2feca1', name: 'My Company', displayName: 'My Company', businessProfileId: '' },
+    ],
     account: accounts.map(strip),
     contact: contacts.map(strip),
     lead: leads.map(strip),

@@ -322,6 +322,17 @@ annotate activitypointer with @description: 'Task performed, or to be performed,
 // $expand. They start empty.
 
 /**
+ * Business Central's `companies` (id, name, displayName), so "Add Environment" can be tested choosing a company:
+ * Business Central puts every entity under `companies({id})`.
+ */
+entity company {
+  key id                : UUID;
+      name              : String(30) not null;
+      displayName       : String(250);
+      businessProfileId : String(250);
+}
+
+/**
  * customapi. bindingtype: 0 Global, 1 Entity, 2 EntityCollection.
  * allowedcustomprocessingsteptype: 0 None, 1 Async Only, 2 Sync and Async.
  */

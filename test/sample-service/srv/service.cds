@@ -22,6 +22,7 @@ service Microsoft.Dynamics.CRM {
   entity activitypointers as projection on db.activitypointer excluding { percentcomplete, category };
   @readonly
   entity tasks            as projection on db.task;
+  entity companies                  as projection on db.company;
   entity customapis                 as projection on db.customapi;
   entity customapirequestparameters as projection on db.customapirequestparameter;
   entity customapiresponseproperties as projection on db.customapiresponseproperty;

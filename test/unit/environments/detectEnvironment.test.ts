@@ -1,7 +1,7 @@
 /** The Add Environment guide's detection (client/src/features/environments/detectEnvironment.ts), on real-shaped URLs. */
 import assert from 'node:assert/strict';
-import { describe, test } from 'node:test';
-import { detectEnvironment } from '../../../client/src/features/environments/detectEnvironment';
+import { describe, it, test } from 'node:test';
+import { companiesFrom, detectEnvironment, findCompany } from '../../../client/src/features/environments/detectEnvironment';
 
 function detected(input: string): { flavor: string; serviceRoot: string; suggestedName: string; note?: string } {
   const result = detectEnvironment(input);
@@ -109,4 +109,29 @@ describe('detectEnvironment: errors say what to type', () => {
     assert.equal(detected('http://[::1]:8080/odata').serviceRoot, 'http://[::1]:8080/odata/');
   });
   test('credentials in the URL are refused', () => assert.match(error('https://user:secret@contoso.crm.dynamics.com/'), /Remove the user name and password/));
+});
+
+describe('Business Central companies', () => {
+  const answer = {
+    '@odata.context': 'https://api.businesscentral.dynamics.com/v2.0/t/production/api/v2.0/$metadata#companies',
+    value: [
+      { id: '9c4f2ddc-9e75-ea11-bbf0-000d3a38a583', name: 'CRONUS USA', displayName: 'CRONUS USA, Inc.' },
+      { id: '5d115c9c-44e3-ea11-bb43-000d3a2feca1', name: 'My Company', displayName: 'My Company' },
+      { name: 'no id' },
+    ],
+  };
+  it('reads the companies answer, sorted, skipping rows without an id', () => {
+    const companies = companiesFrom(answer);
+    assert.deepEqual(companies.map((company) => company.name), ['CRONUS USA', 'My Company']);
+    assert.equal(companies[0]!.displayName, 'CRONUS USA, Inc.');
+    assert.equal('displayName' in companies[1]!, false, 'a display name equal to the name adds nothing');
+    assert.deepEqual(companiesFrom({ error: { message: 'x' } }), []);
+    assert.deepEqual(companiesFrom(null), []);
+  });
+  it('finds a company by id, name or display name', () => {
+    const companies = companiesFrom(answer);
+    assert.equal(findCompany(companies, 'cronus usa, inc.')?.name, 'CRONUS USA');
+    assert.equal(findCompany(companies, '5D115C9C-44E3-EA11-BB43-000D3A2FECA1')?.name, 'My Company');
+    assert.equal(findCompany(companies, 'nope'), undefined);
+  });
 });

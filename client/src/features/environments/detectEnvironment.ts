@@ -102,3 +102,29 @@ export function detectEnvironment(input: string): DetectedEnvironment | Detectio
     suggestedName: cleanName(LOOPBACK.has(host) ? 'local' : first),
   };
 }
+
+/** A Business Central company, from `GET companies` (every entity lives under `companies({id})`). */
+export interface Company {
+  id: string;
+  name: string;
+  displayName?: string;
+}
+
+/** The companies in a `companies` answer, sorted by name; [] for anything else. */
+export function companiesFrom(json: unknown): Company[] {
+  const value = (json as { value?: unknown } | null)?.value;
+  if (!Array.isArray(value)) return [];
+  const companies: Company[] = [];
+  for (const row of value) {
+    const { id, name, displayName } = (row ?? {}) as Record<string, unknown>;
+    if (typeof id !== 'string' || typeof name !== 'string') continue;
+    companies.push({ id, name, ...(typeof displayName === 'string' && displayName !== name ? { displayName } : {}) });
+  }
+  return companies.sort((a, b) => a.name.localeCompare(b.name));
+}
+
+/** The company a person (or a test) named: by id, name or display name, case-insensitively. */
+export function findCompany(companies: readonly Company[], wanted: string): Company | undefined {
+  const text = wanted.trim().toLowerCase();
+  return companies.find((company) => [company.id, company.name, company.displayName].some((value) => value?.toLowerCase() === text));
+}

@@ -15,7 +15,8 @@ import { existsSync } from 'node:fs';
 import * as vscode from 'vscode';
 import type { LanguageClient } from 'vscode-languageclient/node';
 import { metadataChanged, type FlavorName } from '../../../../server/src/protocol';
-import { detectEnvironment } from './detectEnvironment';
+import { sendRequest } from '../runner/http/engine';
+import { companiesFrom, detectEnvironment, findCompany, type Company } from './detectEnvironment';
 import { environmentSettings, metadataStore, type EnvironmentSetting } from './environmentSettings';
 import { formatSize, noSignIn, type RefreshOutcome, type TokenProvider } from './metadataStore';
 
@@ -25,12 +26,16 @@ export interface AddEnvironmentArgs {
   flavor?: FlavorName;
   production?: boolean;
   target?: 'user' | 'workspace';
+  /** Business Central: the company (id, name or display name) instead of asking. */
+  company?: string;
 }
 
 export interface AddEnvironmentResult {
   environment: EnvironmentSetting;
   target: 'user' | 'workspace';
   outcome: RefreshOutcome;
+  /** Business Central: the company chosen (stored as the environment's `company` variable). */
+  company?: Company;
 }
 
 const FLAVORS: { flavor: FlavorName; label: string; detail: string }[] = [
@@ -247,7 +252,52 @@ export function registerMetadataCache(
     );
     output.info(`Added the environment '${environment.name}' (${flavor}, ${environment.url}) to the ${target} settings.`);
     const outcome = await download(environment);
-    return { environment, target, outcome };
+    const company = flavor === 'bc' && (outcome.status === 'updated' || outcome.status === 'unchanged') ? await chooseCompany(environment, target, args.company) : undefined;
+    return { environment, target, outcome, ...(company ? { company } : {}) };
+  };
+
+  /**
+   * Business Central puts every entity under `companies({id})`: list the companies, let the person choose one,
+   * and store its id as the environment's `company` variable, so requests write `companies({{company}})/…`.
+   */
+  const chooseCompany = async (env: EnvironmentSetting, target: 'user' | 'workspace', wanted: string | undefined): Promise<Company | undefined> => {
+    const serviceRoot = env.url.endsWith('/') ? env.url : `${env.url}/`;
+    const outcome = await sendRequest(
+      {
+        method: 'GET',
+        url: `${serviceRoot}companies?$select=id,name,displayName`,
+        headers: [['Accept', 'application/json'], ['OData-Version', '4.0'], ['OData-MaxVersion', '4.0']],
+        title: 'companies',
+        environment: { name: env.name, flavor: 'bc', serviceRoot },
+      },
+      { token: (environment) => tokenProvider({ name: environment.name, url: environment.serviceRoot }) },
+    );
+    const companies = outcome.ok && outcome.status < 300 ? companiesFrom(outcome.json) : [];
+    if (companies.length === 0) {
+      const why = !outcome.ok ? outcome.message : outcome.status >= 300 ? `the service answered ${outcome.status} ${outcome.statusText}` : 'the service listed no company';
+      output.warn(`'${env.name}': no company chosen (${why}).`);
+      void vscode.window.showWarningMessage(
+        `Could not list the companies of '${env.name}' (${why}). Add "variables": { "company": "<company id>" } to its settings entry, and write companies({{company}})/… in requests.`,
+      );
+      return undefined;
+    }
+    let company = wanted !== undefined ? findCompany(companies, wanted) : companies.length === 1 ? companies[0] : undefined;
+    if (!company && wanted === undefined) {
+      company = (
+        await vscode.window.showQuickPick(
+          companies.map((c) => ({ label: c.name, description: c.displayName, detail: c.id, company: c })),
+          { title: `The company of '${env.name}' (stored as its {{company}} variable)`, ignoreFocusOut: true },
+        )
+      )?.company;
+    }
+    if (!company) return undefined;
+    const configuration = vscode.workspace.getConfiguration('dynamicsOData');
+    const inspected = configuration.inspect<EnvironmentSetting[]>('environments');
+    const list = (target === 'workspace' ? inspected?.workspaceValue : inspected?.globalValue) ?? [];
+    const updated = list.map((entry) => (entry.name === env.name ? { ...entry, variables: { ...entry.variables, company: company!.id } } : entry));
+    await configuration.update('environments', updated, target === 'workspace' ? vscode.ConfigurationTarget.Workspace : vscode.ConfigurationTarget.Global);
+    output.info(`'${env.name}': company ${company.name} (${company.id}) stored as the variable {{company}}.`);
+    return company;
   };
 
   context.subscriptions.push(
