@@ -45,7 +45,17 @@ async function startLocalService(workspace) {
     'GET accounts?$select=name,revenue&$top=5',
     '',
     '### Contacts of an account',
-    'GET accounts?$select=name&$expand=contact_customer_accounts($select=fullname)&$top=3',
+    'GET accounts?$select=name,revenue&$expand=contact_customer_accounts($select=fullname,emailaddress1)&$top=20',
+    '',
+    '### Create an account (then find it: the runner encodes the quote and the ampersand)',
+    'POST accounts',
+    'Content-Type: application/json',
+    'Prefer: return=representation',
+    '',
+    '{ "name": "O\'Neil & Sons", "revenue": 125000 }',
+    '',
+    '### Find it',
+    "GET accounts?$select=name,revenue&$filter=name eq 'O''Neil & Sons'",
     '',
   ].join('\n'));
   log(`sample service: ${service.serviceRoot} (started in ${Math.round(service.startupMs ?? 0)} ms)`);
@@ -126,6 +136,11 @@ async function check(env, runDir, url, local) {
   if (local) {
     await open('4-local-service.odata', '@environment = local');
     await shot('2-local-service');
+    // Send the second request (contacts expanded under accounts) and show its rows.
+    await page.locator('.contentWidgets .codelens-decoration a', { hasText: 'Send request' }).nth(1).click();
+    const frame = page.frameLocator('iframe.webview.ready').frameLocator('iframe#active-frame');
+    await frame.locator('.status', { hasText: 'rows loaded' }).first().waitFor();
+    await shot('3-results');
   }
   await context.close();
   return 0;

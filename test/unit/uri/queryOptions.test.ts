@@ -219,3 +219,16 @@ it("an unknown $-option is kind 'unknown', keeping its name and raw value, so kn
   );
   assert.deepEqual(codes(uri.errors), ['syntax.unknown-system-option']);
 });
+
+describe('query options: & inside a string literal', () => {
+  it('belongs to the literal (the runner sends it as %26), and escaped quotes keep the literal open', () => {
+    const r = parseQueryOptions("$filter=name eq 'O''Neil & Sons'&$top=1");
+    assert.deepEqual(codes(r.errors), []);
+    assert.deepEqual(r.options.map((o) => o.kind), ['$filter', '$top']);
+  });
+  it('a quote left open still lets the next options parse', () => {
+    const r = parseQueryOptions("$filter=name eq 'a & b&$top=1&$skip=2");
+    assert.ok(codes(r.errors).includes('syntax.unterminated-string'), codes(r.errors).join(', '));
+    assert.deepEqual(r.options.slice(-2).map((o) => o.kind), ['$top', '$skip']);
+  });
+});

@@ -913,8 +913,21 @@ export class Parser {
     const seen = new Set<string>();
     let i = start;
     for (;;) {
+      // An `&` inside a '…' string literal is part of the literal, not the next option: the runner encodes it
+      // as %26 when it sends (a quote toggles; `''` toggles twice, so escaped quotes need no special case).
+      // A quote left open to the end is a literal being typed: then the option ends at the first `&` after it,
+      // so the options that follow still parse.
       let j = i;
-      while (j < end && !(this.text.charCodeAt(j) === 38 && !this.sc.isEncoded(j))) j++;
+      let quoteAt = -1;
+      for (; j < end; j++) {
+        const c = this.text.charCodeAt(j);
+        if (this.sc.isEncoded(j)) continue;
+        if (c === 39) quoteAt = quoteAt < 0 ? j : -1;
+        else if (c === 38 && quoteAt < 0) break;
+      }
+      if (j >= end && quoteAt >= 0) {
+        for (j = quoteAt; j < end && !(this.text.charCodeAt(j) === 38 && !this.sc.isEncoded(j)); j++);
+      }
       if (j > i) {
         const opt = this.parseOption(i, j, 'top', end);
         if (opt) {
