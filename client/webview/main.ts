@@ -306,7 +306,7 @@ class ResultsPage {
 
   private onGridChange(): void {
     const loaded = this.grid.loadedRows.length;
-    this.shownCount.textContent = this.grid.shownRowCount === loaded ? `${loaded} rows` : `${this.grid.shownRowCount} of ${loaded} rows`;
+    this.shownCount.textContent = this.grid.shownRowCount === loaded ? rows(loaded) : `${this.grid.shownRowCount} of ${rows(loaded)}`;
     this.updateStatus();
     this.save();
   }
@@ -319,7 +319,7 @@ class ResultsPage {
     }
     const parts: HTMLElement[] = [el('span', { className: `status-code ${view.success ? 'ok' : 'failed'}`, text: view.statusLine })];
     if (view.count !== undefined) parts.push(el('span', { text: `count ${view.count}` }));
-    if (view.rows) parts.push(el('span', { text: `${this.grid.loadedRows.length} rows loaded${this.nextLink ? ', more available' : ''}` }));
+    if (view.rows) parts.push(el('span', { text: `${rows(this.grid.loadedRows.length)} loaded${this.nextLink ? ', more available' : ''}` }));
     if (this.busy) parts.push(el('span', { className: 'busy', text: this.busy }));
     const notes = view.restored ? [] : view.notes.filter((note) => view.kind !== 'failure' || note !== view.notes[0]);
     this.status.replaceChildren(el('span', { className: 'title', text: view.title }), ...parts, ...notes.map((note) => el('span', { className: 'note', text: note })));
@@ -364,3 +364,8 @@ class ResultsPage {
 }
 
 new ResultsPage(document.getElementById('app') ?? document.body).start();
+
+/** `1 row`, `2 rows`. */
+function rows(count: number): string {
+  return `${count} ${count === 1 ? 'row' : 'rows'}`;
+}

@@ -1,0 +1,134 @@
+// A person runs "Dynamics OData: New Dataverse Custom API…" from the command palette, answers every prompt by
+// typing and Enter (one unique name is refused first, with the rule's message in the input box), and sees the
+// custom API's folder in the Explorer: customapi.xml, the request parameter's XML, the plug-in class and the call.
+
+/** Escapes a text for use inside a RegExp. */
+function literal(text) {
+  return text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+}
+
+const widget = (page) => page.locator('.quick-input-widget');
+
+/** "View: Close All Editors", so that the next test's window does not restore this test's editors and panels. */
+async function closeAllEditors(page) {
+  await page.keyboard.press('F1');
+  await page.waitForSelector('.quick-input-widget input', { state: 'visible' });
+  await page.keyboard.type('View: Close All Editors');
+  await widget(page).locator('.quick-input-list .monaco-list-row', { has: page.locator('.label-name', { hasText: /^View: Close All Editors$/ }) }).first().click();
+  await page.locator('.part.editor .tabs-container .tab').first().waitFor({ state: 'detached' });
+}
+
+/** Waits for the quick input titled `title` (exactly) with the keyboard focus in its input box. */
+async function waitForPrompt(page, title) {
+  await widget(page).locator('.quick-input-title', { hasText: new RegExp(`^${literal(title)}$`) }).first().waitFor({ state: 'visible' });
+  await page.waitForFunction(() => document.activeElement?.closest('.quick-input-widget') && document.activeElement.tagName === 'INPUT');
+}
+
+/** Answers a quick pick: types the label, checks that the focused row is that choice, presses Enter. */
+async function choose(page, title, label) {
+  await waitForPrompt(page, title);
+  await page.keyboard.type(label);
+  await widget(page)
+    .locator('.quick-input-list .monaco-list-row.focused .label-name', { hasText: new RegExp(`^${literal(label)}$`) })
+    .first()
+    .waitFor({ state: 'visible' });
+  await page.keyboard.press('Enter');
+}
+
+/** Answers an input box: types `text` (replacing the proposed value), or keeps the proposed `keep` value; Enter. */
+async function answer(page, title, { text, keep }) {
+  await waitForPrompt(page, title);
+  const input = widget(page).locator('input').first();
+  if (text !== undefined) {
+    await page.keyboard.press('Control+A');
+    await page.keyboard.type(text);
+  }
+  const expected = text ?? keep;
+  await page.waitForFunction(
+    ([element, value]) => element.value === value,
+    [await input.elementHandle(), expected],
+  );
+  await page.keyboard.press('Enter');
+}
+
+/** A row of the Explorer tree whose label shows `text` (compact folders show "a / b" on one row). */
+function explorerRow(page, text) {
+  return page.locator('.explorer-folders-view .monaco-list-row', { has: page.locator('.label-name', { hasText: text }) }).first();
+}
+
+async function expandExplorer(page, text) {
+  const row = explorerRow(page, text);
+  await row.waitFor();
+  if ((await row.getAttribute('aria-expanded')) !== 'true') await row.click();
+  await page.locator('.explorer-folders-view .monaco-list-row[aria-expanded="true"]', { has: page.locator('.label-name', { hasText: text }) }).first().waitFor();
+}
+
+export default async function ({ page, url, shot, step }) {
+  await page.goto(url);
+  await page.waitForSelector('.monaco-workbench .part.activitybar .action-item', { timeout: 90_000 });
+  // The extension's contributions are loaded once its view container is in the activity bar; the command palette
+  // lists the commands known when it opens.
+  await page.locator('.part.activitybar .action-item a[aria-label^="Dynamics"]').first().waitFor({ timeout: 90_000 });
+
+  step('run "New Dataverse Custom API…" from the command palette');
+  await page.keyboard.press('F1');
+  await page.waitForSelector('.quick-input-widget input', { state: 'visible' });
+  await page.keyboard.type('Dynamics OData: New Dataverse Custom API');
+  await widget(page).locator('.quick-input-list .monaco-list-row.focused', { hasText: 'New Dataverse Custom API' }).first().waitFor();
+  await page.keyboard.press('Enter');
+
+  step('folder and environment');
+  await answer(page, 'Folder for custom APIs (relative to the workspace)', { keep: 'customapis' });
+  // "No environment": the bound table is typed (a table list would depend on the language server's metadata).
+  await choose(page, 'Environment', 'No environment');
+
+  step('a unique name without a publisher prefix is refused with the rule\'s message');
+  await waitForPrompt(page, 'Unique name, with your publisher prefix');
+  await page.keyboard.type('EscalateCase');
+  await widget(page).locator('.quick-input-message', { hasText: "needs your publisher prefix and an underscore" }).first().waitFor({ state: 'visible' });
+  await shot('unique-name-refused');
+  await page.keyboard.press('Enter'); // refused: the input box stays open with its message
+  await widget(page).locator('.quick-input-message', { hasText: 'needs your publisher prefix' }).first().waitFor({ state: 'visible' });
+  await answer(page, 'Unique name, with your publisher prefix', { text: 'contoso_EscalateCase' });
+
+  step('names, binding, kind and flags');
+  await answer(page, 'Display name', { keep: 'EscalateCase' });
+  await answer(page, 'Description', { keep: 'EscalateCase' });
+  await choose(page, 'Binding type', 'Entity');
+  await answer(page, 'Bound table', { text: 'incident' });
+  await choose(page, 'Function or action?', 'Action');
+  await choose(page, 'Allowed custom processing step type', 'None');
+  await choose(page, 'Enabled for workflow?', 'No');
+  await choose(page, 'Private (hidden from $metadata)?', 'No');
+  await answer(page, 'Execute privilege name (optional)', { keep: '' });
+
+  step('add the request parameter Priority (Picklist), then finish');
+  await choose(page, 'Parameters and properties', 'Add request parameter');
+  await answer(page, 'Request parameter: name', { text: 'Priority' });
+  await choose(page, 'Request parameter Priority: type', 'Picklist');
+  await answer(page, 'Request parameter Priority: display name', { keep: 'Priority' });
+  await choose(page, 'Is Priority optional?', 'No');
+  // The same title as before: this time "Finish" says the API has one parameter.
+  await widget(page).locator('.quick-input-list .monaco-list-row', { hasText: '1 parameters, 0 properties' }).first().waitFor();
+  await shot('finish');
+  await choose(page, 'Parameters and properties', 'Finish');
+
+  step('the call opens in an editor');
+  await page.locator('.tabs-container .tab.active', { hasText: 'contoso_EscalateCase.odata' }).first().waitFor({ timeout: 60_000 });
+  await page.locator('.monaco-editor .view-lines', { hasText: 'contoso_EscalateCase' }).first().waitFor();
+
+  step('the Explorer shows the custom API\'s files');
+  // The icon toggles the side bar: click it only when the Explorer is not already showing.
+  if (!(await page.locator('.explorer-folders-view').first().isVisible())) {
+    await page.locator('.part.activitybar .action-item a[aria-label^="Explorer"]').first().click();
+  }
+  await page.locator('.explorer-folders-view').first().waitFor();
+  await expandExplorer(page, 'contoso_EscalateCase');
+  await expandExplorer(page, 'customapirequestparameters');
+  await expandExplorer(page, 'Priority');
+  for (const file of ['customapi.xml', 'customapirequestparameter.xml', 'EscalateCasePlugin.cs', 'contoso_EscalateCase.odata']) {
+    await explorerRow(page, new RegExp(`^${literal(file)}$`)).waitFor();
+  }
+  await shot('explorer-tree');
+  await closeAllEditors(page);
+}
