@@ -1,16 +1,36 @@
 /**
  * The environments the server checks against, and their models: one load per environment (a promise,
- * shared by every request that needs it), read incrementally so the server keeps answering meanwhile,
- * reloaded when the metadata file changes.
+ * shared by every request that needs it), reloaded when the metadata file changes.
+ *
+ * A load takes the metadata file's index cache when a valid one exists (a warm start, indexCache.ts);
+ * otherwise it reads the XML incrementally so the server keeps answering meanwhile, then writes the
+ * cache in the background for the next start.
  */
 import { watch, type FSWatcher } from 'node:fs';
 import { readFile } from 'node:fs/promises';
-import { createModelIndex, readCsdlIncrementally, type ModelIndex } from '../odata/index';
+import { createModelIndex, readCsdlIncrementally, type CsdlDocument, type ModelIndex } from '../odata/index';
 import type { EnvironmentConfig, EnvironmentStatus, FlavorName, ServerConfig } from '../protocol';
+import { defaultCacheDirectory, fingerprint, readIndexCache, unchangedSince, writeIndexCache, type SourceFingerprint } from './indexCache';
 
 export type LoadedModel =
-  | { ok: true; model: ModelIndex; /** Set when part of the document could not be read (the rest is used). */ problem?: string }
+  | {
+      ok: true;
+      model: ModelIndex;
+      /** Set when part of the document could not be read (the rest is used). */
+      problem?: string;
+      /** Where the model came from: the index cache (a warm start) or the XML. */
+      source?: 'cache' | 'xml';
+      /** Settles once the index cache of a model read from XML is written (or could not be): for tests and the benchmark. */
+      cacheWritten?: Promise<string | undefined>;
+    }
   | { ok: false; message: string };
+
+export interface EnvironmentsOptions {
+  /** Where index caches go when they cannot be written beside their metadata file. */
+  cacheDirectory?: string;
+  /** Set to false to neither read nor write index caches. */
+  useIndexCache?: boolean;
+}
 
 interface Entry {
   config: EnvironmentConfig;
@@ -52,6 +72,7 @@ export class Environments {
   constructor(
     private readonly onStatus: (status: EnvironmentStatus) => void,
     private readonly onReloaded: () => void,
+    private readonly options: EnvironmentsOptions = {},
   ) {}
 
   configure(config: ServerConfig): void {
@@ -92,7 +113,8 @@ export class Environments {
     if (!entry) return Promise.resolve({ ok: false, message: `No environment named '${name}' is configured.` });
     if (!entry.load) {
       this.onStatus({ name, state: 'loading' });
-      entry.load = loadModel(entry.config).then((loaded) => {
+      const cacheDirectory = this.options.useIndexCache === false ? undefined : (this.options.cacheDirectory ?? defaultCacheDirectory());
+      entry.load = loadModel(entry.config, cacheDirectory).then((loaded) => {
         if (this.entries.get(name) === entry) {
           entry.settled = loaded;
           this.onStatus(
@@ -137,16 +159,31 @@ export class Environments {
   }
 }
 
-async function loadModel(environment: EnvironmentConfig): Promise<LoadedModel> {
+function openError(environment: EnvironmentConfig, error: unknown): LoadedModel {
+  const code = (error as NodeJS.ErrnoException).code ?? String(error);
+  return {
+    ok: false,
+    message: `The metadata file of '${environment.name}' (${environment.metadataFile}) could not be opened: ${code}. Check the path, or download the metadata again.`,
+  };
+}
+
+/** The model of an environment: from its index cache when valid, else from the XML (then cached). */
+async function loadModel(environment: EnvironmentConfig, cacheDirectory: string | undefined): Promise<LoadedModel> {
+  let source: SourceFingerprint | undefined;
+  if (cacheDirectory !== undefined) {
+    try {
+      source = await fingerprint(environment.metadataFile);
+    } catch (error) {
+      return openError(environment, error);
+    }
+    const cached = await readIndexCache(environment.metadataFile, source, cacheDirectory);
+    if (cached !== undefined) return { ok: true, model: createModelIndex(cached), source: 'cache' };
+  }
   let xml: string;
   try {
     xml = await readFile(environment.metadataFile, 'utf8');
   } catch (error) {
-    const code = (error as NodeJS.ErrnoException).code ?? String(error);
-    return {
-      ok: false,
-      message: `The metadata file of '${environment.name}' (${environment.metadataFile}) could not be opened: ${code}. Check the path, or download the metadata again.`,
-    };
+    return openError(environment, error);
   }
   const document = await readCsdlIncrementally(xml, pauseForRequests);
   const fatal = document.errors.find((error) => error.severity === 'error');
@@ -158,7 +195,18 @@ async function loadModel(environment: EnvironmentConfig): Promise<LoadedModel> {
     };
   }
   const model = createModelIndex(document);
-  if (!fatal) return { ok: true, model };
+  if (!fatal) {
+    const cacheWritten =
+      cacheDirectory !== undefined && source !== undefined ? cacheInBackground(environment.metadataFile, source, document, cacheDirectory) : undefined;
+    return { ok: true, model, source: 'xml', cacheWritten };
+  }
   const where = fatal.position ? ` at line ${fatal.position.line}, column ${fatal.position.column}` : '';
-  return { ok: true, model, problem: `The metadata of '${environment.name}' is damaged${where} (${fatal.message}); what came before it is used. Download it again.` };
+  return { ok: true, model, problem: `The metadata of '${environment.name}' is damaged${where} (${fatal.message}); what came before it is used. Download it again.`, source: 'xml' };
+}
+
+/** Write the index cache after the requests waiting for the model have been answered; never rejects. */
+async function cacheInBackground(metadataFile: string, source: SourceFingerprint, document: CsdlDocument, cacheDirectory: string): Promise<string | undefined> {
+  await new Promise((resolve) => setTimeout(resolve, 50));
+  if (!(await unchangedSince(metadataFile, source))) return undefined;
+  return writeIndexCache(metadataFile, source, document, cacheDirectory);
 }

@@ -107,13 +107,18 @@ function pack(values: number[]): PackedColumn {
   for (const v of values) if (v > max) max = v;
   let w = 1;
   while (64 ** w <= max) w++;
-  const parts: string[] = [];
-  for (const v of values) {
-    let chunk = '';
-    for (let i = w - 1; i >= 0; i--) chunk += DIGITS[Math.floor(v / 64 ** i) % 64];
-    parts.push(chunk);
+  // One array of digit codes turned into text in large chunks: no intermediate string per value.
+  const bytes = new Uint8Array(values.length * w);
+  for (let i = 0; i < values.length; i++) {
+    let v = values[i];
+    for (let at = i * w + w - 1; at >= i * w; at--) {
+      bytes[at] = DIGITS.charCodeAt(v % 64);
+      v = Math.floor(v / 64);
+    }
   }
-  return { w, d: parts.join('') };
+  const chunks: string[] = [];
+  for (let at = 0; at < bytes.length; at += 8192) chunks.push(String.fromCharCode(...bytes.subarray(at, at + 8192)));
+  return { w, d: chunks.join('') };
 }
 
 /** The value at `index` of a packed column (-1 when a character is not a base-64 digit). */
@@ -367,9 +372,6 @@ function fail(what: string): never {
   throw new CompactIndexError(`The index cache is damaged (${what}).`);
 }
 
-function isIntArray(value: unknown): value is number[] {
-  return Array.isArray(value);
-}
 
 /** Check that every value of a column is an integer in [min, max). */
 function checkColumn(column: number[], stride: number, field: number, min: number, max: number, what: string): void {
@@ -387,7 +389,7 @@ function checkShape(data: CompactIndex): void {
     if (!Number.isInteger(packedLength(column))) fail('packed column length');
   }
   const arrays = ['s', 'r', 'a', 'av', 'al', 't', 'k', 'pd', 'pa', 'n', 'rc', 'sch', 'refs', 'err'] as const;
-  for (const name of arrays) if (!isIntArray(data[name])) fail(`field ${name}`);
+  for (const name of arrays) if (!Array.isArray(data[name])) fail(`field ${name}`);
   if (typeof data.ver !== 'string') fail('field ver');
   const strings = data.s.length;
   for (const s of data.s) if (typeof s !== 'string') fail('string table');
@@ -493,7 +495,7 @@ class Decoder {
     return ref;
   }
 
-  annotations(id: number): Annotation[] {
+  private annotations(id: number): Annotation[] {
     if (id === NONE) return [];
     const { a, al, av, s } = this.data;
     const out: Annotation[] = [];

@@ -296,11 +296,12 @@ class Reader {
   async runFastIncrementally(pause: () => Promise<void>, sliceLength: number): Promise<boolean> {
     const scanner = this.scanner();
     try {
+      // One pause per slice of the text, as with saxes.
       for (let until = sliceLength; ; until += sliceLength) {
         const state = scanner.step(until);
         if (state === 'bail') return false;
-        if (state === 'done') break;
         await pause();
+        if (state === 'done' && until >= this.xml.length) break;
       }
     } catch (e) {
       if (e !== STOP) return false;

@@ -1,0 +1,188 @@
+/**
+ * The index cache on disk: a metadata file's compact index (csdl/compactIndex.ts), written after a cold
+ * load so that the next start of the server skips the XML (a warm start).
+ *
+ * Where: beside the metadata file (`<file>.odata-index.json`) when that folder is writable (and not marked
+ * read-only by its mode, as a shared corpus folder is), else in the
+ * user's cache folder (`$XDG_CACHE_HOME` or `~/.cache`, `%LOCALAPPDATA%` on Windows,
+ * `~/Library/Caches` on macOS) under `dynamics-odata/index/`, named after a hash of the file's path.
+ *
+ * The file: one header line of JSON (format, version, the metadata file's fingerprint, the body's length
+ * and SHA-1), then the body (the compact index as JSON). A cache is used only when its format version
+ * matches, the metadata file's size, mtime and sampled content hash match the fingerprint, and the body
+ * hashes to what the header says; anything else (stale, truncated, damaged, unreadable) is ignored and
+ * the metadata is read from XML again. Reading or writing a cache never throws.
+ */
+import { createHash } from 'node:crypto';
+import { mkdir, open, readFile, rename, stat, unlink, writeFile } from 'node:fs/promises';
+import { homedir } from 'node:os';
+import { basename, dirname, join } from 'node:path';
+import { COMPACT_INDEX_VERSION, decodeCompactIndex, encodeCompactIndexIncrementally, type CompactIndex } from '../odata/csdl/compactIndex';
+import type { CsdlDocument } from '../odata/csdl/model';
+
+const FORMAT = 'dynamics-odata-index';
+/** How many evenly spread blocks of the metadata file the fingerprint hashes, and their size. */
+const SAMPLE_BLOCKS = 32;
+const SAMPLE_SIZE = 4096;
+
+/** What identifies the content of a metadata file cheaply: size, mtime and a hash of sampled blocks. */
+export interface SourceFingerprint {
+  size: number;
+  mtimeMs: number;
+  sample: string;
+}
+
+interface Header {
+  format: string;
+  version: number;
+  source: SourceFingerprint;
+  bodyLength: number;
+  bodySha1: string;
+}
+
+/** Size, mtime and a SHA-1 of the first, last and 30 evenly spread 4 KB blocks (the whole file when small). */
+export async function fingerprint(file: string): Promise<SourceFingerprint> {
+  const handle = await open(file, 'r');
+  try {
+    const info = await handle.stat();
+    const hash = createHash('sha1');
+    const size = info.size;
+    if (size <= SAMPLE_BLOCKS * SAMPLE_SIZE) {
+      hash.update(await handle.readFile());
+    } else {
+      const buffer = Buffer.alloc(SAMPLE_SIZE);
+      const step = (size - SAMPLE_SIZE) / (SAMPLE_BLOCKS - 1);
+      for (let i = 0; i < SAMPLE_BLOCKS; i++) {
+        const { bytesRead } = await handle.read(buffer, 0, SAMPLE_SIZE, Math.floor(i * step));
+        hash.update(buffer.subarray(0, bytesRead));
+      }
+    }
+    return { size, mtimeMs: info.mtimeMs, sample: hash.digest('hex') };
+  } finally {
+    await handle.close();
+  }
+}
+
+/** The user's cache folder for index caches that cannot be written beside their metadata file. */
+export function defaultCacheDirectory(): string {
+  const env = process.env;
+  let base: string;
+  if (process.platform === 'win32') base = env.LOCALAPPDATA ?? join(homedir(), 'AppData', 'Local');
+  else if (process.platform === 'darwin') base = join(homedir(), 'Library', 'Caches');
+  else base = env.XDG_CACHE_HOME ?? join(homedir(), '.cache');
+  return join(base, 'dynamics-odata', 'index');
+}
+
+/** Where the cache of a metadata file may be: beside it first, then in the cache folder. */
+export function cacheLocations(metadataFile: string, cacheDirectory: string): string[] {
+  const key = createHash('sha1').update(metadataFile).digest('hex').slice(0, 16);
+  return [`${metadataFile}.odata-index.json`, join(cacheDirectory, `${basename(metadataFile)}-${key}.odata-index.json`)];
+}
+
+function sameSource(a: SourceFingerprint, b: SourceFingerprint): boolean {
+  return a.size === b.size && a.mtimeMs === b.mtimeMs && a.sample === b.sample;
+}
+
+/** The document of a valid cache at `path` for a metadata file with this fingerprint, else undefined. */
+async function readOne(path: string, source: SourceFingerprint): Promise<CsdlDocument | undefined> {
+  let bytes: Buffer;
+  try {
+    bytes = await readFile(path);
+  } catch {
+    return undefined;
+  }
+  try {
+    const newline = bytes.indexOf(0x0a);
+    if (newline < 0) return undefined;
+    const header = JSON.parse(bytes.toString('utf8', 0, newline)) as Header;
+    if (header.format !== FORMAT || header.version !== COMPACT_INDEX_VERSION || !sameSource(header.source, source)) return undefined;
+    const body = bytes.subarray(newline + 1);
+    if (body.length !== header.bodyLength || createHash('sha1').update(body).digest('hex') !== header.bodySha1) return undefined;
+    return decodeCompactIndex(JSON.parse(body.toString('utf8')) as CompactIndex);
+  } catch {
+    return undefined;
+  }
+}
+
+/** The cached document of a metadata file when a valid cache exists (beside it or in the cache folder). */
+export async function readIndexCache(metadataFile: string, source: SourceFingerprint, cacheDirectory: string): Promise<CsdlDocument | undefined> {
+  for (const path of cacheLocations(metadataFile, cacheDirectory)) {
+    const doc = await readOne(path, source);
+    if (doc !== undefined) return doc;
+  }
+  return undefined;
+}
+
+async function writeAtomically(path: string, data: Buffer[]): Promise<void> {
+  const temporary = `${path}.${process.pid}.tmp`;
+  try {
+    await writeFile(temporary, data);
+    await rename(temporary, path);
+  } catch (error) {
+    await unlink(temporary).catch(() => undefined);
+    throw error;
+  }
+}
+
+const yieldToRequests = (): Promise<void> => new Promise((resolve) => setImmediate(resolve));
+
+/**
+ * Write the cache of a metadata file read from XML (its fingerprint taken before it was read), encoding
+ * in slices so that requests are answered meanwhile. Returns the path written, or undefined when neither
+ * location is writable.
+ */
+export async function writeIndexCache(
+  metadataFile: string,
+  source: SourceFingerprint,
+  doc: CsdlDocument,
+  cacheDirectory: string,
+): Promise<string | undefined> {
+  let body: Buffer;
+  try {
+    body = Buffer.from(JSON.stringify(await encodeCompactIndexIncrementally(doc, yieldToRequests)), 'utf8');
+  } catch {
+    return undefined;
+  }
+  const header: Header = {
+    format: FORMAT,
+    version: COMPACT_INDEX_VERSION,
+    source,
+    bodyLength: body.length,
+    bodySha1: createHash('sha1').update(body).digest('hex'),
+  };
+  const data = [Buffer.from(JSON.stringify(header) + '\n', 'utf8'), body];
+  const [beside, inCacheDirectory] = cacheLocations(metadataFile, cacheDirectory);
+  const locations = (await writableByMode(dirname(beside))) ? [beside, inCacheDirectory] : [inCacheDirectory];
+  for (const path of locations) {
+    try {
+      await mkdir(dirname(path), { recursive: true });
+      await writeAtomically(path, data);
+      return path;
+    } catch {
+      // Not writable here: try the next location.
+    }
+  }
+  return undefined;
+}
+
+/**
+ * False for a folder whose mode allows no one to write (`r-x`): a shared, read-only folder keeps its
+ * contents even for a user (root) whom the file system would let write anyway.
+ */
+async function writableByMode(folder: string): Promise<boolean> {
+  try {
+    return ((await stat(folder)).mode & 0o222) !== 0;
+  } catch {
+    return false;
+  }
+}
+
+/** True when the metadata file still has this fingerprint (so a cache written for it is not stale at birth). */
+export async function unchangedSince(metadataFile: string, source: SourceFingerprint): Promise<boolean> {
+  try {
+    const info = await stat(metadataFile);
+    return info.size === source.size && info.mtimeMs === source.mtimeMs;
+  } catch {
+    return false;
+  }
+}

@@ -1,0 +1,196 @@
+// The index cache of a metadata file (server/src/lsp/indexCache.ts, environments.ts): written beside the file
+// after a cold load, used on the next start (a warm start) with the same answers, and ignored - never a crash,
+// never a stale answer - when the metadata changed or the cache is damaged, of another version, or unreadable.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { chmodSync, copyFileSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, utimesSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { CompletionRequest, type CompletionList } from 'vscode-languageserver-protocol/node';
+import { Environments, type LoadedModel } from '../../server/src/lsp/environments';
+import { cacheLocations } from '../../server/src/lsp/indexCache';
+import { repoRoot, startServer } from './lspClient';
+
+const corpus = join(repoRoot, '..', 'shared', 'corpus', 'metadata');
+
+function workspace(file = 'simpleodata__TripPin.xml'): { dir: string; metadata: string; cacheDirectory: string; cache: string } {
+  const dir = mkdtempSync(join(tmpdir(), 'odata-index-cache-'));
+  const metadata = join(dir, 'metadata.xml');
+  copyFileSync(join(corpus, file), metadata);
+  const cacheDirectory = join(dir, 'user-cache');
+  return { dir, metadata, cacheDirectory, cache: `${metadata}.odata-index.json` };
+}
+
+/** One load of the environment in a fresh Environments (as a fresh server process would do it). */
+async function load(metadata: string, cacheDirectory: string): Promise<Extract<LoadedModel, { ok: true }>> {
+  const environments = new Environments(() => undefined, () => undefined, { cacheDirectory });
+  environments.configure({ environments: [{ name: 'env', flavor: 'generic', url: 'https://example.org/', metadataFile: metadata }] });
+  try {
+    const loaded = await environments.model('env');
+    assert.ok(loaded.ok, loaded.ok ? '' : loaded.message);
+    await loaded.cacheWritten;
+    return loaded;
+  } finally {
+    environments.dispose();
+  }
+}
+
+function summary(loaded: Extract<LoadedModel, { ok: true }>): unknown {
+  const model = loaded.model;
+  return model.entitySets().map((s) => {
+    const type = model.findStructuredType(s.entityType)!;
+    return [s.name, model.key(type), model.properties(type).map((p) => [p.name, p.type]), model.navigationProperties(type).map((n) => n.name)];
+  });
+}
+
+test('a cold load writes the cache beside the metadata file; the next load is a warm start with the same model', async () => {
+  const w = workspace('simpleodata__crm_schema.xml');
+  try {
+    const cold = await load(w.metadata, w.cacheDirectory);
+    assert.equal(cold.source, 'xml');
+    assert.equal(await cold.cacheWritten, w.cache);
+    assert.ok(existsSync(w.cache));
+    const warm = await load(w.metadata, w.cacheDirectory);
+    assert.equal(warm.source, 'cache');
+    assert.equal(warm.cacheWritten, undefined);
+    assert.deepStrictEqual(summary(warm), summary(cold));
+    const account = warm.model.findStructuredType('Microsoft.Dynamics.CRM.account')!;
+    assert.equal(warm.model.description(`${account.fullName}/name`), cold.model.description(`${account.fullName}/name`));
+    assert.deepEqual(
+      warm.model.lookupProperties(account).map((l) => l.name),
+      cold.model.lookupProperties(account).map((l) => l.name),
+    );
+  } finally {
+    rmSync(w.dir, { recursive: true, force: true });
+  }
+});
+
+test('a changed metadata file makes the cache stale: the XML is read again and the cache rewritten', async () => {
+  const w = workspace();
+  try {
+    await load(w.metadata, w.cacheDirectory);
+    const xml = readFileSync(w.metadata, 'utf8').replace('Name="People"', 'Name="Persons"');
+    writeFileSync(w.metadata, xml);
+    const after = await load(w.metadata, w.cacheDirectory);
+    assert.equal(after.source, 'xml');
+    assert.ok(after.model.findEntitySet('Persons'));
+    assert.equal(after.model.findEntitySet('People'), undefined);
+    assert.equal((await load(w.metadata, w.cacheDirectory)).source, 'cache');
+  } finally {
+    rmSync(w.dir, { recursive: true, force: true });
+  }
+});
+
+test('same size and mtime but other content: the sampled hash tells them apart', async () => {
+  const w = workspace();
+  try {
+    await load(w.metadata, w.cacheDirectory);
+    const xml = readFileSync(w.metadata, 'utf8');
+    const at = xml.indexOf('Name="People"');
+    const changed = xml.slice(0, at) + 'Name="Peoplf"' + xml.slice(at + 'Name="People"'.length);
+    const before = (await import('node:fs')).statSync(w.metadata);
+    writeFileSync(w.metadata, changed);
+    utimesSync(w.metadata, before.atime, before.mtime);
+    const after = await load(w.metadata, w.cacheDirectory);
+    assert.equal(after.source, 'xml');
+    assert.ok(after.model.findEntitySet('Peoplf'));
+  } finally {
+    rmSync(w.dir, { recursive: true, force: true });
+  }
+});
+
+test('damaged, truncated, foreign or other-version caches are ignored: the XML is read, nothing throws', async () => {
+  const w = workspace();
+  try {
+    await load(w.metadata, w.cacheDirectory);
+    const good = readFileSync(w.cache);
+    const newline = good.indexOf(0x0a);
+    const header = JSON.parse(good.subarray(0, newline).toString('utf8')) as { version: number };
+    const flipped = Buffer.from(good);
+    flipped[newline + 20] = flipped[newline + 20] === 0x31 ? 0x32 : 0x31;
+    const damaged: [string, Buffer | string][] = [
+      ['a flipped byte in the body', flipped],
+      ['a truncated body', good.subarray(0, good.length - 100)],
+      ['only the header', good.subarray(0, newline + 1)],
+      ['an empty file', ''],
+      ['not JSON', 'garbage\n{]'],
+      ['another format version', Buffer.concat([Buffer.from(JSON.stringify({ ...header, version: header.version + 1 }) + '\n'), good.subarray(newline + 1)])],
+    ];
+    for (const [label, content] of damaged) {
+      writeFileSync(w.cache, content);
+      const loaded = await load(w.metadata, w.cacheDirectory);
+      assert.equal(loaded.source, 'xml', label);
+      assert.ok(loaded.model.findEntitySet('People'), label);
+      assert.deepEqual(readFileSync(w.cache), good, `${label}: the cache is written again`);
+    }
+  } finally {
+    rmSync(w.dir, { recursive: true, force: true });
+  }
+});
+
+test('a metadata folder marked read-only keeps its contents: the cache goes to the cache directory', async () => {
+  const w = workspace();
+  const folder = join(w.dir, 'readonly');
+  mkdirSync(folder);
+  const metadata = join(folder, 'metadata.xml');
+  copyFileSync(w.metadata, metadata);
+  chmodSync(folder, 0o555);
+  try {
+    const cold = await load(metadata, w.cacheDirectory);
+    const [beside, inCacheDirectory] = cacheLocations(metadata, w.cacheDirectory);
+    assert.equal(await cold.cacheWritten, inCacheDirectory);
+    assert.equal(existsSync(beside), false);
+    assert.equal((await load(metadata, w.cacheDirectory)).source, 'cache');
+  } finally {
+    chmodSync(folder, 0o755);
+    rmSync(w.dir, { recursive: true, force: true });
+  }
+});
+
+test('a missing metadata file is still one clear error with the cache in play', async () => {
+  const environments = new Environments(() => undefined, () => undefined, { cacheDirectory: join(tmpdir(), 'odata-index-cache-none') });
+  environments.configure({ environments: [{ name: 'gone', flavor: 'generic', url: '', metadataFile: join(tmpdir(), 'no-such-metadata.xml') }] });
+  const loaded = await environments.model('gone');
+  environments.dispose();
+  assert.equal(loaded.ok, false);
+  assert.match(loaded.ok ? '' : loaded.message, /could not be opened: ENOENT/);
+});
+
+test('over LSP: the second server start answers completion from the cache with the same items', async () => {
+  const w = workspace('simpleodata__crm_schema.xml');
+  const config = {
+    environments: [{ name: 'crm', flavor: 'dataverse', url: 'https://contoso.crm.dynamics.com/api/data/v9.2/', metadataFile: w.metadata }],
+    defaultEnvironment: 'crm',
+  };
+  const labels = async (waitForCache: boolean): Promise<string[]> => {
+    const server = await startServer(config);
+    try {
+      const uri = 'file:///work/warm.odata';
+      await server.open(uri, 'GET accounts?$select=\n', 1);
+      for (let attempt = 0; attempt < 3000; attempt++) {
+        const list = (await server.connection.sendRequest(CompletionRequest.type, {
+          textDocument: { uri },
+          position: { line: 0, character: 21 },
+        })) as CompletionList | null;
+        if (list && !list.isIncomplete && list.items.length > 0) {
+          // The cache is written in the background after a cold load: wait for it before stopping the server.
+          for (let i = 0; waitForCache && i < 1500 && !existsSync(w.cache); i++) await new Promise((resolve) => setTimeout(resolve, 20));
+          return list.items.map((i) => i.label).sort();
+        }
+        await new Promise((resolve) => setTimeout(resolve, 10));
+      }
+      throw new Error('no complete completion list');
+    } finally {
+      await server.stop();
+    }
+  };
+  try {
+    const cold = await labels(true);
+    assert.ok(existsSync(w.cache), 'the server wrote the index cache');
+    const warm = await labels(false);
+    assert.ok(cold.includes('name') && cold.includes('_primarycontactid_value'), JSON.stringify(cold.slice(0, 10)));
+    assert.deepEqual(warm, cold);
+  } finally {
+    rmSync(w.dir, { recursive: true, force: true });
+  }
+});
