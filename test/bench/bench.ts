@@ -3,6 +3,9 @@
 import { runCsdlBench } from './csdlBench';
 import { runUriBench } from './uriBench';
 import { runLspBench } from './lspBench';
+import { explorerBench } from './explorerBench';
+import { runnerBench } from './runnerBench';
+import { panelBench } from './panelBench';
 
 async function main(): Promise<void> {
   console.log(`bench: node ${process.version}, ${process.platform}/${process.arch}, gc ${typeof global.gc === 'function' ? 'exposed' : 'NOT exposed (memory figures are rough)'}`);
@@ -12,6 +15,12 @@ async function main(): Promise<void> {
   await runUriBench();
   console.log('\n## The language server over LSP (cold load, completion latency, diagnostics, memory)\n');
   await runLspBench();
+  console.log("\n## The explorer's first level (Dataverse scale, over LSP)\n");
+  console.log((await explorerBench()).join('\n'));
+  console.log('\n## Request runner overhead (against a bare fetch of the same request, sample service)\n');
+  console.log((await runnerBench()).join('\n'));
+  console.log('\n## Results panel: time to first paint, 5,000 x 100 rows (headless Chromium)\n');
+  console.log((await panelBench()).join('\n'));
 }
 
 main().catch((error: unknown) => {

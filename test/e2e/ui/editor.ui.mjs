@@ -1,5 +1,6 @@
 // A person opens an .odata file, sees the problem in the Problems panel, and types a query with completion.
 // (The environments sidebar tree has its own test: explorer.ui.mjs.)
+import { quickOpen } from './workbench.mjs';
 
 /** The suggest widget's visible labels. */
 async function suggestLabels(page) {
@@ -9,20 +10,14 @@ async function suggestLabels(page) {
 async function waitForSuggestion(page, label) {
   await page.locator('.editor-widget.suggest-widget.visible .monaco-list-row', { hasText: label }).first().waitFor({ state: 'visible' });
 }
-
 export default async function ({ page, url, shot, step }) {
   await page.goto(url);
   await page.waitForSelector('.monaco-workbench .part.activitybar .action-item', { timeout: 90_000 });
   await shot('workbench');
 
   step('quick open ui.odata');
-  await page.keyboard.press('Control+P');
-  await page.waitForSelector('.quick-input-widget input', { state: 'visible' });
-  await page.keyboard.type('ui.odata');
-  await page.locator('.quick-input-list .monaco-list-row', { hasText: 'ui.odata' }).first().waitFor();
-  await page.keyboard.press('Enter');
+  await quickOpen(page, 'ui.odata', 'emailadress1');
   await page.locator('.tabs-container .tab.active', { hasText: 'ui.odata' }).waitFor();
-  await page.locator('.monaco-editor .view-lines', { hasText: 'emailadress1' }).waitFor();
   await page.locator('.statusbar-item', { hasText: 'sample' }).first().waitFor();
   await shot('file-open');
 

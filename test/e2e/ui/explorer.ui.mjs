@@ -56,4 +56,12 @@ export default async function ({ page, url, shot, step }) {
   await page.keyboard.press('Enter');
   await page.locator('.monaco-editor .view-lines', { hasText: 'GET contacts?$select=contactid' }).first().waitFor();
   await shot('new-query');
+
+  // The new query is an unsaved document: revert and close it, or the next test's window restores it.
+  await page.keyboard.press('F1');
+  await page.waitForSelector('.quick-input-widget input', { state: 'visible' });
+  await page.keyboard.type('View: Revert and Close Editor');
+  await page.locator('.quick-input-list .monaco-list-row', { hasText: 'Revert and Close Editor' }).first().waitFor();
+  await page.keyboard.press('Enter');
+  await page.locator('.tabs-container .tab', { hasText: 'Untitled' }).first().waitFor({ state: 'detached' });
 }

@@ -3,22 +3,7 @@
 // Cancel sends nothing, Send creates exactly one record. Then "local" is unmarked again, as it was.
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-
-/** Escapes a text for use inside a RegExp. */
-function literal(text) {
-  return text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
-}
-
-const widget = (page) => page.locator('.quick-input-widget');
-
-/** "View: Close All Editors", so that the next test's window does not restore this test's editors and panels. */
-async function closeAllEditors(page) {
-  await page.keyboard.press('F1');
-  await page.waitForSelector('.quick-input-widget input', { state: 'visible' });
-  await page.keyboard.type('View: Close All Editors');
-  await widget(page).locator('.quick-input-list .monaco-list-row', { has: page.locator('.label-name', { hasText: /^View: Close All Editors$/ }) }).first().click();
-  await page.locator('.part.editor .tabs-container .tab').first().waitFor({ state: 'detached' });
-}
+import { closeAllEditors, literal, quickOpen, runCommand, widget } from './workbench.mjs';
 
 function settingsFile(workspace) {
   return path.join(workspace, '.vscode/settings.json');
@@ -60,11 +45,7 @@ async function choose(page, title, label) {
 
 /** "Dynamics OData: Edit Environment…" on "local", choosing `action` ("Mark as production" or its opposite). */
 async function editLocal(page, action) {
-  await page.keyboard.press('F1');
-  await page.waitForSelector('.quick-input-widget input', { state: 'visible' });
-  await page.keyboard.type('Dynamics OData: Edit Environment');
-  await widget(page).locator('.quick-input-list .monaco-list-row.focused', { hasText: 'Edit Environment…' }).first().waitFor();
-  await page.keyboard.press('Enter');
+  await runCommand(page, 'Dynamics OData: Edit Environment');
   await choose(page, 'Edit which environment?', 'local');
   await choose(page, "Edit 'local'", action);
 }
@@ -96,12 +77,7 @@ export default async function ({ page, url, shot, step, workspace }) {
     await until(() => localEnvironment(workspace).production === true, '"local" to be marked production in the workspace settings');
 
     step('open production.odata and click "Send request"');
-    await page.keyboard.press('Control+P');
-    await page.waitForSelector('.quick-input-widget input', { state: 'visible' });
-    await page.keyboard.type('production.odata');
-    await widget(page).locator('.quick-input-list .monaco-list-row', { hasText: 'production.odata' }).first().waitFor();
-    await page.keyboard.press('Enter');
-    await page.locator('.monaco-editor .view-lines', { hasText: 'POST accounts' }).first().waitFor();
+    await quickOpen(page, 'production.odata', 'POST accounts');
     const lens = page.locator('.contentWidgets .codelens-decoration a', { hasText: 'Send request' }).first();
     await lens.waitFor({ timeout: 60_000 });
     await lens.click();

@@ -2,6 +2,7 @@
 // environment "local" that runUiTests.mjs configures), sees the rows in the results panel, and loads the next page.
 import * as fs from 'node:fs';
 import * as path from 'node:path';
+import { closeAllEditors, quickOpen } from './workbench.mjs';
 
 const QUERIES = [
   '@environment = local',
@@ -17,12 +18,7 @@ export default async function ({ page, url, shot, step, workspace }) {
   await page.waitForSelector('.monaco-workbench .part.activitybar .action-item', { timeout: 90_000 });
 
   step('open runner.odata');
-  await page.keyboard.press('Control+P');
-  await page.waitForSelector('.quick-input-widget input', { state: 'visible' });
-  await page.keyboard.type('runner.odata');
-  await page.locator('.quick-input-list .monaco-list-row', { hasText: 'runner.odata' }).first().waitFor();
-  await page.keyboard.press('Enter');
-  await page.locator('.monaco-editor .view-lines', { hasText: 'GET accounts' }).first().waitFor();
+  await quickOpen(page, 'runner.odata', 'GET accounts');
 
   step('click the "Send request" CodeLens');
   const lens = page.locator('.contentWidgets .codelens-decoration a', { hasText: 'Send request' }).first();
@@ -42,4 +38,5 @@ export default async function ({ page, url, shot, step, workspace }) {
   await frame.locator('button', { hasText: 'Load next page' }).first().click();
   await frame.locator('.status', { hasText: '100 rows loaded' }).first().waitFor({ timeout: 60_000 });
   await shot('next-page');
+  await closeAllEditors(page);
 }

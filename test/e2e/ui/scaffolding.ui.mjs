@@ -1,22 +1,7 @@
 // A person runs "Dynamics OData: New Dataverse Custom API…" from the command palette, answers every prompt by
 // typing and Enter (one unique name is refused first, with the rule's message in the input box), and sees the
 // custom API's folder in the Explorer: customapi.xml, the request parameter's XML, the plug-in class and the call.
-
-/** Escapes a text for use inside a RegExp. */
-function literal(text) {
-  return text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
-}
-
-const widget = (page) => page.locator('.quick-input-widget');
-
-/** "View: Close All Editors", so that the next test's window does not restore this test's editors and panels. */
-async function closeAllEditors(page) {
-  await page.keyboard.press('F1');
-  await page.waitForSelector('.quick-input-widget input', { state: 'visible' });
-  await page.keyboard.type('View: Close All Editors');
-  await widget(page).locator('.quick-input-list .monaco-list-row', { has: page.locator('.label-name', { hasText: /^View: Close All Editors$/ }) }).first().click();
-  await page.locator('.part.editor .tabs-container .tab').first().waitFor({ state: 'detached' });
-}
+import { closeAllEditors, literal, openWorkbench, runCommand, widget } from './workbench.mjs';
 
 /** Waits for the quick input titled `title` (exactly) with the keyboard focus in its input box. */
 async function waitForPrompt(page, title) {
@@ -64,18 +49,13 @@ async function expandExplorer(page, text) {
 }
 
 export default async function ({ page, url, shot, step }) {
-  await page.goto(url);
-  await page.waitForSelector('.monaco-workbench .part.activitybar .action-item', { timeout: 90_000 });
+  await openWorkbench(page, url);
   // The extension's contributions are loaded once its view container is in the activity bar; the command palette
   // lists the commands known when it opens.
   await page.locator('.part.activitybar .action-item a[aria-label^="Dynamics"]').first().waitFor({ timeout: 90_000 });
 
   step('run "New Dataverse Custom API…" from the command palette');
-  await page.keyboard.press('F1');
-  await page.waitForSelector('.quick-input-widget input', { state: 'visible' });
-  await page.keyboard.type('Dynamics OData: New Dataverse Custom API');
-  await widget(page).locator('.quick-input-list .monaco-list-row.focused', { hasText: 'New Dataverse Custom API' }).first().waitFor();
-  await page.keyboard.press('Enter');
+  await runCommand(page, 'Dynamics OData: New Dataverse Custom API');
 
   step('folder and environment');
   await answer(page, 'Folder for custom APIs (relative to the workspace)', { keep: 'customapis' });
