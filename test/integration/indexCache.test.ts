@@ -172,7 +172,7 @@ test('over LSP: the second server start answers completion from the cache with t
           textDocument: { uri },
           position: { line: 0, character: 21 },
         })) as CompletionList | null;
-        if (list && !list.isIncomplete && list.items.length > 0) {
+        if (list?.items.some((item) => item.label === 'name')) {
           // The cache is written in the background after a cold load: wait for it before stopping the server.
           for (let i = 0; waitForCache && i < 1500 && !existsSync(w.cache); i++) await new Promise((resolve) => setTimeout(resolve, 20));
           return list.items.map((i) => i.label).sort();

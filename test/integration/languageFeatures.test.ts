@@ -157,7 +157,11 @@ describe('completion payload for a client like VS Code', () => {
       assert.ok(accounts, 'accounts offered');
       assert.equal(accounts.textEdit, undefined);
       assert.equal(accounts.documentation, undefined);
-      const resolved = await lean.connection.sendRequest(CompletionResolveRequest.type, accounts);
+      assert.equal(accounts.data, undefined, 'the shared data goes into itemDefaults');
+      assert.equal(accounts.insertTextFormat, undefined, 'plain text is the default');
+      assert.equal(list.itemDefaults?.insertTextFormat, 1);
+      // As VS Code does: the list's defaults fill what the item leaves out before it is resolved.
+      const resolved = await lean.connection.sendRequest(CompletionResolveRequest.type, { ...accounts, data: list.itemDefaults?.data });
       assert.ok(resolved.documentation, 'documentation on resolve');
     } finally {
       await lean.stop();

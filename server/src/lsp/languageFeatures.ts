@@ -5,6 +5,7 @@
  */
 import {
   CodeActionKind,
+  InsertTextFormat,
   type ClientCapabilities,
   type CompletionItem,
   type CompletionList,
@@ -33,7 +34,9 @@ export const languageFeatureCapabilities: ServerCapabilities = {
  * goes once into `itemDefaults`, and documentation is sent on `completionItem/resolve` for the item shown.
  */
 export class CompletionPayload {
-  private lastDocumentation: CompletionItem['documentation'][] = [];
+  /** The last list's documentation by item label (labels are unique within a list), and by index as a fallback. */
+  private lastDocumentation = new Map<string, CompletionItem['documentation']>();
+  private lastByIndex: CompletionItem['documentation'][] = [];
   private lastId = 0;
 
   constructor(private readonly capabilities: ClientCapabilities) {}
@@ -54,24 +57,70 @@ export class CompletionPayload {
         }
       }
     }
+    // Plain text is what most items are: say it once.
+    if (defaults.includes('insertTextFormat')) {
+      list.itemDefaults = { ...list.itemDefaults, insertTextFormat: InsertTextFormat.PlainText };
+      for (const item of list.items) if (item.insertTextFormat === InsertTextFormat.PlainText) delete item.insertTextFormat;
+    }
     if (resolvable) {
       const id = ++this.lastId;
-      this.lastDocumentation = list.items.map((item, index) => {
+      const shared = defaults.includes('data');
+      this.lastDocumentation = new Map();
+      this.lastByIndex = list.items.map((item, index) => {
         const documentation = item.documentation;
         delete item.documentation;
-        item.data = { id, index };
+        const label = typeof item.label === 'string' ? item.label : String(item.label);
+        if (!this.lastDocumentation.has(label)) this.lastDocumentation.set(label, documentation);
+        // With `data` in the defaults, each item gets `{ id }` from the list and is found again by its label.
+        if (!shared) item.data = { id, index };
         return documentation;
       });
+      if (shared) list.itemDefaults = { ...list.itemDefaults, data: { id } };
     }
     return list;
   }
 
   resolve(item: CompletionItem): CompletionItem {
     const data = item.data as { id?: number; index?: number } | undefined;
-    if (data?.id !== this.lastId || data.index === undefined) return item;
-    const documentation = this.lastDocumentation[data.index];
+    if (data?.id !== this.lastId) return item;
+    const documentation = data.index !== undefined ? this.lastByIndex[data.index] : this.lastDocumentation.get(item.label);
     return documentation === undefined ? item : { ...item, documentation };
   }
+}
+
+/** More items than an editor shows while typing: beyond this, the list is cut and marked incomplete. */
+export const COMPLETION_LIMIT = 200;
+
+/**
+ * Keeps a huge list (the 1,200 entity sets of a Finance & Operations model at the path start) from being sent
+ * whole on every keystroke: the items whose labels contain what was typed (in order, case-insensitively, as the
+ * editor filters), best sorted first, cut at COMPLETION_LIMIT and marked incomplete, so the editor asks again as
+ * the person types and the list narrows on the server. Lists within the limit are untouched.
+ */
+export function limitCompletionList(list: CompletionList, text: string, offset: number, limit = COMPLETION_LIMIT): CompletionList {
+  if (list.items.length <= limit) return list;
+  const edit = list.items[0]?.textEdit;
+  const start = edit && 'range' in edit ? edit.range.start : undefined;
+  const lineStart = text.lastIndexOf('\n', offset - 1) + 1;
+  const typed = start ? text.slice(Math.min(offset, lineStart + start.character), offset).toLowerCase() : '';
+  const matches = (label: string): boolean => {
+    let at = 0;
+    const lower = label.toLowerCase();
+    for (const char of typed) {
+      at = lower.indexOf(char, at) + 1;
+      if (at === 0) return false;
+    }
+    return true;
+  };
+  const kept = list.items
+    .filter((item) => matches(item.filterText ?? item.label))
+    .sort((a, b) => compareText(a.sortText ?? a.label, b.sortText ?? b.label));
+  return { ...list, isIncomplete: true, items: kept.slice(0, limit) };
+}
+
+/** Ordinal comparison, as editors sort `sortText` (and far cheaper than localeCompare). */
+function compareText(a: string, b: string): number {
+  return a < b ? -1 : a > b ? 1 : 0;
 }
 
 function sameRange(a: { start: Position; end: Position }, b: { start: Position; end: Position }): boolean {
@@ -98,7 +147,8 @@ export function registerLanguageFeatures(
   connection.onCompletion((params) => {
     const found = open(params.textDocument.uri);
     if (!found) return null;
-    const list = service.complete(found.odata, found.odata.lines.offsetAt(params.position), found.context);
+    const offset = found.odata.lines.offsetAt(params.position);
+    const list = limitCompletionList(service.complete(found.odata, offset, found.context), found.odata.text, offset);
     const loading = found.environment !== undefined && found.loaded === undefined;
     return payload().compact(loading ? { ...list, isIncomplete: true } : list);
   });

@@ -1,0 +1,34 @@
+// The language server cuts completion lists over its limit to what matches the typed text, marked incomplete, so a
+// 1,200-entity-set path start is not sent whole on every keystroke.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import type { CompletionItem, CompletionList } from 'vscode-languageserver-types';
+import { limitCompletionList } from '../../../server/src/lsp/languageFeatures';
+
+function list(labels: string[], rangeStart: number): CompletionList {
+  const range = { start: { line: 0, character: rangeStart }, end: { line: 0, character: rangeStart } };
+  return { isIncomplete: false, items: labels.map((label): CompletionItem => ({ label, sortText: `1${label}`, textEdit: { range, newText: label } })) };
+}
+
+const labels = Array.from({ length: 1200 }, (_, i) => `Entity${String(i).padStart(4, '0')}`).concat(['CustomerGroups', 'Customers', 'VendorGroups']);
+
+test('a list within the limit is left as it is', () => {
+  const small = list(['a', 'b'], 4);
+  assert.equal(limitCompletionList(small, 'GET \n', 4), small);
+});
+
+test('a long list is cut to the limit, best sorted first, and marked incomplete', () => {
+  const cut = limitCompletionList(list(labels, 4), 'GET \n', 4, 200);
+  assert.equal(cut.isIncomplete, true);
+  assert.equal(cut.items.length, 200);
+  assert.equal(cut.items[0]!.label, 'CustomerGroups');
+});
+
+test('what was typed narrows the list as the editor filters (letters in order, any case)', () => {
+  const text = 'GET cusgr\n';
+  const cut = limitCompletionList(list(labels, 4), text, 9, 200);
+  assert.equal(cut.isIncomplete, true, 'still incomplete: deleting a letter must ask again');
+  assert.deepEqual(cut.items.map((item) => item.label), ['CustomerGroups']);
+  const vg = limitCompletionList(list(labels, 4), 'GET VG\n', 6, 200);
+  assert.deepEqual(vg.items.map((item) => item.label), ['VendorGroups']);
+});
