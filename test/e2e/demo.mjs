@@ -12,6 +12,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { addCleanup, ARTIFACTS, CACHE, ensureSetup, launchBrowser, log, makeRunDir, prepareWorkspace, ROOT, runMain, startCodeServer, VSIX } from './lib.mjs';
 import { packageVsix } from './package.mjs';
+import { quickOpen } from './ui/workbench.mjs';
 
 const args = process.argv.slice(2);
 const portIndex = args.indexOf('--port');
@@ -115,14 +116,7 @@ async function check(env, runDir, url, local) {
   page.setDefaultTimeout(60_000);
   await page.goto(url);
   await page.waitForSelector('.monaco-workbench .part.activitybar .action-item', { timeout: 90_000 });
-  const open = async (file, text) => {
-    await page.keyboard.press('Control+P');
-    await page.waitForSelector('.quick-input-widget input', { state: 'visible' });
-    await page.keyboard.type(file);
-    await page.locator('.quick-input-list .monaco-list-row', { hasText: file }).first().waitFor();
-    await page.keyboard.press('Enter');
-    await page.locator('.monaco-editor .view-lines', { hasText: text }).first().waitFor();
-  };
+  const open = (file, text) => quickOpen(page, file, text);
   const shot = async (name) => {
     await page.waitForTimeout(800);
     const file = path.join(shots, `${name}.png`);

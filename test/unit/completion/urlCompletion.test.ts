@@ -3,74 +3,13 @@
  * Dataverse, F&O and Business Central fixtures.
  */
 import assert from 'node:assert/strict';
+import { describe as suite, test } from 'node:test';
+import { CompletionItemKind, InsertTextFormat } from 'vscode-languageserver-types';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { describe as suite, test } from 'node:test';
-import { CompletionItemKind, InsertTextFormat, type CompletionItem, type CompletionList } from 'vscode-languageserver-types';
-import { readCsdl } from '../../../server/src/odata/csdl/csdlReader';
-import { createModelIndex, type ModelIndex } from '../../../server/src/odata/csdl/modelIndex';
-import type { Flavor } from '../../../server/src/odata/diagnosticCodes';
-import { createODataDocument, type ODataDocument } from '../../../server/src/odata/services/serviceContext';
+import { createODataDocument } from '../../../server/src/odata/services/serviceContext';
 import { completeUrl } from '../../../server/src/odata/services/urlCompletion';
-
-const repoRoot = join(__dirname, '..', '..', '..');
-const corpus = join(repoRoot, '..', 'shared', 'corpus');
-const fixtures = join(repoRoot, 'test', 'fixtures', 'metadata');
-
-const models = new Map<string, ModelIndex>();
-function load(key: string, path: string): ModelIndex {
-  let model = models.get(key);
-  if (!model) {
-    model = createModelIndex(readCsdl(readFileSync(path, 'utf8')));
-    models.set(key, model);
-  }
-  return model;
-}
-const crm = (): ModelIndex => load('crm', join(corpus, 'metadata', 'simpleodata__crm_schema.xml'));
-const dataverse = (): ModelIndex => load('dataverse', join(fixtures, 'dataverse-sample.xml'));
-const fno = (): ModelIndex => load('fno', join(fixtures, 'fno-sample.xml'));
-const bc = (): ModelIndex => load('bc', join(fixtures, 'bc-sample.xml'));
-
-interface Completed {
-  list: CompletionList | null;
-  document: ODataDocument;
-  labels: string[];
-  item(label: string): CompletionItem;
-  /** The document text the item's textEdit replaces. */
-  replaced(label?: string): string;
-}
-
-function complete(marked: string, model: ModelIndex | undefined, flavor: Flavor = 'dataverse'): Completed {
-  const offset = marked.indexOf('|');
-  assert.ok(offset >= 0, 'the text needs a | cursor');
-  const text = marked.slice(0, offset) + marked.slice(offset + 1);
-  const document = createODataDocument('file:///t.odata', text);
-  const list = completeUrl(document, offset, { model, flavor });
-  const items = list?.items ?? [];
-  const item = (label: string): CompletionItem => {
-    const found = items.find((i) => i.label === label);
-    assert.ok(found, `no item '${label}' among ${items.slice(0, 40).map((i) => i.label).join(', ')}`);
-    return found;
-  };
-  return {
-    list,
-    document,
-    labels: items.map((i) => i.label),
-    item,
-    replaced(label?: string): string {
-      const edit = (label ? item(label) : items[0])?.textEdit;
-      assert.ok(edit && 'range' in edit, 'items carry a textEdit with a range');
-      return text.slice(document.lines.offsetAt(edit.range.start), document.lines.offsetAt(edit.range.end));
-    },
-  };
-}
-
-function includes(result: Completed, ...labels: string[]): void {
-  for (const label of labels) assert.ok(result.labels.includes(label), `expected '${label}' among ${result.labels.slice(0, 60).join(', ')}`);
-}
-function excludes(result: Completed, ...labels: string[]): void {
-  for (const label of labels) assert.ok(!result.labels.includes(label), `did not expect '${label}'`);
-}
+import { bc, complete, corpus, crm, dataverse, excludes, fno, includes } from './urlCompletionHarness';
 
 suite('URL completion: the resource path', () => {
   test('path start: entity sets, function and action imports, $metadata and $batch', () => {

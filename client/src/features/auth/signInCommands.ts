@@ -5,6 +5,7 @@
  */
 import * as vscode from 'vscode';
 import { updateEnvironment, type StoredEnvironment } from '../environments/environmentEdits';
+import { environmentNameFrom, environmentScope } from '../environments/environmentSettings';
 import { CLOUDS, DEFAULT_PUBLIC_CLIENT_ID, DEFAULT_TENANT, resolveAuth, type AuthSettings, type Cloud, type SignInEnvironment, type SignInMethod } from './authSettings';
 import type { SecretStore } from './secretCachePlugin';
 import { SignInManager, type DeviceCodeInfo, type StateChange } from './signIn';
@@ -41,27 +42,6 @@ function secretStorageStore(secrets: vscode.SecretStorage): SecretStore {
   };
 }
 
-/** The environment name of a command argument: a name, an explorer environment node, or an environment. */
-function nameFrom(argument: unknown): string | undefined {
-  if (typeof argument === 'string') return argument;
-  const node = argument as { kind?: unknown; environment?: { name?: unknown }; name?: unknown } | undefined;
-  if (node?.kind === 'environment' && typeof node.environment?.name === 'string') return node.environment.name;
-  return typeof node?.name === 'string' ? node.name : undefined;
-}
-
-/** The settings scope that holds the environment (the workspace wins, as for the effective value). */
-function scopeOf(name: string): { target: vscode.ConfigurationTarget; list: StoredEnvironment[] } | undefined {
-  const inspected = vscode.workspace.getConfiguration('dynamicsOData').inspect<StoredEnvironment[]>('environments');
-  const candidates: Array<[vscode.ConfigurationTarget, unknown]> = [
-    [vscode.ConfigurationTarget.WorkspaceFolder, inspected?.workspaceFolderValue],
-    [vscode.ConfigurationTarget.Workspace, inspected?.workspaceValue],
-    [vscode.ConfigurationTarget.Global, inspected?.globalValue],
-  ];
-  for (const [target, value] of candidates) {
-    if (Array.isArray(value) && value.some((env) => env?.name === name)) return { target, list: value as StoredEnvironment[] };
-  }
-  return undefined;
-}
 
 export function registerSignIn(context: vscode.ExtensionContext, wiring: SignInWiring): SignInManager {
   const { output } = wiring;
@@ -94,7 +74,7 @@ export function registerSignIn(context: vscode.ExtensionContext, wiring: SignInW
       void vscode.window.showInformationMessage('No environment is configured: add one with "Dynamics OData: Add Environment" first.');
       return undefined;
     }
-    const name = nameFrom(argument) ?? (await vscode.window.showQuickPick(environments.map((env) => ({ label: env.name, description: env.url })), { title }))?.label;
+    const name = environmentNameFrom(argument) ?? (await vscode.window.showQuickPick(environments.map((env) => ({ label: env.name, description: env.url })), { title }))?.label;
     if (name === undefined) return undefined;
     const env = environments.find((candidate) => candidate.name === name);
     if (!env) void vscode.window.showErrorMessage(`No environment named '${name}' is configured in settings.`);
@@ -123,7 +103,7 @@ export function registerSignIn(context: vscode.ExtensionContext, wiring: SignInW
   };
 
   const configure = async (env: SignInEnvironment): Promise<void> => {
-    const scope = scopeOf(env.name);
+    const scope = environmentScope<StoredEnvironment>(env.name);
     if (!scope) {
       void vscode.window.showErrorMessage(`'${env.name}' is not in your user or workspace settings, so its sign-in cannot be changed here.`);
       return;

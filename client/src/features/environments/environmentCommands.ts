@@ -10,23 +10,11 @@ import * as vscode from 'vscode';
 import type { FlavorName } from '../../../../server/src/protocol';
 import { detectEnvironment } from './detectEnvironment';
 import { nameProblem, removeEnvironment, renameEnvironment, renameInRequestFile, updateEnvironment, type EditResult, type StoredEnvironment } from './environmentEdits';
-import { environmentSettings, metadataStore, type EnvironmentSetting } from './environmentSettings';
+import { environmentNameFrom, environmentScope, environmentSettings, metadataStore, type EnvironmentSetting } from './environmentSettings';
 
 type Scope = { target: vscode.ConfigurationTarget; list: StoredEnvironment[] };
 
-/** The settings scope that holds the environment (the workspace wins, as it does for the effective value). */
-function scopeOf(name: string): Scope | undefined {
-  const inspected = vscode.workspace.getConfiguration('dynamicsOData').inspect<StoredEnvironment[]>('environments');
-  const candidates: Array<[vscode.ConfigurationTarget, unknown]> = [
-    [vscode.ConfigurationTarget.WorkspaceFolder, inspected?.workspaceFolderValue],
-    [vscode.ConfigurationTarget.Workspace, inspected?.workspaceValue],
-    [vscode.ConfigurationTarget.Global, inspected?.globalValue],
-  ];
-  for (const [target, value] of candidates) {
-    if (Array.isArray(value) && value.some((env) => env?.name === name)) return { target, list: value as StoredEnvironment[] };
-  }
-  return undefined;
-}
+const scopeOf = (name: string): Scope | undefined => environmentScope<StoredEnvironment>(name);
 
 async function write(scope: Scope, result: EditResult<StoredEnvironment>): Promise<boolean> {
   if (!result.ok) {
@@ -37,20 +25,23 @@ async function write(scope: Scope, result: EditResult<StoredEnvironment>): Promi
   return true;
 }
 
-function nameFrom(argument: unknown): string | undefined {
-  if (typeof argument === 'string') return argument;
-  const node = argument as { kind?: unknown; environment?: { name?: unknown }; name?: unknown } | undefined;
-  if (node?.kind === 'environment' && typeof node.environment?.name === 'string') return node.environment.name;
-  return typeof node?.name === 'string' ? node.name : undefined;
-}
 
 async function pick(argument: unknown, title: string): Promise<EnvironmentSetting | undefined> {
   const environments = environmentSettings();
-  const name = nameFrom(argument) ?? (await vscode.window.showQuickPick(environments.map((env) => ({ label: env.name, description: env.url })), { title }))?.label;
+  const name = environmentNameFrom(argument) ?? (await vscode.window.showQuickPick(environments.map((env) => ({ label: env.name, description: env.url })), { title }))?.label;
   if (name === undefined) return undefined;
   const env = environments.find((candidate) => candidate.name === name);
   if (!env) void vscode.window.showErrorMessage(`No environment named '${name}' is configured.`);
   return env;
+}
+
+/** When `from` is the default environment, the default becomes `to` (or none), in the scope that set it. */
+async function replaceDefault(from: string, to: string | undefined): Promise<void> {
+  const configuration = vscode.workspace.getConfiguration('dynamicsOData');
+  if (configuration.get<string>('defaultEnvironment') !== from) return;
+  const inspected = configuration.inspect<string>('defaultEnvironment');
+  const where = inspected?.workspaceValue === from ? vscode.ConfigurationTarget.Workspace : vscode.ConfigurationTarget.Global;
+  await configuration.update('defaultEnvironment', to, where);
 }
 
 async function signOutQuietly(name: string, output: vscode.LogOutputChannel): Promise<void> {
@@ -74,7 +65,7 @@ export function registerEnvironmentCommands(context: vscode.ExtensionContext, ou
   const switchEnvironment = async (argument?: unknown): Promise<string | undefined> => {
     const environments = environmentSettings();
     const current = vscode.workspace.getConfiguration('dynamicsOData').get<string>('defaultEnvironment');
-    let name = nameFrom(argument);
+    let name = environmentNameFrom(argument);
     if (name === undefined) {
       const items: Array<vscode.QuickPickItem & { name?: string }> = environments.map((env) => ({
         label: `${env.name === current ? '$(check) ' : ''}${env.name}`,
@@ -135,12 +126,7 @@ export function registerEnvironmentCommands(context: vscode.ExtensionContext, ou
       await rename(store.folder(env.name), store.folder(target));
     }
     if (!(await write(scope, renameEnvironment(scope.list, env.name, target, environmentSettings().map((e) => e.name))))) return undefined;
-    const configuration = vscode.workspace.getConfiguration('dynamicsOData');
-    if (configuration.get<string>('defaultEnvironment') === env.name) {
-      const inspected = configuration.inspect<string>('defaultEnvironment');
-      const where = inspected?.workspaceValue === env.name ? vscode.ConfigurationTarget.Workspace : vscode.ConfigurationTarget.Global;
-      await configuration.update('defaultEnvironment', target, where);
-    }
+    await replaceDefault(env.name, target);
     let doRewrite = rewrite;
     if (doRewrite === undefined) {
       const answer = await vscode.window.showInformationMessage(
@@ -177,11 +163,7 @@ export function registerEnvironmentCommands(context: vscode.ExtensionContext, ou
     if (!(await write(scope, removeEnvironment(scope.list, env.name)))) return false;
     const store = metadataStore();
     if (store) await rm(store.folder(env.name), { recursive: true, force: true });
-    const configuration = vscode.workspace.getConfiguration('dynamicsOData');
-    if (configuration.get<string>('defaultEnvironment') === env.name) {
-      const inspected = configuration.inspect<string>('defaultEnvironment');
-      await configuration.update('defaultEnvironment', undefined, inspected?.workspaceValue === env.name ? vscode.ConfigurationTarget.Workspace : vscode.ConfigurationTarget.Global);
-    }
+    await replaceDefault(env.name, undefined);
     output.info(`Removed the environment '${env.name}'.`);
     return true;
   };

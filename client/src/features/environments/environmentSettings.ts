@@ -35,6 +35,28 @@ export function environmentSettings(): EnvironmentSetting[] {
   );
 }
 
+/** The environment name of a command argument: a name, an explorer environment node, or an environment. */
+export function environmentNameFrom(argument: unknown): string | undefined {
+  if (typeof argument === 'string') return argument;
+  const node = argument as { kind?: unknown; environment?: { name?: unknown }; name?: unknown } | undefined;
+  if (node?.kind === 'environment' && typeof node.environment?.name === 'string') return node.environment.name;
+  return typeof node?.name === 'string' ? node.name : undefined;
+}
+
+/** The settings scope that holds an environment, with that scope's list (the workspace wins, as it does for the effective value). */
+export function environmentScope<T extends { name: string }>(name: string): { target: vscode.ConfigurationTarget; list: T[] } | undefined {
+  const inspected = vscode.workspace.getConfiguration('dynamicsOData').inspect<T[]>('environments');
+  const candidates: Array<[vscode.ConfigurationTarget, unknown]> = [
+    [vscode.ConfigurationTarget.WorkspaceFolder, inspected?.workspaceFolderValue],
+    [vscode.ConfigurationTarget.Workspace, inspected?.workspaceValue],
+    [vscode.ConfigurationTarget.Global, inspected?.globalValue],
+  ];
+  for (const [target, value] of candidates) {
+    if (Array.isArray(value) && value.some((env) => env?.name === name)) return { target, list: value as T[] };
+  }
+  return undefined;
+}
+
 const statusChanged = new vscode.EventEmitter<EnvironmentStatus>();
 /** Every `odata/environmentStatus` the server sends (the client takes one handler per notification; others listen here). */
 export const onDidChangeEnvironmentStatus = statusChanged.event;

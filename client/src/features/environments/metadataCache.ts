@@ -17,7 +17,7 @@ import type { LanguageClient } from 'vscode-languageclient/node';
 import { metadataChanged, type FlavorName } from '../../../../server/src/protocol';
 import { sendRequest } from '../runner/http/engine';
 import { companiesFrom, detectEnvironment, findCompany, type Company } from './detectEnvironment';
-import { environmentSettings, metadataStore, type EnvironmentSetting } from './environmentSettings';
+import { environmentNameFrom, environmentSettings, metadataStore, type EnvironmentSetting } from './environmentSettings';
 import { formatSize, noSignIn, type RefreshOutcome, type TokenProvider } from './metadataStore';
 
 export interface AddEnvironmentArgs {
@@ -48,13 +48,6 @@ const FLAVORS: { flavor: FlavorName; label: string; detail: string }[] = [
 /** The token provider refused: the environment needs a sign-in before its metadata can be downloaded. */
 class SignInNeeded extends Error {}
 
-function nameFromArgument(argument: unknown): string | undefined {
-  if (typeof argument === 'string') return argument;
-  if (typeof argument !== 'object' || argument === null) return undefined;
-  const node = argument as { kind?: unknown; environment?: { name?: unknown }; name?: unknown };
-  if (node.kind === 'environment' && typeof node.environment?.name === 'string') return node.environment.name;
-  return typeof node.name === 'string' ? node.name : undefined;
-}
 
 export function registerMetadataCache(
   context: vscode.ExtensionContext,
@@ -127,7 +120,7 @@ export function registerMetadataCache(
 
   const refresh = async (argument?: unknown): Promise<RefreshOutcome | undefined> => {
     const environments = environmentSettings();
-    let name = nameFromArgument(argument);
+    let name = environmentNameFrom(argument);
     if (name === undefined) {
       if (environments.length === 0) {
         void vscode.window.showInformationMessage('No Dynamics environment is configured yet.', 'Add Environment').then((choice) => {
