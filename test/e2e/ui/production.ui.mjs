@@ -3,7 +3,7 @@
 // Cancel sends nothing, Send creates exactly one record. Then "local" is unmarked again, as it was.
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { closeAllEditors, literal, quickOpen, runCommand, widget } from './workbench.mjs';
+import { closeAllEditors, literal, quickOpen, runCommand, waitForPrompt, widget } from './workbench.mjs';
 
 function settingsFile(workspace) {
   return path.join(workspace, '.vscode/settings.json');
@@ -33,8 +33,7 @@ async function until(check, what, timeoutMs = 30_000) {
 
 /** Answers a quick pick: types the label, checks that the focused row is that choice, presses Enter. */
 async function choose(page, title, label) {
-  await widget(page).locator('.quick-input-title', { hasText: new RegExp(`^${literal(title)}$`) }).first().waitFor({ state: 'visible' });
-  await page.waitForFunction(() => document.activeElement?.closest('.quick-input-widget') && document.activeElement.tagName === 'INPUT');
+  await waitForPrompt(page, title);
   await page.keyboard.type(label);
   await widget(page)
     .locator('.quick-input-list .monaco-list-row.focused .label-name', { hasText: new RegExp(`^${literal(label)}$`) })

@@ -1,13 +1,7 @@
 // A person runs "Dynamics OData: New Dataverse Custom API…" from the command palette, answers every prompt by
 // typing and Enter (one unique name is refused first, with the rule's message in the input box), and sees the
 // custom API's folder in the Explorer: customapi.xml, the request parameter's XML, the plug-in class and the call.
-import { closeAllEditors, literal, openWorkbench, runCommand, widget } from './workbench.mjs';
-
-/** Waits for the quick input titled `title` (exactly) with the keyboard focus in its input box. */
-async function waitForPrompt(page, title) {
-  await widget(page).locator('.quick-input-title', { hasText: new RegExp(`^${literal(title)}$`) }).first().waitFor({ state: 'visible' });
-  await page.waitForFunction(() => document.activeElement?.closest('.quick-input-widget') && document.activeElement.tagName === 'INPUT');
-}
+import { closeAllEditors, literal, openWorkbench, runCommand, waitForPrompt, widget } from './workbench.mjs';
 
 /** Answers a quick pick: types the label, checks that the focused row is that choice, presses Enter. */
 async function choose(page, title, label) {
@@ -50,9 +44,8 @@ async function expandExplorer(page, text) {
 
 export default async function ({ page, url, shot, step }) {
   await openWorkbench(page, url);
-  // The extension's contributions are loaded once its view container is in the activity bar; the command palette
-  // lists the commands known when it opens.
-  await page.locator('.part.activitybar .action-item a[aria-label^="Dynamics"]').first().waitFor({ timeout: 90_000 });
+  // Results panels restored from earlier tests' windows would only take the focus away.
+  await closeAllEditors(page);
 
   step('run "New Dataverse Custom API…" from the command palette');
   await runCommand(page, 'Dynamics OData: New Dataverse Custom API');

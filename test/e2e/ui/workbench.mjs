@@ -60,3 +60,18 @@ export async function runCommand(page, title, { timeoutMs = 60_000 } = {}) {
     }
   }
 }
+
+/**
+ * Waits for the quick input titled `title` (exactly) with the keyboard focus in its input box. A webview restored
+ * as the window opens can take the focus away: then the input box is clicked to take it back.
+ */
+export async function waitForPrompt(page, title) {
+  await widget(page).locator('.quick-input-title', { hasText: new RegExp(`^${literal(title)}$`) }).first().waitFor({ state: 'visible' });
+  const focused = () => page.waitForFunction(() => document.activeElement?.closest('.quick-input-widget') && document.activeElement.tagName === 'INPUT', undefined, { timeout: 5_000 });
+  try {
+    await focused();
+  } catch {
+    await widget(page).locator('.quick-input-box input').first().click();
+    await focused();
+  }
+}
