@@ -3,7 +3,7 @@
 // Cancel sends nothing, Send creates exactly one record. Then "local" is unmarked again, as it was.
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { closeAllEditors, literal, quickOpen, runCommand, waitForPrompt, widget } from './workbench.mjs';
+import { choose, closeAllEditors, quickOpen, runCommand } from './workbench.mjs';
 
 function settingsFile(workspace) {
   return path.join(workspace, '.vscode/settings.json');
@@ -29,17 +29,6 @@ async function until(check, what, timeoutMs = 30_000) {
     if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
     await new Promise((resolve) => setTimeout(resolve, 200));
   }
-}
-
-/** Answers a quick pick: types the label, checks that the focused row is that choice, presses Enter. */
-async function choose(page, title, label) {
-  await waitForPrompt(page, title);
-  await page.keyboard.type(label);
-  await widget(page)
-    .locator('.quick-input-list .monaco-list-row.focused .label-name', { hasText: new RegExp(`^${literal(label)}$`) })
-    .first()
-    .waitFor({ state: 'visible' });
-  await page.keyboard.press('Enter');
 }
 
 /** "Dynamics OData: Edit Environment…" on "local", choosing `action` ("Mark as production" or its opposite). */

@@ -1,18 +1,7 @@
 // A person runs "Dynamics OData: New Dataverse Custom API…" from the command palette, answers every prompt by
 // typing and Enter (one unique name is refused first, with the rule's message in the input box), and sees the
 // custom API's folder in the Explorer: customapi.xml, the request parameter's XML, the plug-in class and the call.
-import { closeAllEditors, literal, openWorkbench, runCommand, waitForPrompt, widget } from './workbench.mjs';
-
-/** Answers a quick pick: types the label, checks that the focused row is that choice, presses Enter. */
-async function choose(page, title, label) {
-  await waitForPrompt(page, title);
-  await page.keyboard.type(label);
-  await widget(page)
-    .locator('.quick-input-list .monaco-list-row.focused .label-name', { hasText: new RegExp(`^${literal(label)}$`) })
-    .first()
-    .waitFor({ state: 'visible' });
-  await page.keyboard.press('Enter');
-}
+import { choose, closeAllEditors, literal, openWorkbench, runCommand, waitForPrompt, widget } from './workbench.mjs';
 
 /** Answers an input box: types `text` (replacing the proposed value), or keeps the proposed `keep` value; Enter. */
 async function answer(page, title, { text, keep }) {

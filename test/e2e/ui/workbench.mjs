@@ -75,3 +75,14 @@ export async function waitForPrompt(page, title) {
     await focused();
   }
 }
+
+/** Answers a quick pick: types the label, checks that the focused row is that choice, presses Enter. */
+export async function choose(page, title, label) {
+  await waitForPrompt(page, title);
+  await page.keyboard.type(label);
+  await widget(page)
+    .locator('.quick-input-list .monaco-list-row.focused .label-name', { hasText: new RegExp(`^${literal(label)}$`) })
+    .first()
+    .waitFor({ state: 'visible' });
+  await page.keyboard.press('Enter');
+}
