@@ -171,7 +171,7 @@ export async function runLspBench(): Promise<void> {
   console.log('| input                  |    MB | floor ms | cold→first ms | x floor | warm ms | x floor | p50 ms   | p99 ms   | RSS cold | RSS warm |');
   console.log('|------------------------|------:|---------:|--------------:|--------:|--------:|--------:|---------:|---------:|---------:|---------:|');
   for (const input of inputs) for (const row of await benchInput(input)) console.log(row);
-  console.log('  (cold/warm: didOpen -> first complete completion list, the warm one from the index cache the cold server wrote;');
+  console.log('  (cold/warm: didOpen -> first completion that offers the entity set (the model is loaded), the warm one from the index cache the cold server wrote;');
   console.log('   completion p50/p99 over LSP on stdio as VS Code asks, after the cache was written, 600 requests at 5 positions');
   console.log('   with an edit every 50; RSS: peak of each server process in MB)');
   for (const input of inputs) console.log(`${input.label}:${serviceDiagnostics(input.file, input.flavor)}`);
