@@ -2,8 +2,8 @@
  * The language server as an editor sees it: the BUILT server (dist/server.js) over stdio, one process per
  * metadata document, beside the floor of reading that document (read + one pass over its bytes).
  *
- * For each document: cold load to the first complete completion list (didOpen -> an answer that is not
- * "incomplete, still loading"; any index cache deleted first), the warm start of a second server process
+ * For each document: cold load to the first completion that offers the entity set being typed (didOpen -> the
+ * model is loaded; any index cache deleted first), the warm start of a second server process
  * from the index cache the first one wrote (same measure, from the moment the process is up), completion
  * latency p50/p99 over LSP at several positions, diagnostics of one request and of a 1,000-request file
  * inside the language service, and the servers' peak RSS (cold and warm).
