@@ -176,13 +176,28 @@ describe('metadata store: faults keep the previous copy byte for byte', () => {
     );
     assert.match(message, /answered 500 Internal Server Error \(An unexpected error occurred\.\): a server error\. Try again later/);
   });
-  test('401: sign-in is coming', async () => {
+  test('401: sign in, or check the sign-in settings', async () => {
     const message = await failAfterGood('unauthorized', (_req, res) => res.writeHead(401, { 'WWW-Authenticate': 'Bearer' }).end());
-    assert.match(message, /401 Unauthorized: it needs sign-in, which is coming in a later version.*metadataFile/);
+    assert.match(message, /401 Unauthorized: it refused the sign-in\. Sign in to the environment \("Dynamics OData: Sign In"\)/);
   });
-  test('403: sign-in is coming', async () => {
+  test('403: sign in, or check the sign-in settings', async () => {
     const message = await failAfterGood('forbidden', (_req, res) => res.writeHead(403).end());
-    assert.match(message, /403 Forbidden: it needs sign-in/);
+    assert.match(message, /403 Forbidden: it refused the sign-in/);
+  });
+  test('a token provider that needs a sign-in first: nothing is sent, and the outcome says so', async () => {
+    let hits = 0;
+    const message = await failAfterGood('needs-sign-in', (_req, res) => {
+      hits += 1;
+      res.writeHead(200, { 'Content-Type': 'application/xml' }).end(fixture);
+    }, {
+      tokenProvider: async () => {
+        throw new Error('Sign in to needs-sign-in: you are not signed in (run "Dynamics OData: Sign In").');
+      },
+    });
+    assert.equal(hits, 0, 'no request without the token');
+    assert.match(message, /could not be downloaded from .*: Sign in to needs-sign-in: you are not signed in \(run "Dynamics OData: Sign In"\)\. The previous copy/);
+    const outcome = await store.refresh({ name: 'needs-sign-in', url: fault.root('needs-sign-in') }, { tokenProvider: async () => Promise.reject(new Error('renewal refused')) });
+    assert.equal(outcome.status === 'failed' && outcome.signIn, true, 'marked as needing a sign-in, so the client offers "Sign In"');
   });
   test('a dropped connection in the middle of the body', async () => {
     const message = await failAfterGood('dropped', (_req, res) => {

@@ -45,9 +45,6 @@ const FLAVORS: { flavor: FlavorName; label: string; detail: string }[] = [
   { flavor: 'generic', label: 'Generic OData v4', detail: 'Any other OData v4 service' },
 ];
 
-/** The token provider refused: the environment needs a sign-in before its metadata can be downloaded. */
-class SignInNeeded extends Error {}
-
 
 export function registerMetadataCache(
   context: vscode.ExtensionContext,
@@ -71,10 +68,6 @@ export function registerMetadataCache(
           const cancel = token.onCancellationRequested(() => controller.abort());
           let reported = 0;
           try {
-            // A sign-in that is needed first (or whose renewal failed) is a failed download with what to do.
-            await tokenProvider(env).catch((error: unknown) => {
-              throw new SignInNeeded(error instanceof Error ? error.message : String(error));
-            });
             return await store.refresh(env, {
               signal: controller.signal,
               tokenProvider,
@@ -84,9 +77,6 @@ export function registerMetadataCache(
                 progress.report({ message: total ? `${formatSize(received)} of ${formatSize(total)}` : formatSize(received), increment });
               },
             });
-          } catch (error) {
-            if (!(error instanceof SignInNeeded)) throw error;
-            return { status: 'failed', kept: true, message: `The metadata of '${env.name}' was not downloaded: ${error.message}`, signIn: true } as const;
           } finally {
             cancel.dispose();
           }
@@ -101,7 +91,7 @@ export function registerMetadataCache(
         output.info(outcome.message);
       } else {
         output.error(outcome.message);
-        const signIn = 'signIn' in outcome && outcome.signIn === true;
+        const signIn = outcome.signIn === true;
         const actions = signIn ? ['Sign In', 'Retry'] : ['Retry', 'Open Settings'];
         void vscode.window.showErrorMessage(outcome.message, ...actions).then(async (choice) => {
           if (choice === 'Sign In') {
@@ -213,7 +203,7 @@ export function registerMetadataCache(
       const picked = await vscode.window.showQuickPick(
         [
           { label: 'No', detail: 'A development, test or sandbox environment', production: false },
-          { label: 'Yes, production', detail: 'Marked as production (requests that change data will ask first, when the runner comes)', production: true },
+          { label: 'Yes, production', detail: 'Marked as production (requests that change data ask first)', production: true },
         ],
         { title: 'Add Dynamics environment (4/4): is it production?', ignoreFocusOut: true },
       );

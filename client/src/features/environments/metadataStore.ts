@@ -47,7 +47,7 @@ export type RefreshOutcome =
   | { status: 'updated'; file: string; info: MetadataInfo; message: string }
   | { status: 'unchanged'; file: string; info: MetadataInfo; message: string }
   | { status: 'cancelled'; message: string; kept: boolean }
-  | { status: 'failed'; message: string; kept: boolean };
+  | { status: 'failed'; message: string; kept: boolean; /** The environment needs a sign-in first. */ signIn?: true };
 
 export const DEFAULT_IDLE_TIMEOUT_MS = 60_000;
 export const DEFAULT_MAX_BYTES = 512 * 1024 * 1024;
@@ -132,7 +132,7 @@ function describeStatus(status: number, statusText: string, body: string): strin
     // not an OData error body
   }
   if (status === 401 || status === 403) {
-    return `the service answered ${reason}${detail}: it needs sign-in, which is coming in a later version. Until then, save the $metadata file yourself and set "metadataFile" in the environment's settings`;
+    return `the service answered ${reason}${detail}: it refused the sign-in. Sign in to the environment ("Dynamics OData: Sign In"), or check its sign-in settings ("Configure Sign-In": tenant, client id); your account may also lack access to this environment`;
   }
   if (status === 404) return `the service answered ${reason}${detail}: there is no $metadata there. Check the service root URL`;
   if (status === 429 || status === 503) return `the service answered ${reason}${detail}: it is busy or throttling. Try again in a minute`;
@@ -145,7 +145,7 @@ type DownloadResult =
   | { kind: 'ok'; xml: string; etag?: string }
   | { kind: 'notModified' }
   | { kind: 'cancelled' }
-  | { kind: 'failed'; message: string };
+  | { kind: 'failed'; message: string; signIn?: true };
 
 /** GET `<serviceRoot>$metadata` (conditional when `etag` is given), with the limits and the messages of `DownloadOptions`. */
 export async function downloadMetadata(
@@ -156,7 +156,13 @@ export async function downloadMetadata(
   const url = metadataUrl(environment.url);
   const idleMs = options.idleTimeoutMs ?? DEFAULT_IDLE_TIMEOUT_MS;
   const maxBytes = options.maxBytes ?? DEFAULT_MAX_BYTES;
-  const token = await (options.tokenProvider ?? noSignIn)(environment);
+  let token: string | undefined;
+  try {
+    token = await (options.tokenProvider ?? noSignIn)(environment);
+  } catch (error) {
+    // No token without the person (not signed in, or renewal refused): nothing is sent; the message says what to do.
+    return { kind: 'failed', message: (error instanceof Error ? error.message : String(error)).replace(/\.+$/, ''), signIn: true };
+  }
   const auth = authorizationHeader(url, environment.url, token);
   const headers: Record<string, string> = { Accept: 'application/xml', 'OData-MaxVersion': '4.0', 'OData-Version': '4.0', ...auth };
   if (etag) headers['If-None-Match'] = etag;
@@ -277,6 +283,7 @@ export class MetadataStore {
           status: 'failed',
           kept,
           message: `The metadata of '${environment.name}' could not be downloaded from ${metadataUrl(environment.url)}: ${result.message}.${keptText}`,
+          ...(result.signIn ? { signIn: true as const } : {}),
         };
       case 'notModified': {
         if (!previous) return { status: 'failed', kept, message: `The service answered 304 Not Modified to '${environment.name}' without a cached copy. Try again.` };
