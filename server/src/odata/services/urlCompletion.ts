@@ -871,6 +871,14 @@ class Session {
     return { it, vars, nestedDepth, options, inLambda };
   }
 
+  /** The member path written just before `operator` (`status` in `status eq |`, `status in (|`), resolved. */
+  private resolveOperandBefore(toks: Tok[], operator: Tok, place: Place): Resolved | undefined {
+    const operandToks = toks.slice(0, toks.lastIndexOf(operator));
+    while (operandToks.length && operandToks[operandToks.length - 1]!.k === 'ws') operandToks.pop();
+    const ids = pathIds(operandToks, false);
+    return ids.length ? this.resolvePath(ids, place.it, place.vars) : undefined;
+  }
+
   /** Follows `a/b/c` from `it` (lambda variables, `$it`, `$this`, properties, navigation, casts). */
   private resolvePath(ids: string[], it: StructuredType | undefined, vars: Map<string, StructuredType | undefined>): Resolved | undefined {
     const model = this.model;
@@ -1077,10 +1085,7 @@ class Session {
     if (last && isOperand(last) && !afterSpace) return; // `name|` directly after a string or `)`: nothing sensible.
     // A value position after a comparison: enum members / Booleans for the operand's type.
     if (last && last.k === 'id' && (last.v === 'eq' || last.v === 'ne' || last.v === 'has') && model) {
-      const operandToks = toks.slice(0, toks.lastIndexOf(last));
-      while (operandToks.length && operandToks[operandToks.length - 1]!.k === 'ws') operandToks.pop();
-      const ids = pathIds(operandToks, false);
-      const resolved = ids.length ? this.resolvePath(ids, place.it, place.vars) : undefined;
+      const resolved = this.resolveOperandBefore(toks, last, place);
       if (resolved?.enumType) {
         this.addEnumMembers(resolved.enumType);
         this.add('null', CompletionItemKind.Value, '8', { detail: 'null' });
@@ -1378,10 +1383,7 @@ class Session {
     const toks = parent.toks;
     const last = lastSignificant(toks);
     if (!last || last.k !== 'id' || last.v !== 'in' || !this.model) return false;
-    const operandToks = toks.slice(0, toks.lastIndexOf(last));
-    while (operandToks.length && operandToks[operandToks.length - 1]!.k === 'ws') operandToks.pop();
-    const ids = pathIds(operandToks, false);
-    const resolved = ids.length ? this.resolvePath(ids, place.it, place.vars) : undefined;
+    const resolved = this.resolveOperandBefore(toks, last, place);
     if (resolved?.enumType) {
       this.addEnumMembers(resolved.enumType);
       return true;
