@@ -34,6 +34,7 @@ import type {
   TypeDefinition,
   TypeRef,
 } from './model';
+import { peekStructuredMembers } from './csdlReader';
 
 /** Bump whenever the layout or the meaning of a field changes: older caches are then rebuilt. */
 export const COMPACT_INDEX_VERSION = 1;
@@ -269,12 +270,14 @@ function* encodeSteps(doc: CsdlDocument): Generator<void, CompactIndex> {
   const n: number[] = [];
   const rc: number[] = [];
   const addType = (type: StructuredType): void => {
+    // A type read lazily and not used yet is read here without being kept (the cache must not hold the model).
+    const members = peekStructuredMembers(type);
     const flags =
-      (type.abstract ? F_ABSTRACT : 0) | (type.openType ? F_OPEN : 0) | (type.hasStream ? F_STREAM : 0) | (type.key !== undefined ? F_KEY : 0);
+      (type.abstract ? F_ABSTRACT : 0) | (type.openType ? F_OPEN : 0) | (type.hasStream ? F_STREAM : 0) | (members.key !== undefined ? F_KEY : 0);
     const keyStart = k.length / 2;
-    for (const part of type.key ?? []) k.push(e.str(part.name), e.str(part.alias));
+    for (const part of members.key ?? []) k.push(e.str(part.name), e.str(part.alias));
     const propStart = pn.length;
-    for (const p of type.properties) {
+    for (const p of members.properties) {
       const id = pn.length;
       pn.push(e.str(p.name));
       pt.push(e.ref(p.type));
@@ -282,7 +285,7 @@ function* encodeSteps(doc: CsdlDocument): Generator<void, CompactIndex> {
       if (p.annotations.length > 0) pa.push(id, e.annotationList(p.annotations));
     }
     const navStart = n.length / NAV_FIELDS;
-    for (const nav of type.navigationProperties) {
+    for (const nav of members.navigationProperties) {
       const rcStart = rc.length / 2;
       for (const c of nav.referentialConstraints) rc.push(e.str(c.property), e.str(c.referencedProperty));
       n.push(
@@ -302,12 +305,12 @@ function* encodeSteps(doc: CsdlDocument): Generator<void, CompactIndex> {
       e.str(type.baseType),
       flags,
       keyStart,
-      (type.key ?? []).length,
+      (members.key ?? []).length,
       propStart,
-      type.properties.length,
+      members.properties.length,
       navStart,
-      type.navigationProperties.length,
-      e.annotationList(type.annotations),
+      members.navigationProperties.length,
+      e.annotationList(members.annotations),
     );
   };
   const sch: CompactSchema[] = [];

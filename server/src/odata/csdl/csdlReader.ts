@@ -15,7 +15,7 @@
  * Pure: no I/O.
  */
 import { SaxesParser, type SaxesTagNS, type SaxesAttributeNS, type SaxesStartTagNS } from 'saxes';
-import { XmlScanner, type ScanHandler, type ScannedTag } from './xmlScanner';
+import { XmlScanner, type ScanHandler, type ScannedTag, type SkippedBody } from './xmlScanner';
 import type {
   ActionImport,
   Annotation,
@@ -170,6 +170,57 @@ export async function readCsdlIncrementally(xml: string, pause: () => Promise<vo
   return again;
 }
 
+/** What a structured type holds in its content: what `readCsdlLazily` reads on first use. */
+export type StructuredMembers = Pick<StructuredType, 'key' | 'properties' | 'navigationProperties' | 'annotations'>;
+
+export interface LazyReadOptions {
+  /**
+   * Called once when the content of a type, read on first use, turns out not to be well-formed: what was
+   * read of it is used, and the caller should read the document again with `readCsdl`/`readCsdlIncrementally`
+   * for the exact error and its position.
+   */
+  onBroken?: (message: string) => void;
+}
+
+/** The readers of the types `readCsdlLazily` has not read yet. */
+const unreadMembers = new WeakMap<StructuredType, () => StructuredMembers>();
+
+/**
+ * `readCsdlIncrementally`, except that the content of every EntityType and ComplexType (its key,
+ * properties, navigation properties and annotations) is read on first use, from the text it keeps: the
+ * first pass reads only the document's skeleton, a fraction of the work on a large document.
+ *
+ * The document is the same as `readCsdl`'s once every type is read, with two differences in `errors`:
+ * problems inside a type's content are added when it is read, and content that is not well-formed XML
+ * is reported through `onBroken` (the pass over the skeleton checks only that the document's outline is).
+ * `peekStructuredMembers` reads a type's content without keeping it (to encode a cache, say).
+ */
+export async function readCsdlLazily(
+  xml: string,
+  pause: () => Promise<void>,
+  options: LazyReadOptions = {},
+  sliceLength = 1 << 19,
+): Promise<CsdlDocument> {
+  const slice = Math.max(1, sliceLength);
+  const doc = precheck(xml);
+  if (doc.errors.length > 0) return doc;
+  const reader = new Reader(xml, doc);
+  reader.lazyTypes = options.onBroken ?? ((): void => undefined);
+  if (await reader.runFastIncrementally(pause, slice)) return doc;
+  const again = precheck(xml);
+  await new Reader(xml, again).runIncrementally(pause, slice);
+  return again;
+}
+
+/**
+ * The members of a structured type: the type's own when they are read (always, but for a type of
+ * `readCsdlLazily` not used yet), else read now from its text without keeping them on the type.
+ */
+export function peekStructuredMembers(type: StructuredType): StructuredMembers {
+  const read = unreadMembers.get(type);
+  return read !== undefined ? read() : type;
+}
+
 /** A fresh document, with an error already when the input cannot be CSDL XML at all. */
 function precheck(xml: string): CsdlDocument {
   const doc: CsdlDocument = { version: '', references: [], schemas: [], errors: [] };
@@ -223,8 +274,16 @@ function parseNonNegInt(v: string): number | undefined {
   return Number.isInteger(n) && n >= 0 ? n : undefined;
 }
 
+const MEMBER_KEYS = ['key', 'properties', 'navigationProperties', 'annotations'] as const;
+
 class Reader {
   private readonly parser: SaxesParser<{ xmlns: true }>;
+  /** Set (to the broken-content callback) when types' content is read on first use: see readCsdlLazily. */
+  lazyTypes: ((message: string) => void) | undefined;
+  /** Set by opening a type whose content is to be skipped; read by the scanner handler. */
+  private skipContent = false;
+  private handler: ScanHandler | undefined;
+  private brokenReported = false;
   private readonly kinds: number[] = [];
   private readonly objs: unknown[] = [];
   private depth = 0;
@@ -252,7 +311,7 @@ class Reader {
 
   constructor(
     private readonly xml: string,
-    private readonly doc: CsdlDocument,
+    private doc: CsdlDocument,
   ) {
     this.parser = new SaxesParser({ xmlns: true });
   }
@@ -270,14 +329,88 @@ class Reader {
         this.startLine = line;
         this.startColumn = column;
         this.onOpen(tag as unknown as SaxesTagNS);
+        const skip = this.skipContent;
+        this.skipContent = false;
+        return skip;
       },
       close: () => this.onClose(),
       text: (text: string) => {
         this.text += text;
       },
+      skipped: (body: SkippedBody) => this.deferMembers(this.objs[this.depth - 1] as StructuredType, this.schema!, body),
     };
     Object.defineProperty(handler, 'collecting', { get: () => this.collecting });
+    this.handler = handler;
     return new XmlScanner(this.xml, handler);
+  }
+
+  // ---------------------------------------------------------------- types read on first use
+
+  /** Make the members of `type` (content skipped by the scanner) read from `body` on first use. */
+  private deferMembers(type: StructuredType, schema: Schema, body: SkippedBody): void {
+    let errorsReported = false;
+    const read = (into: StructuredMembers): void => {
+      const ok = this.readMembers(into, schema, body, errorsReported ? [] : this.doc.errors);
+      errorsReported = true;
+      if (!ok && !this.brokenReported) {
+        this.brokenReported = true;
+        this.lazyTypes?.(`The content of ${type.kind} ${type.fullName} is not well-formed XML.`);
+      }
+    };
+    const materialize = (): void => {
+      unreadMembers.delete(type);
+      for (const key of MEMBER_KEYS) {
+        // No Key element, no `key` (as the one-pass read leaves it).
+        if (key === 'key') delete type.key;
+        else Object.defineProperty(type, key, { value: [], writable: true, enumerable: true, configurable: true });
+      }
+      read(type);
+    };
+    for (const key of MEMBER_KEYS) {
+      Object.defineProperty(type, key, {
+        configurable: true,
+        enumerable: true,
+        get(this: StructuredType) {
+          materialize();
+          return this[key];
+        },
+        set(this: StructuredType, value: unknown) {
+          materialize();
+          Object.defineProperty(this, key, { value, writable: true, enumerable: true, configurable: true });
+        },
+      });
+    }
+    unreadMembers.set(type, () => {
+      const members: StructuredMembers = { key: undefined, properties: [], navigationProperties: [], annotations: [] };
+      read(members);
+      return members;
+    });
+  }
+
+  /**
+   * Read a skipped type content into `into`, as the document pass would have (errors go to `errors`).
+   * False when the content is not well-formed (what was read before the problem is kept).
+   */
+  private readMembers(into: StructuredMembers, schema: Schema, body: SkippedBody, errors: CsdlError[]): boolean {
+    const doc = this.doc;
+    this.doc = { ...doc, errors };
+    this.schema = schema;
+    this.push(K_SCHEMA, schema);
+    this.push(K_STRUCTURED, into);
+    try {
+      return XmlScanner.fragment(this.xml, this.handler!, body).step(Infinity) === 'done';
+    } catch {
+      return false;
+    } finally {
+      this.kinds.length = 0;
+      this.objs.length = 0;
+      this.depth = 0;
+      this.collecting = false;
+      this.text = '';
+      this.schema = undefined;
+      this.schemaBlock = undefined;
+      this.doc = doc;
+    }
   }
 
   /** Read with the fast scanner; false when it cannot (the document must then be read with saxes, afresh). */
@@ -775,6 +908,7 @@ class Reader {
         if (base !== undefined) t.baseType = this.q(base.trim());
         if (local === 'EntityType') schema.entityTypes.push(t);
         else schema.complexTypes.push(t);
+        if (this.lazyTypes !== undefined && this.fast) this.skipContent = true;
         return this.push(K_STRUCTURED, t);
       }
       case 'EnumType': {

@@ -29,9 +29,28 @@ export interface ScannedTag {
 export interface ScanHandler {
   /** True while the handler wants the text content of the current element. */
   readonly collecting: boolean;
-  open(tag: ScannedTag, offset: number, line: number, column: number): void;
+  /** A start tag. Returning true asks the scanner to skip the element's content (see `skipped`). */
+  open(tag: ScannedTag, offset: number, line: number, column: number): boolean | void;
   close(): void;
   text(text: string): void;
+  /**
+   * The content of an element whose `open` returned true was skipped, unread: where it is, and what a
+   * later `XmlScanner.fragment` over it needs (the namespace bindings in scope, where its line starts).
+   * `close` follows as usual.
+   */
+  skipped?(body: SkippedBody): void;
+}
+
+/** The unread content of an element: `xml.slice(start, end)`, with what it takes to read it later. */
+export interface SkippedBody {
+  start: number;
+  end: number;
+  /** Namespace bindings in scope inside the element (shared, not to be changed). */
+  scopes: readonly Map<string, string>[];
+  /** Where the element's start tag is, its line, and the offset where that line starts. */
+  tagStart: number;
+  line: number;
+  lineStart: number;
 }
 
 export type ScanState = 'more' | 'done' | 'bail';
@@ -100,23 +119,52 @@ export class XmlScanner {
   /** The namespace of the last element's prefix, valid while no element declares namespaces. */
   private lastPrefix: string | undefined;
   private lastUri: string | undefined;
-  private readonly scopes: Map<string, string>[] = [new Map([['xml', XML_NS], ['xmlns', XMLNS_NS]])];
+  private scopes: Map<string, string>[] = [new Map([['xml', XML_NS], ['xmlns', XMLNS_NS]])];
+  /** Set when scanning the content of one element (`fragment`) rather than a whole document. */
+  private fragmentEnd = -1;
+  /** In a fragment: the offset up to which newlines are counted. */
+  private counted = 0;
 
   constructor(
     private readonly xml: string,
     private readonly handler: ScanHandler,
+    body?: SkippedBody,
   ) {
+    if (body !== undefined) {
+      this.at = body.start;
+      this.fragmentEnd = body.end;
+      this.scopes = [...body.scopes];
+      this.rootSeen = true;
+      this.line = body.line;
+      this.lineStart = body.lineStart;
+      // Counted by position() within the fragment: a search for the next newline could run to the
+      // end of a document written on one line, once per fragment.
+      this.nextNewline = -1;
+      this.counted = body.tagStart;
+      return;
+    }
     if (xml.charCodeAt(0) === 0xfeff) this.at = this.lineStart = 1;
     this.nextNewline = xml.indexOf('\n');
+  }
+
+  /**
+   * A scanner over the content of an element skipped earlier (`ScanHandler.skipped`): the same events as
+   * if the document scan had read it there, with the same positions. `step` answers 'done' when the
+   * content is read and balanced, 'bail' when it is not well-formed (as a document scan would).
+   */
+  static fragment(xml: string, handler: ScanHandler, body: SkippedBody): XmlScanner {
+    return new XmlScanner(xml, handler, body);
   }
 
   /** Scan until about `until` (an offset) is passed or the document ends. */
   step(until: number): ScanState {
     const xml = this.xml;
-    const n = xml.length;
+    const fragment = this.fragmentEnd >= 0;
+    const n = fragment ? this.fragmentEnd : xml.length;
     while (this.at < n) {
       if (this.at >= until) return 'more';
-      const lt = xml.indexOf('<', this.at);
+      let lt = xml.indexOf('<', this.at);
+      if (lt >= n) lt = -1;
       const end = lt < 0 ? n : lt;
       if (end > this.at && this.textSegment(this.at, end) === BAIL) return BAIL;
       if (lt < 0) break;
@@ -126,7 +174,7 @@ export class XmlScanner {
       else if (c === 0x21 /* ! */) next = this.markup(lt);
       else if (c === 0x3f /* ? */) next = this.processingInstruction(lt);
       else next = this.startTag(lt);
-      if (next === BAIL) return BAIL;
+      if (next === BAIL || next > n) return BAIL; // (past the end of a fragment: not well-formed there)
       this.at = next;
     }
     this.at = n;
@@ -135,6 +183,16 @@ export class XmlScanner {
 
   private position(offset: number): [number, number] {
     const xml = this.xml;
+    if (this.fragmentEnd >= 0) {
+      for (let i = this.counted; i < offset; i++) {
+        if (xml.charCodeAt(i) === 0x0a) {
+          this.line++;
+          this.lineStart = i + 1;
+        }
+      }
+      if (offset > this.counted) this.counted = offset;
+      return [this.line, offset - this.lineStart + 1];
+    }
     let nl = this.nextNewline;
     while (nl >= 0 && nl < offset) {
       this.line++;
@@ -159,7 +217,7 @@ export class XmlScanner {
       this.handler.text(text);
       return;
     }
-    const inside = this.stack.length > 0;
+    const inside = this.stack.length > 0 || this.fragmentEnd >= 0;
     for (let i = from; i < to; i++) {
       const c = xml.charCodeAt(i);
       if (!inside && !isSpace(c)) return BAIL;
@@ -212,7 +270,7 @@ export class XmlScanner {
 
   private startTag(lt: number): number | typeof BAIL {
     const xml = this.xml;
-    if (this.rootSeen && this.stack.length === 0) return BAIL; // a second root element
+    if (this.rootSeen && this.stack.length === 0 && this.fragmentEnd < 0) return BAIL; // a second root element
     const nameEnd = this.readName(lt + 1);
     if (nameEnd < 0) return BAIL;
     const name = xml.slice(lt + 1, nameEnd);
@@ -289,9 +347,28 @@ export class XmlScanner {
     const [line, column] = this.position(lt);
     this.rootSeen = true;
     this.stack.push({ name, bindings });
-    this.handler.open({ name, local, uri: uri ?? '', attributes }, lt, line, column);
+    const skip = this.handler.open({ name, local, uri: uri ?? '', attributes }, lt, line, column) === true;
     if (selfClosing) this.closeElement();
+    else if (skip) return this.skipContent(name, lt, i, line);
     return i;
+  }
+
+  /**
+   * Step over the content of the element just opened, to its end tag (left for `endTag`): the first
+   * `</name>` after `from`. Content that holds such a text in a comment or CDATA ends early here, and the
+   * real end tag then mismatches, so the scan bails as it should.
+   */
+  private skipContent(name: string, tagStart: number, from: number, line: number): number | typeof BAIL {
+    const xml = this.xml;
+    const closeTag = '</' + name;
+    const limit = this.fragmentEnd >= 0 ? this.fragmentEnd : xml.length;
+    for (let at = xml.indexOf(closeTag, from); at >= 0 && at < limit; at = xml.indexOf(closeTag, at + 2)) {
+      const c = xml.charCodeAt(at + closeTag.length);
+      if (c !== 0x3e /* > */ && !isSpace(c)) continue; // a longer name
+      this.handler.skipped?.({ start: from, end: at, scopes: this.scopes.slice(), tagStart, line, lineStart: this.lineStart });
+      return at;
+    }
+    return BAIL;
   }
 
   private endTag(lt: number): number | typeof BAIL {
