@@ -8,7 +8,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { CompletionRequest, type CompletionList } from 'vscode-languageserver-protocol/node';
 import { Environments, type LoadedModel } from '../../server/src/lsp/environments';
-import { cacheLocations } from '../../server/src/lsp/indexCache';
+import { cacheLocations, fingerprint, readWithFingerprint } from '../../server/src/lsp/indexCache';
 import { repoRoot, startServer } from './lspClient';
 
 const corpus = join(repoRoot, '..', 'shared', 'corpus', 'metadata');
@@ -154,6 +154,51 @@ test('a missing metadata file is still one clear error with the cache in play', 
   environments.dispose();
   assert.equal(loaded.ok, false);
   assert.match(loaded.ok ? '' : loaded.message, /could not be opened: ENOENT/);
+});
+
+test('a cold load reads each type on first use; a type whose content is broken sends the environment to a complete read that reports it, and nothing is cached', async () => {
+  const w = workspace();
+  try {
+    const xml = readFileSync(w.metadata, 'utf8');
+    const at = xml.indexOf('<Property Name="Region"');
+    writeFileSync(w.metadata, `${xml.slice(0, at)}<Oops>${xml.slice(at)}`);
+    let reloads = 0;
+    const environments = new Environments(() => undefined, () => void reloads++, { cacheDirectory: w.cacheDirectory });
+    environments.configure({ environments: [{ name: 'env', flavor: 'generic', url: 'https://example.org/', metadataFile: w.metadata }] });
+    try {
+      const first = await environments.model('env');
+      assert.ok(first.ok && first.source === 'xml' && first.problem === undefined, 'the skeleton is whole: the first answer uses it');
+      // The background pass reads every type for the cache, finds the broken one, and writes nothing.
+      assert.equal(await first.cacheWritten, undefined);
+      for (let i = 0; i < 100 && reloads === 0; i++) await new Promise((resolve) => setTimeout(resolve, 10));
+      assert.equal(reloads, 1);
+      const again = await environments.model('env');
+      assert.ok(again.ok);
+      assert.match(again.problem ?? '', /is damaged at line \d+, column \d+ \(Malformed XML/);
+      await again.cacheWritten;
+      assert.equal(reloads, 1, 'the complete read is final');
+    } finally {
+      environments.dispose();
+    }
+    assert.ok(!existsSync(w.cache) && !existsSync(cacheLocations(w.metadata, w.cacheDirectory)[1]));
+  } finally {
+    rmSync(w.dir, { recursive: true, force: true });
+  }
+});
+
+test('the fingerprint of the bytes read for a cold load is the fingerprint of the file', async () => {
+  const w = workspace('simpleodata__crm_schema.xml');
+  const small = join(w.dir, 'small.xml');
+  writeFileSync(small, '<edmx:Edmx/>');
+  try {
+    for (const file of [w.metadata, small]) {
+      const read = await readWithFingerprint(file);
+      assert.deepEqual(read.source, await fingerprint(file));
+      assert.deepEqual(read.bytes, readFileSync(file));
+    }
+  } finally {
+    rmSync(w.dir, { recursive: true, force: true });
+  }
 });
 
 test('over LSP: the second server start answers completion from the cache with the same items', async () => {

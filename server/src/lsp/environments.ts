@@ -3,14 +3,25 @@
  * shared by every request that needs it), reloaded when the metadata file changes.
  *
  * A load takes the metadata file's index cache when a valid one exists (a warm start, indexCache.ts);
- * otherwise it reads the XML incrementally so the server keeps answering meanwhile, then writes the
- * cache in the background for the next start.
+ * otherwise it reads the XML's skeleton incrementally, so the server keeps answering meanwhile, with
+ * each type's members read on first use (readCsdlLazily), then writes the cache in the background for
+ * the next start. That background pass reads every type once: a type whose content is broken, or a
+ * problem found in one, sends the environment back to a complete read (readCsdlIncrementally), which
+ * reports it exactly as it always did, with its position.
  */
 import { watch, type FSWatcher } from 'node:fs';
-import { readFile } from 'node:fs/promises';
-import { createModelIndex, readCsdlIncrementally, type CsdlDocument, type ModelIndex } from '../odata/index';
+import { createModelIndex, readCsdlIncrementally, readCsdlLazily, type CsdlDocument, type ModelIndex } from '../odata/index';
 import type { EnvironmentConfig, EnvironmentStatus, FlavorName, ServerConfig } from '../protocol';
-import { defaultCacheDirectory, fingerprint, readIndexCache, unchangedSince, writeIndexCache, type SourceFingerprint } from './indexCache';
+import {
+  anyIndexCache,
+  defaultCacheDirectory,
+  fingerprint,
+  readIndexCache,
+  readWithFingerprint,
+  unchangedSince,
+  writeIndexCache,
+  type SourceFingerprint,
+} from './indexCache';
 
 export type LoadedModel =
   | {
@@ -38,6 +49,8 @@ interface Entry {
   /** Set once the load settled, so requests can answer synchronously. */
   settled?: LoadedModel;
   watcher?: FSWatcher;
+  /** Read the whole XML at once (no types read on first use): set after a lazy read found a problem. */
+  complete?: boolean;
 }
 
 const flavors: readonly FlavorName[] = ['dataverse', 'fno', 'bc', 'generic'];
@@ -114,7 +127,17 @@ export class Environments {
     if (!entry.load) {
       this.onStatus({ name, state: 'loading' });
       const cacheDirectory = this.options.useIndexCache === false ? undefined : (this.options.cacheDirectory ?? defaultCacheDirectory());
-      entry.load = loadModel(entry.config, cacheDirectory).then((loaded) => {
+      let pending: Promise<LoadedModel> | undefined;
+      const load = loadModel(entry.config, cacheDirectory, entry.complete === true, () => {
+        // The lazy read found a problem: read the whole document again, which reports it (once).
+        setImmediate(() => {
+          const current = this.entries.get(name);
+          if (current === undefined || current.load !== pending || current.complete) return;
+          current.complete = true;
+          this.invalidate(name);
+        });
+      });
+      pending = entry.load = load.then((loaded) => {
         if (this.entries.get(name) === entry) {
           entry.settled = loaded;
           this.onStatus(
@@ -150,7 +173,11 @@ export class Environments {
       let timer: ReturnType<typeof setTimeout> | undefined;
       entry.watcher = watch(entry.config.metadataFile, { persistent: false }, () => {
         clearTimeout(timer);
-        timer = setTimeout(() => this.invalidate(entry.config.name), 200);
+        timer = setTimeout(() => {
+          // A new file: a lazy read again.
+          entry.complete = false;
+          this.invalidate(entry.config.name);
+        }, 200);
       });
       entry.watcher.on('error', () => entry.watcher?.close());
     } catch {
@@ -167,25 +194,47 @@ function openError(environment: EnvironmentConfig, error: unknown): LoadedModel 
   };
 }
 
-/** The model of an environment: from its index cache when valid, else from the XML (then cached). */
-async function loadModel(environment: EnvironmentConfig, cacheDirectory: string | undefined): Promise<LoadedModel> {
-  let source: SourceFingerprint | undefined;
-  if (cacheDirectory !== undefined) {
+/**
+ * The model of an environment: from its index cache when valid, else from the XML (then cached).
+ * Without a cache folder, or when `complete`, the XML is read whole; else its types are read on first use
+ * and `onTrouble` is called if one turns out broken or to hold a problem (see the top of this file).
+ */
+async function loadModel(
+  environment: EnvironmentConfig,
+  cacheDirectory: string | undefined,
+  complete: boolean,
+  onTrouble: () => void,
+): Promise<LoadedModel> {
+  if (cacheDirectory !== undefined && (await anyIndexCache(environment.metadataFile, cacheDirectory))) {
+    let current: SourceFingerprint;
     try {
-      source = await fingerprint(environment.metadataFile);
+      current = await fingerprint(environment.metadataFile);
     } catch (error) {
       return openError(environment, error);
     }
-    const cached = await readIndexCache(environment.metadataFile, source, cacheDirectory);
+    const cached = await readIndexCache(environment.metadataFile, current, cacheDirectory);
     if (cached !== undefined) return { ok: true, model: createModelIndex(cached), source: 'cache' };
   }
+  // The fingerprint of a cache written later is that of the bytes read here.
   let xml: string;
+  let source: SourceFingerprint;
   try {
-    xml = await readFile(environment.metadataFile, 'utf8');
+    const read = await readWithFingerprint(environment.metadataFile);
+    xml = read.bytes.toString('utf8');
+    source = read.source;
   } catch (error) {
     return openError(environment, error);
   }
-  const document = await readCsdlIncrementally(xml, pauseForRequests);
+  let broken = false;
+  const lazy = cacheDirectory !== undefined && !complete;
+  const document = lazy
+    ? await readCsdlLazily(xml, pauseForRequests, {
+        onBroken: () => {
+          broken = true;
+          onTrouble();
+        },
+      })
+    : await readCsdlIncrementally(xml, pauseForRequests);
   const fatal = document.errors.find((error) => error.severity === 'error');
   if (fatal && document.schemas.length === 0) {
     const where = fatal.position ? ` (line ${fatal.position.line}, column ${fatal.position.column})` : '';
@@ -197,7 +246,14 @@ async function loadModel(environment: EnvironmentConfig, cacheDirectory: string 
   const model = createModelIndex(document);
   if (!fatal) {
     const cacheWritten =
-      cacheDirectory !== undefined && source !== undefined ? cacheInBackground(environment.metadataFile, source, document, cacheDirectory) : undefined;
+      cacheDirectory !== undefined
+        ? cacheInBackground(environment.metadataFile, source, document, cacheDirectory, () => {
+            // Every type has been read for the cache now: what the lazy read could not see up front.
+            const trouble = broken || document.errors.some((error) => error.severity === 'error');
+            if (trouble && lazy) onTrouble();
+            return !trouble;
+          })
+        : undefined;
     return { ok: true, model, source: 'xml', cacheWritten };
   }
   const where = fatal.position ? ` at line ${fatal.position.line}, column ${fatal.position.column}` : '';
@@ -205,8 +261,14 @@ async function loadModel(environment: EnvironmentConfig, cacheDirectory: string 
 }
 
 /** Write the index cache after the requests waiting for the model have been answered; never rejects. */
-async function cacheInBackground(metadataFile: string, source: SourceFingerprint, document: CsdlDocument, cacheDirectory: string): Promise<string | undefined> {
+async function cacheInBackground(
+  metadataFile: string,
+  source: SourceFingerprint,
+  document: CsdlDocument,
+  cacheDirectory: string,
+  accept: () => boolean,
+): Promise<string | undefined> {
   await new Promise((resolve) => setTimeout(resolve, 50));
   if (!(await unchangedSince(metadataFile, source))) return undefined;
-  return writeIndexCache(metadataFile, source, document, cacheDirectory);
+  return writeIndexCache(metadataFile, source, document, cacheDirectory, accept);
 }

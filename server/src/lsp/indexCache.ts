@@ -40,6 +40,12 @@ interface Header {
   bodySha1: string;
 }
 
+/** The offsets of the blocks a fingerprint hashes: the first, the last and 30 evenly spread between. */
+function sampleOffsets(size: number): number[] {
+  const step = (size - SAMPLE_SIZE) / (SAMPLE_BLOCKS - 1);
+  return Array.from({ length: SAMPLE_BLOCKS }, (_, i) => Math.floor(i * step));
+}
+
 /** Size, mtime and a SHA-1 of the first, last and 30 evenly spread 4 KB blocks (the whole file when small). */
 export async function fingerprint(file: string): Promise<SourceFingerprint> {
   const handle = await open(file, 'r');
@@ -50,17 +56,50 @@ export async function fingerprint(file: string): Promise<SourceFingerprint> {
     if (size <= SAMPLE_BLOCKS * SAMPLE_SIZE) {
       hash.update(await handle.readFile());
     } else {
-      const buffer = Buffer.alloc(SAMPLE_SIZE);
-      const step = (size - SAMPLE_SIZE) / (SAMPLE_BLOCKS - 1);
-      for (let i = 0; i < SAMPLE_BLOCKS; i++) {
-        const { bytesRead } = await handle.read(buffer, 0, SAMPLE_SIZE, Math.floor(i * step));
-        hash.update(buffer.subarray(0, bytesRead));
-      }
+      const blocks = await Promise.all(
+        sampleOffsets(size).map(async (offset) => {
+          const buffer = Buffer.alloc(SAMPLE_SIZE);
+          const { bytesRead } = await handle.read(buffer, 0, SAMPLE_SIZE, offset);
+          return buffer.subarray(0, bytesRead);
+        }),
+      );
+      for (const block of blocks) hash.update(block);
     }
     return { size, mtimeMs: info.mtimeMs, sample: hash.digest('hex') };
   } finally {
     await handle.close();
   }
+}
+
+/**
+ * A whole metadata file read at once (one read, not a stream of small ones), with the fingerprint of
+ * what was read: the same as `fingerprint` of the file as it was, without reading it twice.
+ */
+export async function readWithFingerprint(file: string): Promise<{ bytes: Buffer; source: SourceFingerprint }> {
+  const handle = await open(file, 'r');
+  try {
+    const info = await handle.stat();
+    const bytes = Buffer.allocUnsafe(info.size);
+    let filled = 0;
+    while (filled < info.size) {
+      const { bytesRead } = await handle.read(bytes, filled, info.size - filled, filled);
+      if (bytesRead === 0) break;
+      filled += bytesRead;
+    }
+    const content = bytes.subarray(0, filled);
+    const hash = createHash('sha1');
+    if (filled <= SAMPLE_BLOCKS * SAMPLE_SIZE) hash.update(content);
+    else for (const offset of sampleOffsets(filled)) hash.update(content.subarray(offset, offset + SAMPLE_SIZE));
+    return { bytes: content, source: { size: filled, mtimeMs: info.mtimeMs, sample: hash.digest('hex') } };
+  } finally {
+    await handle.close();
+  }
+}
+
+/** True when a cache file of this metadata file exists in either location (valid or not). */
+export async function anyIndexCache(metadataFile: string, cacheDirectory: string): Promise<boolean> {
+  const found = await Promise.all(cacheLocations(metadataFile, cacheDirectory).map((path) => stat(path).then(() => true, () => false)));
+  return found.includes(true);
 }
 
 /** The user's cache folder for index caches that cannot be written beside their metadata file. */
@@ -129,17 +168,20 @@ const yieldToRequests = (): Promise<void> => new Promise((resolve) => setImmedia
 /**
  * Write the cache of a metadata file read from XML (its fingerprint taken before it was read), encoding
  * in slices so that requests are answered meanwhile. Returns the path written, or undefined when neither
- * location is writable.
+ * location is writable or `accept`, asked once the document is encoded, says no.
  */
 export async function writeIndexCache(
   metadataFile: string,
   source: SourceFingerprint,
   doc: CsdlDocument,
   cacheDirectory: string,
+  accept: () => boolean = () => true,
 ): Promise<string | undefined> {
   let body: Buffer;
   try {
-    body = Buffer.from(JSON.stringify(await encodeCompactIndexIncrementally(doc, yieldToRequests)), 'utf8');
+    const encoded = await encodeCompactIndexIncrementally(doc, yieldToRequests);
+    if (!accept()) return undefined;
+    body = Buffer.from(JSON.stringify(encoded), 'utf8');
   } catch {
     return undefined;
   }

@@ -2,7 +2,7 @@
  * The OData core's public API: the only module the language server and the CLI import.
  * Pure: no VS Code, no file system, no network.
  */
-export { readCsdl, readCsdlIncrementally } from './csdl/csdlReader';
+export { readCsdl, readCsdlIncrementally, readCsdlLazily, peekStructuredMembers, type StructuredMembers } from './csdl/csdlReader';
 export { createModelIndex } from './csdl/modelIndex';
 export type { ModelIndex, LookupProperty, AlternateKey } from './csdl/modelIndex';
 export type * from './csdl/model';
@@ -50,5 +50,6 @@ export type { LanguageService } from './services/languageService';
 export { createODataDocument, requestAt, toRange, urlAtCursor } from './services/serviceContext';
 export type { ODataDocument, ServiceContext, UrlAtCursor } from './services/serviceContext';
 export { completeUrl } from './services/urlCompletion';
+export { documentationSource, resolveDocumentation, setLazyDocumentation } from './services/lazyDocumentation';
 export { completeVariables } from './services/variableCompletion';
 export type { LanguageServiceOptions } from './services/languageService';
