@@ -167,4 +167,21 @@ describe('completion payload for a client like VS Code', () => {
       await lean.stop();
     }
   });
+
+  test('a client that cannot resolve items gets the documentation of an entity set in the list itself', async () => {
+    const plain = await startServer({ environments: [{ name: 'crm', flavor: 'dataverse', url: 'https://contoso.crm.dynamics.com/api/data/v9.2/', metadataFile: crmMetadata }] });
+    try {
+      const uri = 'file:///work/plain.odata';
+      const published = plain.nextDiagnostics(uri, 1);
+      await plain.open(uri, 'GET acc\n', 1);
+      await published;
+      const list = (await plain.connection.sendRequest(CompletionRequest.type, { textDocument: { uri }, position: { line: 0, character: 7 } })) as CompletionList;
+      const accounts = list.items.find((item) => item.label === 'accounts');
+      assert.ok(accounts, 'accounts offered');
+      const documentation = accounts.documentation;
+      assert.ok(documentation && typeof documentation === 'object' && documentation.value.length > 0, JSON.stringify(accounts));
+    } finally {
+      await plain.stop();
+    }
+  });
 });

@@ -14,7 +14,7 @@ import {
   type TextDocuments,
 } from 'vscode-languageserver/node';
 import type { TextDocument } from 'vscode-languageserver-textdocument';
-import type { LanguageService, ODataDiagnostic } from '../odata/index';
+import { documentationSource, resolveDocumentation, type LanguageService, type ODataDiagnostic } from '../odata/index';
 import { contextFor } from './context';
 import type { ParsedDocuments } from './documents';
 import type { Environments } from './environments';
@@ -35,8 +35,8 @@ export const languageFeatureCapabilities: ServerCapabilities = {
  */
 export class CompletionPayload {
   /** The last list's documentation by item label (labels are unique within a list), and by index as a fallback. */
-  private lastDocumentation = new Map<string, CompletionItem['documentation']>();
-  private lastByIndex: CompletionItem['documentation'][] = [];
+  private lastDocumentation = new Map<string, () => CompletionItem['documentation']>();
+  private lastByIndex: (() => CompletionItem['documentation'])[] = [];
   private lastId = 0;
 
   constructor(private readonly capabilities: ClientCapabilities) {}
@@ -62,12 +62,14 @@ export class CompletionPayload {
       list.itemDefaults = { ...list.itemDefaults, insertTextFormat: InsertTextFormat.PlainText };
       for (const item of list.items) if (item.insertTextFormat === InsertTextFormat.PlainText) delete item.insertTextFormat;
     }
+    if (!resolvable) for (const item of list.items) resolveDocumentation(item);
     if (resolvable) {
       const id = ++this.lastId;
       const shared = defaults.includes('data');
       this.lastDocumentation = new Map();
       this.lastByIndex = list.items.map((item, index) => {
-        const documentation = item.documentation;
+        // Not computed here: lazy documentation is made for the item the editor shows.
+        const documentation = documentationSource(item);
         delete item.documentation;
         const label = typeof item.label === 'string' ? item.label : String(item.label);
         if (!this.lastDocumentation.has(label)) this.lastDocumentation.set(label, documentation);
@@ -83,7 +85,7 @@ export class CompletionPayload {
   resolve(item: CompletionItem): CompletionItem {
     const data = item.data as { id?: number; index?: number } | undefined;
     if (data?.id !== this.lastId) return item;
-    const documentation = data.index !== undefined ? this.lastByIndex[data.index] : this.lastDocumentation.get(item.label);
+    const documentation = (data.index !== undefined ? this.lastByIndex[data.index] : this.lastDocumentation.get(item.label))?.();
     return documentation === undefined ? item : { ...item, documentation };
   }
 }
@@ -103,19 +105,36 @@ export function limitCompletionList(list: CompletionList, text: string, offset: 
   const start = edit && 'range' in edit ? edit.range.start : undefined;
   const lineStart = text.lastIndexOf('\n', offset - 1) + 1;
   const typed = start ? text.slice(Math.min(offset, lineStart + start.character), offset).toLowerCase() : '';
-  const matches = (label: string): boolean => {
-    let at = 0;
-    const lower = label.toLowerCase();
-    for (const char of typed) {
-      at = lower.indexOf(char, at) + 1;
-      if (at === 0) return false;
+  const kept = typed === '' ? list.items.slice() : list.items.filter((item) => matchesTyped(item.filterText ?? item.label, typed));
+  kept.sort((a, b) => compareText(a.sortText ?? a.label, b.sortText ?? b.label));
+  return { ...list, isIncomplete: true, items: kept.length > limit ? kept.slice(0, limit) : kept };
+}
+
+/** True when the letters of `typed` (lower case) occur in `label` in order, in any case. */
+export function matchesTyped(label: string, typed: string): boolean {
+  let at = 0;
+  for (let i = 0; i < typed.length; i++) {
+    const wanted = typed.charCodeAt(i);
+    for (;;) {
+      if (at >= label.length) return false;
+      let c = label.charCodeAt(at++);
+      if (c >= 0x41 && c <= 0x5a) c += 0x20;
+      else if (c > 0x7f || wanted > 0x7f) return matchesTypedSlowly(label, typed);
+      if (c === wanted) break;
     }
-    return true;
-  };
-  const kept = list.items
-    .filter((item) => matches(item.filterText ?? item.label))
-    .sort((a, b) => compareText(a.sortText ?? a.label, b.sortText ?? b.label));
-  return { ...list, isIncomplete: true, items: kept.slice(0, limit) };
+  }
+  return true;
+}
+
+/** matchesTyped for text beyond ASCII, where lower case can change lengths. */
+function matchesTypedSlowly(label: string, typed: string): boolean {
+  let at = 0;
+  const lower = label.toLowerCase();
+  for (const char of typed) {
+    at = lower.indexOf(char, at) + 1;
+    if (at === 0) return false;
+  }
+  return true;
 }
 
 /** Ordinal comparison, as editors sort `sortText` (and far cheaper than localeCompare). */

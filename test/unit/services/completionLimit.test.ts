@@ -3,7 +3,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import type { CompletionItem, CompletionList } from 'vscode-languageserver-types';
-import { limitCompletionList } from '../../../server/src/lsp/languageFeatures';
+import { limitCompletionList, matchesTyped } from '../../../server/src/lsp/languageFeatures';
 
 function list(labels: string[], rangeStart: number): CompletionList {
   const range = { start: { line: 0, character: rangeStart }, end: { line: 0, character: rangeStart } };
@@ -31,4 +31,31 @@ test('what was typed narrows the list as the editor filters (letters in order, a
   assert.deepEqual(cut.items.map((item) => item.label), ['CustomerGroups']);
   const vg = limitCompletionList(list(labels, 4), 'GET VG\n', 6, 200);
   assert.deepEqual(vg.items.map((item) => item.label), ['VendorGroups']);
+});
+
+test('matching letters in order ignores case the way toLowerCase does, beyond ASCII too', () => {
+  const reference = (label: string, typed: string): boolean => {
+    let at = 0;
+    const lower = label.toLowerCase();
+    for (const char of typed) {
+      at = lower.indexOf(char, at) + 1;
+      if (at === 0) return false;
+    }
+    return true;
+  };
+  assert.equal(matchesTyped('CustomerGroups', 'cusgr'), true);
+  assert.equal(matchesTyped('CustomerGroups', 'grc'), false);
+  assert.equal(matchesTyped('Straße', 'straß'), true);
+  assert.equal(matchesTyped('ÄnderungsDatum', 'ändd'), true);
+  assert.equal(matchesTyped('İl', 'i̇l'), reference('İl', 'i̇l'));
+  // Random labels and typed text over ASCII letters, digits, _ and a few letters beyond ASCII.
+  const alphabet = 'aAbBzZ_09ÄäßİıΣσ';
+  let seed = 7;
+  const next = (n: number): number => (seed = (seed * 1103515245 + 12345) % 2 ** 31) % n;
+  const word = (length: number): string => Array.from({ length }, () => alphabet[next(alphabet.length)]).join('');
+  for (let i = 0; i < 5000; i++) {
+    const label = word(1 + next(12));
+    const typed = word(next(4)).toLowerCase();
+    assert.equal(matchesTyped(label, typed), reference(label, typed), `${label} / ${typed}`);
+  }
 });

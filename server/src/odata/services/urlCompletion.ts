@@ -30,6 +30,7 @@ import { canonicalFunctions } from '../uri/binderCanonicalFunctions';
 import { scopeAt } from '../uri/binderScope';
 import type { BoundUri } from '../uri/binderTypes';
 import { parseUri } from '../uri/parser';
+import { setLazyDocumentation } from './lazyDocumentation';
 import { requestAt, toRange, urlAtCursor, type ODataDocument, type ServiceContext } from './serviceContext';
 
 // =========================================================================================== entry points
@@ -530,7 +531,8 @@ const queryFunctionCache = new WeakMap<ModelIndex, Operation[]>();
 
 interface AddOptions {
   detail?: string;
-  doc?: string;
+  /** Markdown; a function for documentation that is costly to make (computed when the item is shown). */
+  doc?: string | (() => string | undefined);
   insert?: string;
   snippet?: boolean;
   filter?: string;
@@ -599,7 +601,15 @@ class Session {
       insertTextFormat: options.snippet ? InsertTextFormat.Snippet : InsertTextFormat.PlainText,
     };
     if (options.detail) item.detail = options.detail;
-    if (options.doc) item.documentation = { kind: MarkupKind.Markdown, value: options.doc };
+    const doc = options.doc;
+    if (typeof doc === 'function') {
+      setLazyDocumentation(item, () => {
+        const value = doc();
+        return value ? { kind: MarkupKind.Markdown, value } : undefined;
+      });
+    } else if (doc) {
+      item.documentation = { kind: MarkupKind.Markdown, value: doc };
+    }
     if (options.filter) item.filterText = options.filter;
     if (options.retrigger) item.command = { title: 'Suggest', command: 'editor.action.triggerSuggest' };
     this.items.push(item);
@@ -719,12 +729,15 @@ class Session {
     if (entries) return entries;
     entries = [];
     const container = model.container?.fullName;
+    // Documented when shown: describing every set reads every entity type (see lazyDocumentation.ts).
     for (const set of model.entitySets()) {
       const detail = `Collection(${shortName(set.entityType)})`;
-      entries.push({ label: set.name, kind: CompletionItemKind.Class, sort: '1', options: { detail, doc: this.describe(container ? `${container}/${set.name}` : undefined, set.entityType) } });
+      const doc = (): string | undefined => describe(model, container ? `${container}/${set.name}` : undefined, set.entityType);
+      entries.push({ label: set.name, kind: CompletionItemKind.Class, sort: '1', options: { detail, doc } });
     }
     for (const singleton of model.singletons()) {
-      const options = { detail: `${shortName(singleton.type)} (singleton)`, doc: this.describe(container ? `${container}/${singleton.name}` : undefined, singleton.type) };
+      const doc = (): string | undefined => describe(model, container ? `${container}/${singleton.name}` : undefined, singleton.type);
+      const options = { detail: `${shortName(singleton.type)} (singleton)`, doc };
       entries.push({ label: singleton.name, kind: CompletionItemKind.Class, sort: '2', options });
     }
     for (const fi of model.functionImports()) {
@@ -755,6 +768,7 @@ class Session {
         },
       });
     }
+    inSortOrder(entries);
     pathStartCache.set(model, entries);
     return entries;
   }
@@ -1526,6 +1540,8 @@ class Session {
       const detail = navigation.type.collection ? `→ Collection(${target})` : `→ ${target} (single)`;
       entries.navigation.push({ label: navigation.name, kind: CompletionItemKind.Module, sort: '3', options: { detail, doc: this.describe(`${type.fullName}/${navigation.name}`, undefined) } });
     }
+    inSortOrder(entries.properties);
+    inSortOrder(entries.navigation);
     if (!byFlavor) {
       byFlavor = new Map();
       memberCache.set(type, byFlavor);
@@ -1569,14 +1585,26 @@ class Session {
   }
 
   private describe(target: string | undefined, fallbackType: string | undefined): string | undefined {
-    const model = this.model;
-    if (!model) return undefined;
-    if (target) {
-      const description = cachedDescription(model, target);
-      if (description) return description;
-    }
-    return fallbackType ? cachedDescription(model, fallbackType) : undefined;
+    return this.model ? describe(this.model, target, fallbackType) : undefined;
   }
+}
+
+/**
+ * Cached entries in the order an editor shows them (sortText = sort + label): the items of a long list then
+ * come out nearly sorted, and cutting it to the first few hundred (server/src/lsp/languageFeatures.ts) is a
+ * merge of runs instead of a full sort on every keystroke.
+ */
+function inSortOrder(entries: Entry[]): void {
+  entries.sort((a, b) => (a.sort !== b.sort ? (a.sort < b.sort ? -1 : 1) : a.label < b.label ? -1 : a.label > b.label ? 1 : 0));
+}
+
+/** The description of `target`, else of `fallbackType`. */
+function describe(model: ModelIndex, target: string | undefined, fallbackType: string | undefined): string | undefined {
+  if (target) {
+    const description = cachedDescription(model, target);
+    if (description) return description;
+  }
+  return fallbackType ? cachedDescription(model, fallbackType) : undefined;
 }
 
 // =========================================================================================== helpers
