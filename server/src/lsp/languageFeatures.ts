@@ -41,7 +41,11 @@ export class CompletionPayload {
 
   constructor(private readonly capabilities: ClientCapabilities) {}
 
-  /** Shapes a list the language service just made (its items are this request's own, so they are changed in place). */
+  /**
+   * Shapes a list the language service just made (its items are this request's own, so they are changed in place).
+   * What moves to the defaults is set to undefined, not deleted: JSON leaves it out either way, and a delete turns
+   * each item into a slow dictionary object for the serializer.
+   */
   compact(list: CompletionList): CompletionList {
     const completion = this.capabilities.textDocument?.completion;
     const resolvable = completion?.completionItem?.resolveSupport?.properties.includes('documentation') ?? false;
@@ -53,14 +57,14 @@ export class CompletionPayload {
         list.itemDefaults = { ...list.itemDefaults, editRange: range };
         for (const item of list.items) {
           if (item.textEdit!.newText !== item.label) item.textEditText = item.textEdit!.newText;
-          delete item.textEdit;
+          item.textEdit = undefined;
         }
       }
     }
     // Plain text is what most items are: say it once.
     if (defaults.includes('insertTextFormat')) {
       list.itemDefaults = { ...list.itemDefaults, insertTextFormat: InsertTextFormat.PlainText };
-      for (const item of list.items) if (item.insertTextFormat === InsertTextFormat.PlainText) delete item.insertTextFormat;
+      for (const item of list.items) if (item.insertTextFormat === InsertTextFormat.PlainText) item.insertTextFormat = undefined;
     }
     if (!resolvable) for (const item of list.items) resolveDocumentation(item);
     if (resolvable) {
@@ -70,7 +74,7 @@ export class CompletionPayload {
       this.lastByIndex = list.items.map((item, index) => {
         // Not computed here: lazy documentation is made for the item the editor shows.
         const documentation = documentationSource(item);
-        delete item.documentation;
+        item.documentation = undefined;
         const label = typeof item.label === 'string' ? item.label : String(item.label);
         if (!this.lastDocumentation.has(label)) this.lastDocumentation.set(label, documentation);
         // With `data` in the defaults, each item gets `{ id }` from the list and is found again by its label.
