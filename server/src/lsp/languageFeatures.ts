@@ -14,7 +14,7 @@ import {
   type TextDocuments,
 } from 'vscode-languageserver/node';
 import type { TextDocument } from 'vscode-languageserver-textdocument';
-import { documentationSource, resolveDocumentation, type LanguageService, type ODataDiagnostic } from '../odata/index';
+import { documentationSource, matchesTyped, resolveDocumentation, type LanguageService, type ODataDiagnostic } from '../odata/index';
 import { contextFor } from './context';
 import type { ParsedDocuments } from './documents';
 import type { Environments } from './environments';
@@ -103,8 +103,11 @@ export const COMPLETION_LIMIT = 200;
  * editor filters), best sorted first, cut at COMPLETION_LIMIT and marked incomplete, so the editor asks again as
  * the person types and the list narrows on the server. Lists within the limit are untouched.
  */
+export { matchesTyped };
+
 export function limitCompletionList(list: CompletionList, text: string, offset: number, limit = COMPLETION_LIMIT): CompletionList {
-  if (list.items.length <= limit) return list;
+  // (A list the service already left entries out of is cut the same way, so the answer does not depend on it.)
+  if (list.items.length <= limit && !list.isIncomplete) return list;
   const edit = list.items[0]?.textEdit;
   const start = edit && 'range' in edit ? edit.range.start : undefined;
   const lineStart = text.lastIndexOf('\n', offset - 1) + 1;
@@ -112,33 +115,6 @@ export function limitCompletionList(list: CompletionList, text: string, offset: 
   const kept = typed === '' ? list.items.slice() : list.items.filter((item) => matchesTyped(item.filterText ?? item.label, typed));
   kept.sort((a, b) => compareText(a.sortText ?? a.label, b.sortText ?? b.label));
   return { ...list, isIncomplete: true, items: kept.length > limit ? kept.slice(0, limit) : kept };
-}
-
-/** True when the letters of `typed` (lower case) occur in `label` in order, in any case. */
-export function matchesTyped(label: string, typed: string): boolean {
-  let at = 0;
-  for (let i = 0; i < typed.length; i++) {
-    const wanted = typed.charCodeAt(i);
-    for (;;) {
-      if (at >= label.length) return false;
-      let c = label.charCodeAt(at++);
-      if (c >= 0x41 && c <= 0x5a) c += 0x20;
-      else if (c > 0x7f || wanted > 0x7f) return matchesTypedSlowly(label, typed);
-      if (c === wanted) break;
-    }
-  }
-  return true;
-}
-
-/** matchesTyped for text beyond ASCII, where lower case can change lengths. */
-function matchesTypedSlowly(label: string, typed: string): boolean {
-  let at = 0;
-  const lower = label.toLowerCase();
-  for (const char of typed) {
-    at = lower.indexOf(char, at) + 1;
-    if (at === 0) return false;
-  }
-  return true;
 }
 
 /** Ordinal comparison, as editors sort `sortText` (and far cheaper than localeCompare). */
@@ -171,7 +147,8 @@ export function registerLanguageFeatures(
     const found = open(params.textDocument.uri);
     if (!found) return null;
     const offset = found.odata.lines.offsetAt(params.position);
-    const list = limitCompletionList(service.complete(found.odata, offset, found.context), found.odata.text, offset);
+    // The service may leave out what this cut would drop anyway (see ServiceContext.completionLimit).
+    const list = limitCompletionList(service.complete(found.odata, offset, { ...found.context, completionLimit: COMPLETION_LIMIT }), found.odata.text, offset);
     const loading = found.environment !== undefined && found.loaded === undefined;
     return payload().compact(loading ? { ...list, isIncomplete: true } : list);
   });

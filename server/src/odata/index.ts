@@ -51,5 +51,6 @@ export { createODataDocument, requestAt, toRange, urlAtCursor } from './services
 export type { ODataDocument, ServiceContext, UrlAtCursor } from './services/serviceContext';
 export { completeUrl } from './services/urlCompletion';
 export { documentationSource, resolveDocumentation, setLazyDocumentation } from './services/lazyDocumentation';
+export { matchesTyped } from './services/completionFilter';
 export { completeVariables } from './services/variableCompletion';
 export type { LanguageServiceOptions } from './services/languageService';

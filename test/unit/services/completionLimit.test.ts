@@ -59,3 +59,47 @@ test('matching letters in order ignores case the way toLowerCase does, beyond AS
     assert.equal(matchesTyped(label, typed), reference(label, typed), `${label} / ${typed}`);
   }
 });
+
+test('under a completion limit the service leaves out only what the cut would drop: the same answer, from fewer items', async () => {
+  const { readFileSync } = await import('node:fs');
+  const { join } = await import('node:path');
+  const { createModelIndex, createODataDocument, getLanguageService, readCsdl } = await import('../../../server/src/odata/index');
+  const corpus = join(__dirname, '..', '..', '..', '..', 'shared', 'corpus', 'metadata');
+  const model = createModelIndex(readCsdl(readFileSync(join(corpus, 'simpleodata__crm_schema.xml'), 'utf8')));
+  const service = getLanguageService({ onError: (_, error) => assert.fail(String(error)) });
+  const lines = [
+    'GET ',
+    'GET a',
+    'GET acco',
+    'GET zzq',
+    'GET accounts?$select=',
+    'GET accounts?$select=na',
+    'GET accounts?$select=name,_own',
+    'GET accounts?$filter=',
+    'GET accounts?$filter=creat',
+    'GET accounts?$orderby=re',
+    'GET accounts?$expand=contact_customer_accounts($select=',
+    'GET accounts?$expand=contact_customer_accounts($select=fu',
+    'GET contacts?$filter=parentcustomerid_account/',
+    'GET contacts?$filter=parentcustomerid_account/acc',
+  ];
+  let cutSomewhere = false;
+  for (const line of lines) {
+    const text = `${line}\n`;
+    const document = createODataDocument('file:///limit.odata', text);
+    const offset = line.length;
+    const full = service.complete(document, offset, { model, flavor: 'dataverse' });
+    const limited = service.complete(document, offset, { model, flavor: 'dataverse', completionLimit: 200 });
+    assert.ok(limited.items.length <= full.items.length);
+    if (limited.items.length < full.items.length) cutSomewhere = true;
+    const a = limitCompletionList(full, text, offset, 200);
+    const b = limitCompletionList(limited, text, offset, 200);
+    assert.equal(b.isIncomplete, a.isIncomplete, line);
+    assert.deepEqual(
+      b.items.map((item) => item.label),
+      a.items.map((item) => item.label),
+      line,
+    );
+  }
+  assert.ok(cutSomewhere, 'the service left entries out somewhere');
+});

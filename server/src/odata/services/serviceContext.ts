@@ -19,6 +19,12 @@ export interface ServiceContext {
   system?: SystemVariableResolver;
   /** The environment's own variables (its settings' `variables`), under the file's. */
   variables?: Readonly<Record<string, string>>;
+  /**
+   * For a client that shows only the first N items of a long list by sort text (the language server cuts
+   * lists to that): completion may then leave out of a long member or entity-set list what does not match
+   * the typed text and what comes after its first N, and says the list is incomplete.
+   */
+  completionLimit?: number;
 }
 
 /** A `.odata` document parsed once (per version): its text, line index and request file. */

@@ -30,6 +30,7 @@ import { canonicalFunctions } from '../uri/binderCanonicalFunctions';
 import { scopeAt } from '../uri/binderScope';
 import type { BoundUri } from '../uri/binderTypes';
 import { parseUri } from '../uri/parser';
+import { matchesTyped } from './completionFilter';
 import { setLazyDocumentation } from './lazyDocumentation';
 import { requestAt, toRange, urlAtCursor, type ODataDocument, type ServiceContext } from './serviceContext';
 
@@ -581,7 +582,42 @@ class Session {
   }
 
   result(): CompletionList {
-    return { isIncomplete: false, items: this.items };
+    return { isIncomplete: this.leftOut, items: this.items };
+  }
+
+  /** Set when a long list left entries out (ServiceContext.completionLimit): the editor must ask again. */
+  private leftOut = false;
+
+  /**
+   * Add cached entries (kept in sort order). Under a completion limit, a list longer than it adds only the
+   * entries that match the typed text, and no more than the limit of them: the client's cut to the first N
+   * by sort text keeps nothing beyond those.
+   */
+  private addEntries<E extends Entry>(entries: readonly E[], accept?: (entry: E) => boolean): void {
+    const limit = this.context.completionLimit;
+    if (limit === undefined || entries.length <= limit) {
+      for (const entry of entries) if (accept === undefined || accept(entry)) this.add(entry.label, entry.kind, entry.sort, entry.options);
+      return;
+    }
+    const typed = this.typedText();
+    let added = 0;
+    for (const entry of entries) {
+      if (accept !== undefined && !accept(entry)) continue;
+      if (added >= limit || (typed !== '' && !matchesTyped(entry.options.filter ?? entry.label, typed))) {
+        this.leftOut = true;
+        if (added >= limit) break;
+        continue;
+      }
+      if (this.add(entry.label, entry.kind, entry.sort, entry.options)) added++;
+    }
+  }
+
+  /** What was typed of the word being completed (its start to the cursor), in lower case, as the client filters it. */
+  private typedText(): string {
+    if (!this.range) return '';
+    const start = this.toDocument(this.wordStart);
+    const end = this.toDocument(this.cursor);
+    return end > start ? this.document.text.slice(start, end).toLowerCase() : '';
   }
 
   private setRange(start: number, end: number): void {
@@ -590,8 +626,8 @@ class Session {
     this.range = toRange(this.document, { start: this.toDocument(start), end: this.toDocument(end) });
   }
 
-  private add(label: string, kind: CompletionItemKind, sort: string, options: AddOptions = {}): void {
-    if (this.labels.has(label) || !this.range) return;
+  private add(label: string, kind: CompletionItemKind, sort: string, options: AddOptions = {}): boolean {
+    if (this.labels.has(label) || !this.range) return false;
     this.labels.add(label);
     const item: CompletionItem = {
       label,
@@ -613,6 +649,7 @@ class Session {
     if (options.filter) item.filterText = options.filter;
     if (options.retrigger) item.command = { title: 'Suggest', command: 'editor.action.triggerSuggest' };
     this.items.push(item);
+    return true;
   }
 
   /** filterText for qualified names: the short name until the user types a dot. */
@@ -718,7 +755,7 @@ class Session {
     this.add('$metadata', CompletionItemKind.Keyword, '8', { detail: 'service metadata (CSDL)', doc: 'The service\'s metadata document.' });
     this.add('$batch', CompletionItemKind.Keyword, '8', { detail: 'batch request', doc: 'Several requests in one (`multipart/mixed` or JSON batch), sent with POST.' });
     if (!model) return;
-    for (const entry of this.pathStartEntries(model)) this.add(entry.label, entry.kind, entry.sort, entry.options);
+    this.addEntries(this.pathStartEntries(model));
     const exact = model.findEntitySet(this.word);
     if (exact) this.addKeySnippetItem(exact.name, model.findStructuredType(exact.entityType));
   }
@@ -1506,14 +1543,9 @@ class Session {
     const model = this.model;
     if (!model) return;
     const entries = this.memberEntries(model, type);
-    for (const entry of entries.properties) {
-      if ((entry.lookup && !options.lookups) || options.skip?.has(entry.label)) continue;
-      this.add(entry.label, entry.kind, entry.sort, entry.options);
-    }
+    this.addEntries(entries.properties, (entry) => (!entry.lookup || options.lookups === true) && !options.skip?.has(entry.label));
     if (!options.navigation) return;
-    for (const entry of entries.navigation) {
-      if (!options.skip?.has(entry.label)) this.add(entry.label, entry.kind, entry.sort, entry.options);
-    }
+    this.addEntries(entries.navigation, (entry) => !options.skip?.has(entry.label));
   }
 
   /** The member items of a type, built once per type and flavour. */
