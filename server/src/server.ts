@@ -8,6 +8,7 @@ import { ParsedDocuments } from './lsp/documents';
 import { Environments, readConfig } from './lsp/environments';
 import { registerExplorerRequests } from './lsp/explorerRequests';
 import { CompletionPayload, languageFeatureCapabilities, registerLanguageFeatures } from './lsp/languageFeatures';
+import { primeCompletion } from './lsp/prime';
 import { Validation } from './lsp/validation';
 
 // Run as `dynamics-odata-language-server` without a transport flag, speak over stdio.
@@ -22,6 +23,8 @@ const service = getLanguageService({
 const environments = new Environments(
   (status) => void connection.sendNotification(environmentStatus.type, status),
   () => validation.scheduleAll(),
+  // Once the requests waiting for the model are answered.
+  { onModel: (_name, model, flavor) => void setTimeout(() => primeCompletion(service, model, flavor), 20) },
 );
 const validation = new Validation(connection, documents, parsed, environments, service);
 

@@ -65,6 +65,29 @@ test('a cold load writes the cache beside the metadata file; the next load is a 
   }
 });
 
+test('once the cache is encoded, the lazily read model is swapped for the compact one: same answers, the XML let go', async () => {
+  const w = workspace('simpleodata__crm_schema.xml');
+  const environments = new Environments(() => undefined, () => undefined, { cacheDirectory: w.cacheDirectory });
+  environments.configure({ environments: [{ name: 'env', flavor: 'dataverse', url: 'https://example.org/', metadataFile: w.metadata }] });
+  try {
+    const cold = await environments.model('env');
+    assert.ok(cold.ok);
+    const account = cold.model.findStructuredType('Microsoft.Dynamics.CRM.account')!;
+    assert.ok(Object.getOwnPropertyDescriptor(account, 'properties')?.get, 'read on first use');
+    assert.equal(await cold.cacheWritten, w.cache);
+    const now = environments.current('env');
+    assert.ok(now?.ok && now.model !== cold.model, 'swapped');
+    assert.equal(await environments.model('env'), now);
+    assert.deepStrictEqual(summary(now), summary(cold));
+    const compactAccount = now.model.findStructuredType('Microsoft.Dynamics.CRM.account')!;
+    assert.notEqual(compactAccount, account);
+    assert.equal(now.model.description(`${account.fullName}/name`), cold.model.description(`${account.fullName}/name`));
+  } finally {
+    environments.dispose();
+    rmSync(w.dir, { recursive: true, force: true });
+  }
+});
+
 test('a changed metadata file makes the cache stale: the XML is read again and the cache rewritten', async () => {
   const w = workspace();
   try {

@@ -7,10 +7,13 @@
  * each type's members read on first use (readCsdlLazily), then writes the cache in the background for
  * the next start. That background pass reads every type once: a type whose content is broken, or a
  * problem found in one, sends the environment back to a complete read (readCsdlIncrementally), which
- * reports it exactly as it always did, with its position.
+ * reports it exactly as it always did, with its position. When it finds none, the model is swapped for
+ * the compact index it just encoded (what a warm start would load), so the XML text and the types read
+ * from it are let go.
  */
 import { watch, type FSWatcher } from 'node:fs';
 import { createModelIndex, readCsdlIncrementally, readCsdlLazily, type CsdlDocument, type ModelIndex } from '../odata/index';
+import { decodeCompactIndex, type CompactIndex } from '../odata/csdl/compactIndex';
 import type { EnvironmentConfig, EnvironmentStatus, FlavorName, ServerConfig } from '../protocol';
 import {
   anyIndexCache,
@@ -41,6 +44,8 @@ export interface EnvironmentsOptions {
   cacheDirectory?: string;
   /** Set to false to neither read nor write index caches. */
   useIndexCache?: boolean;
+  /** Told of every model an environment gets (loaded, or swapped for its compact form): to prime it. */
+  onModel?: (name: string, model: ModelIndex, flavor: FlavorName) => void;
 }
 
 interface Entry {
@@ -128,7 +133,7 @@ export class Environments {
       this.onStatus({ name, state: 'loading' });
       const cacheDirectory = this.options.useIndexCache === false ? undefined : (this.options.cacheDirectory ?? defaultCacheDirectory());
       let pending: Promise<LoadedModel> | undefined;
-      const load = loadModel(entry.config, cacheDirectory, entry.complete === true, () => {
+      const onTrouble = (): void => {
         // The lazy read found a problem: read the whole document again, which reports it (once).
         setImmediate(() => {
           const current = this.entries.get(name);
@@ -136,10 +141,21 @@ export class Environments {
           current.complete = true;
           this.invalidate(name);
         });
-      });
+      };
+      const onCompact = (document: CsdlDocument): void => {
+        const current = this.entries.get(name);
+        const settled = current?.settled;
+        if (current === undefined || current.load !== pending || settled === undefined || !settled.ok) return;
+        const compact: LoadedModel = { ...settled, model: createModelIndex(document) };
+        current.settled = compact;
+        pending = current.load = Promise.resolve(compact);
+        this.options.onModel?.(name, compact.model, current.config.flavor);
+      };
+      const load = loadModel(entry.config, cacheDirectory, entry.complete === true, onTrouble, onCompact);
       pending = entry.load = load.then((loaded) => {
         if (this.entries.get(name) === entry) {
           entry.settled = loaded;
+          if (loaded.ok) this.options.onModel?.(name, loaded.model, entry.config.flavor);
           this.onStatus(
             loaded.ok
               ? { name, state: 'ready', message: `${loaded.model.entitySets().length} entity sets` }
@@ -204,6 +220,7 @@ async function loadModel(
   cacheDirectory: string | undefined,
   complete: boolean,
   onTrouble: () => void,
+  onCompact: (document: CsdlDocument) => void,
 ): Promise<LoadedModel> {
   if (cacheDirectory !== undefined && (await anyIndexCache(environment.metadataFile, cacheDirectory))) {
     let current: SourceFingerprint;
@@ -247,12 +264,26 @@ async function loadModel(
   if (!fatal) {
     const cacheWritten =
       cacheDirectory !== undefined
-        ? cacheInBackground(environment.metadataFile, source, document, cacheDirectory, () => {
-            // Every type has been read for the cache now: what the lazy read could not see up front.
-            const trouble = broken || document.errors.some((error) => error.severity === 'error');
-            if (trouble && lazy) onTrouble();
-            return !trouble;
-          })
+        ? cacheInBackground(
+            environment.metadataFile,
+            source,
+            document,
+            cacheDirectory,
+            () => {
+              // Every type has been read for the cache now: what the lazy read could not see up front.
+              const trouble = broken || document.errors.some((error) => error.severity === 'error');
+              if (trouble && lazy) onTrouble();
+              return !trouble;
+            },
+            (index) => {
+              if (!lazy) return;
+              try {
+                onCompact(decodeCompactIndex(index));
+              } catch {
+                // Not expected (the index was just encoded); the lazily read model stays.
+              }
+            },
+          )
         : undefined;
     return { ok: true, model, source: 'xml', cacheWritten };
   }
@@ -267,8 +298,9 @@ async function cacheInBackground(
   document: CsdlDocument,
   cacheDirectory: string,
   accept: () => boolean,
+  onEncoded: (index: CompactIndex) => void,
 ): Promise<string | undefined> {
   await new Promise((resolve) => setTimeout(resolve, 50));
   if (!(await unchangedSince(metadataFile, source))) return undefined;
-  return writeIndexCache(metadataFile, source, document, cacheDirectory, accept);
+  return writeIndexCache(metadataFile, source, document, cacheDirectory, accept, onEncoded);
 }

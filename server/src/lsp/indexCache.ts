@@ -168,7 +168,8 @@ const yieldToRequests = (): Promise<void> => new Promise((resolve) => setImmedia
 /**
  * Write the cache of a metadata file read from XML (its fingerprint taken before it was read), encoding
  * in slices so that requests are answered meanwhile. Returns the path written, or undefined when neither
- * location is writable or `accept`, asked once the document is encoded, says no.
+ * location is writable or `accept`, asked once the document is encoded, says no. `onEncoded` is given the
+ * accepted index (written or not).
  */
 export async function writeIndexCache(
   metadataFile: string,
@@ -176,11 +177,13 @@ export async function writeIndexCache(
   doc: CsdlDocument,
   cacheDirectory: string,
   accept: () => boolean = () => true,
+  onEncoded?: (index: CompactIndex) => void,
 ): Promise<string | undefined> {
   let body: Buffer;
   try {
     const encoded = await encodeCompactIndexIncrementally(doc, yieldToRequests);
     if (!accept()) return undefined;
+    onEncoded?.(encoded);
     body = Buffer.from(JSON.stringify(encoded), 'utf8');
   } catch {
     return undefined;
