@@ -13,10 +13,11 @@
 import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { CompletionRequest, DidChangeTextDocumentNotification, type CompletionList } from 'vscode-languageserver-protocol/node';
+import { CompletionRequest, DidChangeTextDocumentNotification, FoldingRangeRequest, type CompletionList } from 'vscode-languageserver-protocol/node';
 import { createModelIndex, createODataDocument, getLanguageService, readCsdl } from '../../server/src/odata/index';
 import { repoRoot, startServer, vscodeLikeCapabilities } from '../integration/lspClient';
 import { cacheLocations, defaultCacheDirectory } from '../../server/src/lsp/indexCache';
+import { COMPLETION_LIMIT, limitCompletionList } from '../../server/src/lsp/languageFeatures';
 import { floor } from './csdlBench';
 import { generateDataverseMetadata, generateFnoMetadata } from './generateMetadata';
 
@@ -85,13 +86,14 @@ async function benchInput(input: Input): Promise<string[]> {
   const server = await startServer(config, vscodeLikeCapabilities);
   let coldMs: number;
   let latencies: number[];
+  let roundTrips: number[];
   let rss: number;
   try {
     coldMs = await firstCompletion(server, uri, text, set);
     // The server writes the index cache in the background after a cold load: let it finish first.
     const t = performance.now();
     while (!caches.some((cache) => existsSync(cache)) && performance.now() - t < 60_000) await new Promise((resolve) => setTimeout(resolve, 20));
-    latencies = await completionLatencies(server, uri, text, set);
+    ({ latencies, roundTrips } = await completionLatencies(server, uri, text, set));
     rss = peakRssMb(server.process.pid);
   } finally {
     await server.stop();
@@ -107,14 +109,19 @@ async function benchInput(input: Input): Promise<string[]> {
   }
   const cell = (value: number, width: number, digits = 0): string => value.toFixed(digits).padStart(width);
   return [
-    `| ${input.label.padEnd(22)} | ${cell(xml.length / 1e6, 5, 1)} | ${cell(floorMs, 8)} | ${cell(coldMs, 13)} | ${cell(coldMs / floorMs, 7, 1)} | ${cell(warmMs, 7)} | ${cell(warmMs / floorMs, 7, 2)} | ${cell(percentile(latencies, 50), 8, 2)} | ${cell(percentile(latencies, 99), 8, 2)} | ${cell(rss, 8)} | ${cell(warmRss, 8)} |`,
+    `| ${input.label.padEnd(22)} | ${cell(xml.length / 1e6, 5, 1)} | ${cell(floorMs, 8)} | ${cell(coldMs, 13)} | ${cell(coldMs / floorMs, 7, 1)} | ${cell(warmMs, 7)} | ${cell(warmMs / floorMs, 7, 2)} | ${cell(percentile(latencies, 50), 8, 2)} | ${cell(percentile(latencies, 99), 8, 2)} | ${cell(percentile(roundTrips, 50), 6, 2)} | ${cell(percentile(roundTrips, 99), 6, 2)} | ${cell(rss, 8)} | ${cell(warmRss, 8)} |`,
   ];
 }
 
-/** 600 completions at 5 positions of the query, with an edit every 50: latency of each over LSP. */
-async function completionLatencies(server: TestServer, uri: string, text: string, set: string): Promise<number[]> {
+/**
+ * 600 completions at 5 positions of the query, with an edit every 50: latency of each over LSP. Beside each,
+ * the round trip of the smallest request the server answers (folding ranges of the one-line document): the
+ * transport's own latency, tail included, on this machine at that moment.
+ */
+async function completionLatencies(server: TestServer, uri: string, text: string, set: string): Promise<{ latencies: number[]; roundTrips: number[] }> {
   const positions = [4, 4 + set.length + 9, text.indexOf('$filter=') + 8, text.indexOf(' ne ') + 1, text.indexOf(' ne ') + 4];
   const latencies: number[] = [];
+  const roundTrips: number[] = [];
   let version = 1;
   for (let i = 0; i < 600; i++) {
     if (i % 50 === 0) {
@@ -127,11 +134,17 @@ async function completionLatencies(server: TestServer, uri: string, text: string
     const t = performance.now();
     await server.connection.sendRequest(CompletionRequest.type, { textDocument: { uri }, position: { line: 0, character: positions[i % positions.length] } });
     latencies.push(performance.now() - t);
+    const r = performance.now();
+    await server.connection.sendRequest(FoldingRangeRequest.type, { textDocument: { uri } });
+    roundTrips.push(performance.now() - r);
   }
-  return latencies;
+  return { latencies, roundTrips };
 }
 
-/** Diagnostics inside the language service (no transport, no debounce): one request, and a 1,000-request file. */
+/**
+ * Inside the language service (no transport, no debounce): completion at the 5 positions the LSP latency uses
+ * (with the server's completion limit), diagnostics of one request, and of a 1,000-request file.
+ */
 function serviceDiagnostics(file: string, flavor: 'dataverse' | 'fno'): string {
   const xml = readFileSync(file, 'utf8');
   const model = createModelIndex(readCsdl(xml));
@@ -153,7 +166,19 @@ function serviceDiagnostics(file: string, flavor: 'dataverse' | 'fno'): string {
   const t = performance.now();
   const found = service.validate(many, context).length;
   const manyMs = performance.now() - t;
-  return `  diagnostics in the service: one request p50 ${percentile(oneTimes, 50).toFixed(3)} ms, p99 ${percentile(oneTimes, 99).toFixed(3)} ms; a 1,000-request file ${manyMs.toFixed(0)} ms (${found} diagnostics)`;
+  const text = one.text;
+  const positions = [4, 4 + set.length + 9, text.indexOf('$filter=') + 8, text.indexOf(' ne ') + 1, text.indexOf(' ne ') + 4];
+  const completionContext = { ...context, completionLimit: COMPLETION_LIMIT };
+  const completionTimes: number[] = [];
+  for (let i = 0; i < 1100; i++) {
+    const c = performance.now();
+    limitCompletionList(service.complete(one, positions[i % positions.length], completionContext), text, positions[i % positions.length]);
+    if (i >= 100) completionTimes.push(performance.now() - c);
+  }
+  return (
+    `  in the service: completion (and the cut to ${COMPLETION_LIMIT}) p50 ${percentile(completionTimes, 50).toFixed(3)} ms, p99 ${percentile(completionTimes, 99).toFixed(3)} ms;` +
+    ` diagnostics of one request p50 ${percentile(oneTimes, 50).toFixed(3)} ms, p99 ${percentile(oneTimes, 99).toFixed(3)} ms; a 1,000-request file ${manyMs.toFixed(0)} ms (${found} diagnostics)`
+  );
 }
 
 export async function runLspBench(): Promise<void> {
@@ -168,12 +193,13 @@ export async function runLspBench(): Promise<void> {
     { label: 'generated Dataverse', file: dataverse, flavor: 'dataverse' },
     { label: 'generated F&O', file: fno, flavor: 'fno' },
   ];
-  console.log('| input                  |    MB | floor ms | cold→first ms | x floor | warm ms | x floor | p50 ms   | p99 ms   | RSS cold | RSS warm |');
-  console.log('|------------------------|------:|---------:|--------------:|--------:|--------:|--------:|---------:|---------:|---------:|---------:|');
+  console.log('| input                  |    MB | floor ms | cold→first ms | x floor | warm ms | x floor | p50 ms   | p99 ms   | rt p50 | rt p99 | RSS cold | RSS warm |');
+  console.log('|------------------------|------:|---------:|--------------:|--------:|--------:|--------:|---------:|---------:|-------:|-------:|---------:|---------:|');
   for (const input of inputs) for (const row of await benchInput(input)) console.log(row);
   console.log('  (cold/warm: didOpen -> first completion that offers the entity set (the model is loaded), the warm one from the index cache the cold server wrote;');
   console.log('   completion p50/p99 over LSP on stdio as VS Code asks, after the cache was written, 600 requests at 5 positions');
-  console.log('   with an edit every 50; RSS: peak of each server process in MB)');
+  console.log('   with an edit every 50; rt: the round trip of the smallest request (folding ranges) beside each, the transport\'s own latency;');
+  console.log('   RSS: peak of each server process in MB)');
   for (const input of inputs) console.log(`${input.label}:${serviceDiagnostics(input.file, input.flavor)}`);
 }
 
