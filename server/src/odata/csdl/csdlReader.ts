@@ -392,8 +392,22 @@ class Reader {
    * False when the content is not well-formed (what was read before the problem is kept).
    */
   private readMembers(into: StructuredMembers, schema: Schema, body: SkippedBody, errors: CsdlError[]): boolean {
-    const doc = this.doc;
-    this.doc = { ...doc, errors };
+    // The reader's own state is set aside and put back, so a type may be read at any moment.
+    const saved = {
+      kinds: this.kinds.splice(0),
+      objs: this.objs.splice(0),
+      depth: this.depth,
+      collecting: this.collecting,
+      text: this.text,
+      schema: this.schema,
+      schemaBlock: this.schemaBlock,
+      doc: this.doc,
+    };
+    this.depth = 0;
+    this.collecting = false;
+    this.text = '';
+    this.schemaBlock = undefined;
+    this.doc = { ...saved.doc, errors };
     this.schema = schema;
     this.push(K_SCHEMA, schema);
     this.push(K_STRUCTURED, into);
@@ -404,12 +418,14 @@ class Reader {
     } finally {
       this.kinds.length = 0;
       this.objs.length = 0;
-      this.depth = 0;
-      this.collecting = false;
-      this.text = '';
-      this.schema = undefined;
-      this.schemaBlock = undefined;
-      this.doc = doc;
+      this.kinds.push(...saved.kinds);
+      this.objs.push(...saved.objs);
+      this.depth = saved.depth;
+      this.collecting = saved.collecting;
+      this.text = saved.text;
+      this.schema = saved.schema;
+      this.schemaBlock = saved.schemaBlock;
+      this.doc = saved.doc;
     }
   }
 
