@@ -14,6 +14,7 @@
  * the metadata is read from XML again. Reading or writing a cache never throws.
  */
 import { createHash } from 'node:crypto';
+import { closeSync, fstatSync, openSync, readSync } from 'node:fs';
 import { mkdir, open, readFile, rename, stat, unlink, writeFile } from 'node:fs/promises';
 import { homedir } from 'node:os';
 import { basename, dirname, join } from 'node:path';
@@ -46,28 +47,35 @@ function sampleOffsets(size: number): number[] {
   return Array.from({ length: SAMPLE_BLOCKS }, (_, i) => Math.floor(i * step));
 }
 
-/** Size, mtime and a SHA-1 of the first, last and 30 evenly spread 4 KB blocks (the whole file when small). */
+/**
+ * Size, mtime and a SHA-1 of the first, last and 30 evenly spread 4 KB blocks (the whole file when small).
+ * Read synchronously: 128 KB from the page cache is well under a millisecond, where 32 reads through the
+ * thread pool took 15-20 ms of the warm start.
+ */
 export async function fingerprint(file: string): Promise<SourceFingerprint> {
-  const handle = await open(file, 'r');
+  const fd = openSync(file, 'r');
   try {
-    const info = await handle.stat();
+    const info = fstatSync(fd);
     const hash = createHash('sha1');
     const size = info.size;
+    const buffer = Buffer.alloc(Math.min(size, SAMPLE_BLOCKS * SAMPLE_SIZE));
     if (size <= SAMPLE_BLOCKS * SAMPLE_SIZE) {
-      hash.update(await handle.readFile());
+      let filled = 0;
+      while (filled < size) {
+        const bytesRead = readSync(fd, buffer, filled, size - filled, filled);
+        if (bytesRead === 0) break;
+        filled += bytesRead;
+      }
+      hash.update(buffer.subarray(0, filled));
     } else {
-      const blocks = await Promise.all(
-        sampleOffsets(size).map(async (offset) => {
-          const buffer = Buffer.alloc(SAMPLE_SIZE);
-          const { bytesRead } = await handle.read(buffer, 0, SAMPLE_SIZE, offset);
-          return buffer.subarray(0, bytesRead);
-        }),
-      );
-      for (const block of blocks) hash.update(block);
+      for (const offset of sampleOffsets(size)) {
+        const bytesRead = readSync(fd, buffer, 0, SAMPLE_SIZE, offset);
+        hash.update(buffer.subarray(0, bytesRead));
+      }
     }
     return { size, mtimeMs: info.mtimeMs, sample: hash.digest('hex') };
   } finally {
-    await handle.close();
+    closeSync(fd);
   }
 }
 
