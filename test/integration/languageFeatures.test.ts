@@ -138,6 +138,34 @@ describe('diagnostics, hover, signature help, symbols and code actions over LSP'
   });
 });
 
+describe('semantic tokens over LSP', () => {
+  test('a document gets its names coloured by what they resolve to, against the legend the server announces', async () => {
+    const { SemanticTokensRequest } = await import('vscode-languageserver-protocol/node');
+    const { semanticTokenLegend } = await import('../../server/src/odata/index');
+    const { languageFeatureCapabilities } = await import('../../server/src/lsp/languageFeatures');
+    assert.deepEqual(languageFeatureCapabilities.semanticTokensProvider?.legend.tokenTypes, [...semanticTokenLegend.tokenTypes]);
+    const server = await startServer({ environments: [{ name: 'crm', flavor: 'dataverse', url: 'https://contoso.crm.dynamics.com/api/data/v9.2/', metadataFile: crmMetadata }] });
+    try {
+      const uri = 'file:///work/tokens.odata';
+      const text = 'GET accounts?$select=name&$expand=primarycontactid\n';
+      const published = server.nextDiagnostics(uri, 1);
+      await server.open(uri, text, 1);
+      await published;
+      const tokens = await server.connection.sendRequest(SemanticTokensRequest.type, { textDocument: { uri } });
+      assert.ok(tokens);
+      const words: string[] = [];
+      let character = 0;
+      for (let i = 0; i < tokens.data.length; i += 5) {
+        character += tokens.data[i + 1];
+        words.push(`${text.slice(character, character + tokens.data[i + 2])}:${semanticTokenLegend.tokenTypes[tokens.data[i + 3]]}`);
+      }
+      assert.deepEqual(words, ['accounts:class', 'name:property', 'primarycontactid:navigationProperty']);
+    } finally {
+      await server.stop();
+    }
+  });
+});
+
 describe('completion payload for a client like VS Code', () => {
   test('the shared edit range goes into itemDefaults and documentation comes on resolve', async () => {
     const { vscodeLikeCapabilities } = await import('./lspClient');

@@ -14,7 +14,7 @@ import {
   type TextDocuments,
 } from 'vscode-languageserver/node';
 import type { TextDocument } from 'vscode-languageserver-textdocument';
-import { documentationSource, matchesTyped, resolveDocumentation, type LanguageService, type ODataDiagnostic } from '../odata/index';
+import { documentationSource, matchesTyped, resolveDocumentation, semanticTokenLegend, type LanguageService, type ODataDiagnostic } from '../odata/index';
 import { contextFor } from './context';
 import type { ParsedDocuments } from './documents';
 import type { Environments } from './environments';
@@ -26,6 +26,10 @@ export const languageFeatureCapabilities: ServerCapabilities = {
   documentSymbolProvider: true,
   foldingRangeProvider: true,
   codeActionProvider: { codeActionKinds: [CodeActionKind.QuickFix, CodeActionKind.RefactorRewrite] },
+  semanticTokensProvider: {
+    legend: { tokenTypes: [...semanticTokenLegend.tokenTypes], tokenModifiers: [...semanticTokenLegend.tokenModifiers] },
+    full: true,
+  },
 };
 
 /**
@@ -168,6 +172,11 @@ export function registerLanguageFeatures(
   connection.onDocumentSymbol((params) => {
     const found = open(params.textDocument.uri);
     return found ? service.documentSymbols(found.odata) : null;
+  });
+
+  connection.languages.semanticTokens.on((params) => {
+    const found = open(params.textDocument.uri);
+    return { data: found ? service.semanticTokens(found.odata, found.context) : [] };
   });
 
   connection.onFoldingRanges((params) => {

@@ -52,5 +52,6 @@ export type { ODataDocument, ServiceContext, UrlAtCursor } from './services/serv
 export { completeUrl } from './services/urlCompletion';
 export { documentationSource, resolveDocumentation, setLazyDocumentation } from './services/lazyDocumentation';
 export { matchesTyped } from './services/completionFilter';
+export { semanticTokenLegend, semanticTokens, encodeSemanticTokens, type SemanticToken } from './services/semanticTokens';
 export { completeVariables } from './services/variableCompletion';
 export type { LanguageServiceOptions } from './services/languageService';

@@ -90,6 +90,8 @@ test('2,000 random and mutated documents: no exception, answers inside the docum
     }
     timed(() => service.documentSymbols(doc));
     timed(() => service.foldingRanges(doc));
+    const tokens = timed(() => service.semanticTokens(doc, context));
+    assert.equal(tokens.length % 5, 0, 'semantic tokens come in fives');
     timed(() => service.codeActions(doc, { start: 0, end: text.length }, diagnostics, context));
   }
   console.log(`fuzz: ${calls} service calls, slowest ${slowest.toFixed(1)} ms`);

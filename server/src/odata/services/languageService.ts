@@ -19,6 +19,7 @@ import { completeRequestParts } from './requestCompletion';
 import type { ODataDocument, ServiceContext } from './serviceContext';
 import { doSignatureHelp } from './signatureHelp';
 import { documentSymbols, foldingRanges } from './symbols';
+import { encodeSemanticTokens, semanticTokens } from './semanticTokens';
 import { completeUrl } from './urlCompletion';
 import { completeVariables } from './variableCompletion';
 
@@ -31,6 +32,8 @@ export interface LanguageService {
   documentSymbols(document: ODataDocument): DocumentSymbol[];
   foldingRanges(document: ODataDocument): FoldingRange[];
   codeActions(document: ODataDocument, range: Span, diagnostics: ODataDiagnostic[], context: ServiceContext): CodeAction[];
+  /** Semantic tokens of every request's URL, LSP-encoded against `semanticTokenLegend`. */
+  semanticTokens(document: ODataDocument, context: ServiceContext): number[];
 }
 
 const emptyList: CompletionList = { isIncomplete: false, items: [] };
@@ -68,5 +71,6 @@ export function getLanguageService(options: LanguageServiceOptions = {}): Langua
     documentSymbols: (document) => guarded('documentSymbols', [], () => documentSymbols(document)),
     foldingRanges: (document) => guarded('foldingRanges', [], () => foldingRanges(document)),
     codeActions: (document, range, diagnostics, context) => guarded('codeActions', [], () => codeActions(document, range, diagnostics, context)),
+    semanticTokens: (document, context) => guarded('semanticTokens', [], () => encodeSemanticTokens(document, semanticTokens(document, context))),
   };
 }
