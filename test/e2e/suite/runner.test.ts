@@ -2,17 +2,8 @@ import * as assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import * as vscode from 'vscode';
+import type { SendSummary } from '../../../client/src/features/runner/runnerCommands';
 import { waitFor } from './helpers';
-
-interface SendSummary {
-  title: string;
-  environment?: string;
-  status?: number;
-  failure?: string;
-  message?: string;
-  rows?: number;
-  nextLink?: boolean;
-}
 
 function sampleServiceRoot(): string {
   const root = process.env.E2E_SAMPLE_SERVICE_ROOT ?? fs.readFileSync(path.join(__dirname, '..', 'sample-service-root.txt'), 'utf8').trim();
