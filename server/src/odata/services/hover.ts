@@ -186,7 +186,8 @@ function wordSpan(text: string, resolution: Resolution, offset: number): Span {
   return offset >= span.start && offset <= span.end ? span : resolution.span;
 }
 
-function innerWordSpan(text: string, resolution: Resolution): Span {
+/** A resolution's name without its quotes (`PropertyName='createdon'`, an enum member `'Active'`): hover and semantic tokens. */
+export function innerWordSpan(text: string, resolution: Resolution): Span {
   const { start, end } = resolution.span;
   if (resolution.kind === 'enumMember') {
     const quote = text.indexOf("'", start);

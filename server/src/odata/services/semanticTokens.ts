@@ -18,6 +18,7 @@ import { expandRequestUrl, variableTable } from '../requestFile/variables';
 import { bindUri } from '../uri/binder';
 import type { Resolution } from '../uri/binderTypes';
 import { parseUri } from '../uri/parser';
+import { innerWordSpan } from './hover';
 import type { ODataDocument, ServiceContext } from './serviceContext';
 
 /** The legend: token type and modifier names, in the order their indexes refer to. */
@@ -74,13 +75,6 @@ function classify(resolution: Resolution): { type: number; modifiers: number } |
   }
 }
 
-/** A quoted name (`PropertyName='createdon'`, an enum member `'Active'`) is coloured without its quotes. */
-function unquoted(text: string, start: number, end: number): { start: number; end: number } {
-  const quote = text.indexOf("'", start);
-  if (quote >= start && quote < end - 1 && text[end - 1] === "'") return { start: quote + 1, end: end - 1 };
-  return { start, end };
-}
-
 /** The tokens of every request's URL, in document order (none without a model). */
 export function semanticTokens(document: ODataDocument, context: ServiceContext): SemanticToken[] {
   const model = context.model;
@@ -95,7 +89,7 @@ export function semanticTokens(document: ODataDocument, context: ServiceContext)
     for (const resolution of bound.resolutions) {
       const kind = classify(resolution);
       if (!kind) continue;
-      const span = unquoted(text, resolution.span.start, resolution.span.end);
+      const span = innerWordSpan(text, resolution);
       if (span.end <= span.start) continue;
       // (The last character's place, plus one: the end of a name at the end of a line maps past the line break.)
       const start = expanded.toDocumentOffset(span.start);
@@ -106,8 +100,10 @@ export function semanticTokens(document: ODataDocument, context: ServiceContext)
     }
   }
   tokens.sort((a, b) => a.start - b.start || a.end - b.end);
-  // One token per place: the binder may resolve a name twice (a key property and its value, say).
-  return tokens.filter((token, index) => index === 0 || token.start >= tokens[index - 1].end);
+  // One token per place: where the binder resolved overlapping spans, the first one stands.
+  const kept: SemanticToken[] = [];
+  for (const token of tokens) if (kept.length === 0 || token.start >= kept[kept.length - 1].end) kept.push(token);
+  return kept;
 }
 
 /** The tokens in the LSP encoding: five integers each, line and start relative to the previous token. */
