@@ -145,7 +145,7 @@ async function completionLatencies(server: TestServer, uri: string, text: string
  * Inside the language service (no transport, no debounce): completion at the 5 positions the LSP latency uses
  * (with the server's completion limit), diagnostics of one request, and of a 1,000-request file.
  */
-function serviceDiagnostics(file: string, flavor: 'dataverse' | 'fno'): string {
+function insideTheService(file: string, flavor: 'dataverse' | 'fno'): string {
   const xml = readFileSync(file, 'utf8');
   const model = createModelIndex(readCsdl(xml));
   const { set, property } = sampleQueries(xml);
@@ -203,7 +203,7 @@ export async function runLspBench(): Promise<void> {
   console.log('   completion p50/p99 over LSP on stdio as VS Code asks, after the cache was written, 600 requests at 5 positions');
   console.log('   with an edit every 50; rt: the round trip of the smallest request (folding ranges) beside each, the transport\'s own latency;');
   console.log('   RSS: peak of each server process in MB)');
-  for (const input of inputs) console.log(`${input.label}:${serviceDiagnostics(input.file, input.flavor)}`);
+  for (const input of inputs) console.log(`${input.label}:${insideTheService(input.file, input.flavor)}`);
 }
 
 if (typeof require !== 'undefined' && typeof module !== 'undefined' && require.main === module) {

@@ -70,8 +70,9 @@ export class CompletionPayload {
       list.itemDefaults = { ...list.itemDefaults, insertTextFormat: InsertTextFormat.PlainText };
       for (const item of list.items) if (item.insertTextFormat === InsertTextFormat.PlainText) item.insertTextFormat = undefined;
     }
-    if (!resolvable) for (const item of list.items) resolveDocumentation(item);
-    if (resolvable) {
+    if (!resolvable) {
+      for (const item of list.items) resolveDocumentation(item);
+    } else {
       const id = ++this.lastId;
       const shared = defaults.includes('data');
       this.lastDocumentation = new Map();
@@ -107,8 +108,6 @@ export const COMPLETION_LIMIT = 200;
  * editor filters), best sorted first, cut at COMPLETION_LIMIT and marked incomplete, so the editor asks again as
  * the person types and the list narrows on the server. Lists within the limit are untouched.
  */
-export { matchesTyped };
-
 export function limitCompletionList(list: CompletionList, text: string, offset: number, limit = COMPLETION_LIMIT): CompletionList {
   // (A list the service already left entries out of is cut the same way, so the answer does not depend on it.)
   if (list.items.length <= limit && !list.isIncomplete) return list;

@@ -3,7 +3,8 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import type { CompletionItem, CompletionList } from 'vscode-languageserver-types';
-import { limitCompletionList, matchesTyped } from '../../../server/src/lsp/languageFeatures';
+import { limitCompletionList } from '../../../server/src/lsp/languageFeatures';
+import { matchesTyped } from '../../../server/src/odata/index';
 
 function list(labels: string[], rangeStart: number): CompletionList {
   const range = { start: { line: 0, character: rangeStart }, end: { line: 0, character: rangeStart } };
