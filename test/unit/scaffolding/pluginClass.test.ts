@@ -88,7 +88,7 @@ describe('plug-in class', () => {
         '            // Your logic: use the parameters above and set the *Result variables.\n',
         '            // Your logic: use the parameters above and set the *Result variables.\n            var service = Factory(serviceProvider, context);\n            assignedToResult = new EntityReference("systemuser", Pick(service, priority));\n',
       )
-      .replace(/\n    }\n}\n$/, '\n\n        private static Guid Pick(IOrganizationService service, OptionSetValue priority) => Guid.Empty; // mine\n    }\n}\n');
+      .replace(/\n {4}}\n}\n$/, '\n\n        private static Guid Pick(IOrganizationService service, OptionSetValue priority) => Guid.Empty; // mine\n    }\n}\n');
     assert.notEqual(edited, original);
 
     api.requestParameters.push({ uniquename: 'Reason', name: 'contoso_EscalateCase.Reason', displayname: 'Reason', description: '', type: 'String', isoptional: true });

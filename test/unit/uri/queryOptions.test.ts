@@ -11,7 +11,6 @@ function ok(text: string): QueryOption[] {
 }
 
 /** The single option of `text`, checked to be of `kind`. (RawOption's open `kind` defeats narrowing, hence the loose type.) */
-// eslint-disable-next-line @typescript-eslint/no-explicit-any
 function one(text: string, kind: string): any {
   const opts = ok(text);
   assert.equal(opts.length, 1);

@@ -8,7 +8,7 @@
  * client/webview/, the history store in history.ts.
  */
 import * as vscode from 'vscode';
-import { parseRequestFile } from '../../../../server/src/odata/requestFile/requestFile';
+import { parseRequestFile } from '../../../../server/src/odata/index';
 import { environmentSettings } from '../environments/environmentSettings';
 import { SAMPLE_ENVIRONMENT_NAME } from '../environments/sampleEnvironment';
 import { chooseEnvironment, toRunnerEnvironment, type EnvironmentEntry } from './environmentFor';

@@ -5,7 +5,7 @@
  * would be written into the history and the results panel.
  */
 import { randomInt, randomUUID } from 'node:crypto';
-import type { SystemVariableResolver } from '../../../../server/src/odata/requestFile/variables';
+import type { SystemVariableResolver } from '../../../../server/src/odata/index';
 
 function localIso(now: Date): string {
   const offset = -now.getTimezoneOffset();

@@ -75,7 +75,7 @@ function suggestionFixes(document: ODataDocument, diagnostic: ODataDiagnostic): 
 // ---------------------------------------------------------------------------------------------------------
 
 /** Characters left as written: unreserved, OData syntax and the brackets of JSON values. */
-const KEEP = /[A-Za-z0-9\-._~$()'=,/?&:@;*!\[\]{}]/;
+const KEEP = /[A-Za-z0-9\-._~$()'=,/?&:@;*![\]{}]/;
 const REFERENCE = /\{\{[^{}]*\}\}/g;
 
 function encodeChar(ch: string): string {

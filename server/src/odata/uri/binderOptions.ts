@@ -89,6 +89,8 @@ function disallowedReason(kind: string, place: OptionPlace): string | undefined 
       return shapeOnly.has(kind) && kind !== '$compute' ? 'the resource is a collection of primitive values, which has no properties.' : undefined;
     case 'single':
       return !place.nested && collectionOnly.has(kind) ? 'the path addresses a single entity, and this option applies to collections.' : undefined;
+    default:
+      break; // a collection, or a resource not known: every option may apply
   }
   if (place.expandSuffix === '$count' && kind !== '$filter' && kind !== '$search') return '$count in $expand takes only $filter and $search.';
   if (place.expandSuffix === '$ref' && shapeOnly.has(kind)) return '$ref in $expand returns entity references only.';
@@ -158,6 +160,8 @@ function bindOption(ctx: BindContext, anyOption: QueryOption, scope: ExprScope, 
       if (option.value === undefined || (typeof option.value === 'number' && option.value < 1)) reportBadValue(ctx, option, '$levels must be a positive integer or max.');
       return;
     }
+    default:
+      return; // the other options' values are opaque tokens, custom options and aliases are checked elsewhere
   }
 }
 

@@ -4,8 +4,7 @@
  * file's own (which win), and the body. Refuses what must not be sent: unresolved variables, another host,
  * an `Authorization` header written in the file.
  */
-import { parseRequestFile, requestMethod } from '../../../../../server/src/odata/requestFile/requestFile';
-import { expandPieces, expandRequestUrl, variableTable, type SystemVariableResolver, type UnresolvedVariable } from '../../../../../server/src/odata/requestFile/variables';
+import { parseRequestFile, requestMethod, expandPieces, expandRequestUrl, variableTable, type SystemVariableResolver, type UnresolvedVariable } from '../../../../../server/src/odata/index';
 import type { PreparedRequest, RequestFailure, RunnerEnvironment } from '../types';
 import { sendingSystemVariables } from '../systemVariables';
 import { encodeODataUrl } from './urlEncoding';
