@@ -5,7 +5,7 @@
 // extensionTestsPath. The extension host reports log lines and its exit code back through
 // window.codeAutomationLog / window.codeAutomationExit, which are exposed before the page loads.
 //
-//   node test/e2e/runExtensionTests.mjs [--no-build] [--timeout=SECONDS]
+//   node test/e2e/runExtensionTests.mjs [--no-build] [--timeout=SECONDS]     (E2E_SUITE=word,word: only those suite files)
 // Exit status: 0 when every test passed, 1 otherwise (failures, timeout, crash).
 import * as path from 'node:path';
 import { format } from 'node:util';

@@ -10,7 +10,7 @@ import type {
   ExplorerNavigationProperty,
   ExplorerOperation,
   ExplorerProperty,
-} from './odata/services/explorer';
+} from '../odata/services/explorer';
 
 export type { EntitySetDetails, EntitySetsResult, ExplorerEntitySet, ExplorerNavigationProperty, ExplorerOperation, ExplorerProperty };
 
