@@ -24,6 +24,11 @@ export interface CheckUrlOptions {
   flavor: Flavor;
   /** The environment's service root, so absolute URLs written against it are understood. */
   serviceRoot?: string;
+  /**
+   * The pure OASIS grammar (`dynamics-odata check --strict`): what the flavour's service accepts beyond it is an
+   * error. Default false: errors only for what the service rejects, warnings for what it tolerates.
+   */
+  strict?: boolean;
 }
 
 /** Dataverse limits (Web API): the whole URL, and one path segment. */
@@ -47,9 +52,11 @@ export interface UrlAnalysis {
 
 /** Parse + bind + flavour rules, keeping the tree and the bound result (for hover and completion). May throw; `checkUrl` guards it. */
 export function analyzeUrl(text: string, model: ModelIndex, options: CheckUrlOptions): UrlAnalysis {
-  const uri = parseUri(text, options.serviceRoot ? { serviceRoot: options.serviceRoot } : undefined);
-  const bound = bindUri(uri, model, { flavor: options.flavor });
-  const diagnostics = [...uri.errors.map((e) => syntaxDiagnostic(e, text)), ...bound.diagnostics, ...flavorRules(text, uri, options)];
+  const strict = options.strict === true;
+  const uri = parseUri(text, { ...(options.serviceRoot ? { serviceRoot: options.serviceRoot } : {}), strict });
+  const bound = bindUri(uri, model, { flavor: options.flavor, strict });
+  const syntax = [...uri.errors, ...(uri.warnings ?? [])].map((e) => syntaxDiagnostic(e, text));
+  const diagnostics = [...syntax, ...bound.diagnostics, ...flavorRules(text, uri, options)];
   diagnostics.sort(compareDiagnostics);
   return { uri, bound, diagnostics };
 }
