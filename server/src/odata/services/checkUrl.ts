@@ -131,12 +131,14 @@ function encodedLength(text: string): number {
 
 /**
  * The flavour a `$metadata` document belongs to, from its schema namespaces: `Microsoft.Dynamics.CRM`
- * (Dataverse), `Microsoft.Dynamics.DataEntities` (Finance & Operations), `Microsoft.NAV` (Business Central).
+ * (Dataverse), `Microsoft.Dynamics.DataEntities` (Finance & Operations), `Microsoft.NAV` (Business Central's
+ * API v2.0) or `NAV` (Business Central's ODataV4 web services: pages and queries published under `Company`).
  */
 export function detectFlavor(document: CsdlDocument): Flavor {
   const namespaces = document.schemas.map((s) => s.namespace);
   if (namespaces.includes('Microsoft.Dynamics.CRM')) return 'dataverse';
   if (namespaces.includes('Microsoft.Dynamics.DataEntities')) return 'fno';
   if (namespaces.some((n) => n === 'Microsoft.NAV' || n.startsWith('Microsoft.NAV.'))) return 'bc';
+  if (namespaces.some((n) => n === 'NAV' || n.startsWith('NAV.'))) return 'bc';
   return 'generic';
 }
