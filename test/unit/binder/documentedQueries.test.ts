@@ -15,29 +15,8 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, describe as suite, test } from 'node:test';
 import { checkUrl, type Flavor, type ModelIndex, type ODataDiagnostic } from '../../../server/src/odata/index';
-import { corpus, describe, guid, modelFromXml, projectRoot } from './binderHarness';
-
-type Source = 'dataverse' | 'bc' | 'fno' | 'oasis';
-
-interface DocumentedQuery {
-  line: number;
-  flavour: Source;
-  source: string;
-  query: string;
-}
-
-const fixture = join(projectRoot, 'test', 'fixtures', 'queries', 'documented-queries.tsv');
-
-export function documentedQueries(): DocumentedQuery[] {
-  return readFileSync(fixture, 'utf8')
-    .split('\n')
-    .map((text, i) => ({ text, line: i + 1 }))
-    .filter(({ text }) => text.trim() !== '' && !text.startsWith('#'))
-    .map(({ text, line }) => {
-      const [flavour, source, query] = text.split('\t') as [Source, string, string];
-      return { line, flavour, source, query };
-    });
-}
+import { corpus, describe, modelFromXml, projectRoot } from './binderHarness';
+import { documentedQueries, prepare, type DocumentedQuery } from './documentedQueriesFixture';
 
 function model(path: string): ModelIndex {
   return modelFromXml(path, readFileSync(path, 'utf8'));
@@ -51,27 +30,6 @@ const metadata = {
   fno: () => model(join(projectRoot, 'test', 'fixtures', 'metadata', 'fno-sample.xml')),
   northwind: () => model(join(corpus, 'metadata', 'simpleodata__Northwind4.xml')),
 };
-
-const bcCompanyPage = "https://localhost:7048/BC/ODataV4/Company('CRONUS International Ltd.')/Power_BI_Customer_List";
-
-/** Replaces the documentation's placeholders and completes fragments (`$filter=…`) with a resource. */
-export function prepare(q: DocumentedQuery): string {
-  let text = q.query
-    .replace(/<systemuserid value>/g, guid)
-    .replace(/\{GUID\}/g, guid)
-    .replace(/\{businesscentralPrefix\}/g, 'api.businesscentral.dynamics.com/v2.0/tenant/production')
-    .replace(/<serverinstance>/g, 'BC')
-    .replace(/'<value>'/g, "'US-001'")
-    .replace(/\((\{\w+\}|[a-z]\w*Id)\)/g, `(${guid})`)
-    .replace(/\{\w+\}/g, guid);
-  if (q.flavour === 'dataverse') {
-    if (text.startsWith('$')) text = `accounts?${text}`;
-    else if (text.startsWith('?')) text = `accounts${text}`;
-    else if (/^(contains|startswith|endswith|not)\b/.test(text)) text = `accounts?$filter=${text}`;
-  }
-  if (q.flavour === 'bc' && text.startsWith('$')) text = `${bcCompanyPage}?${text}`;
-  return text;
-}
 
 interface Target {
   label: string;
