@@ -79,7 +79,7 @@ const bindingCodes = {
   'internal-error': { severity: 'error', message: 'Internal error while checking this URL ({detail}). Please report it with the URL.' },
   // --- what Dynamics accepts although the OASIS grammar does not (errors with --strict) ----------------------
   'syntax.space-around-equals': { severity: 'warning', message: "A space around the '=' of a query option: Dynamics ignores it, the OData grammar does not allow it. Remove the space." },
-  'syntax.plus-as-space': { severity: 'warning', message: "'+' stands for a space in this query (Dynamics decodes it so); OData URLs write a space as %20 or a plain space. Replace '+' with a space (and write a real plus as %2B)." },
+  'syntax.plus-as-space': { severity: 'warning', message: "'+' for a space: Dynamics reads a '+' in a query string as a space, OData (and this extension's runner, which sends '+' as %2B) as a plus. Write a space; write a real plus as %2B." },
   'syntax.trailing-comma': { severity: 'warning', message: 'A trailing comma in $select: Dynamics ignores it, the OData grammar does not allow it. Remove it.' },
   'syntax.trailing-slash': { severity: 'warning', message: "A trailing '/' after the resource path: Dynamics ignores it, the OData grammar does not allow it. Remove it." },
   'syntax.single-quoted-json': { severity: 'warning', message: 'JSON with single-quoted member names or strings: Dataverse accepts it (its documentation passes entity references so), JSON and the OData grammar want double quotes. Use double quotes.' },

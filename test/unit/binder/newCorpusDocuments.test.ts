@@ -118,3 +118,17 @@ suite('new corpus documents complete', () => {
     assert.equal(sorted[0]!.label, 'accountid', 'the key first');
   });
 });
+
+suite("Business Central's two surfaces", () => {
+  test('ODataV4 web services (NAV): a page outside Company(…) is fine (company= or the default company picks it)', () => {
+    const { model } = load(documents.bcOdataV4);
+    assert.deepEqual(checkUrl("https://localhost:7048/BC/ODataV4/Power_BI_Customer_List?company='CRONUS International Ltd.'", model, { flavor: 'bc' }), []);
+    assert.deepEqual(checkUrl("https://localhost:7048/BC/ODataV4/Company('CRONUS International Ltd.')/Power_BI_Customer_List", model, { flavor: 'bc' }), []);
+  });
+
+  test('API v2.0 (Microsoft.NAV): an entity outside companies(…) is still an error', () => {
+    const model = createModelIndex(readCsdl(readFileSync(join(__dirname, '..', '..', 'fixtures', 'metadata', 'bc-sample.xml'), 'utf8')));
+    const codes = checkUrl('customers', model, { flavor: 'bc' }).map((d) => d.code);
+    assert.deepEqual(codes, ['bc.path-outside-company']);
+  });
+});
