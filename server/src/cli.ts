@@ -2,7 +2,7 @@
  * `dynamics-odata check`: validates the OData URLs of `.odata` files against a `$metadata` document,
  * for CI. Exit status: 0 clean (warnings allowed), 1 errors found, 2 bad usage or unreadable input.
  *
- *   dynamics-odata check --metadata metadata.xml [--flavor dataverse|fno|bc|generic] [--format text|json] FILE...
+ *   dynamics-odata check --metadata metadata.xml [--flavor dataverse|fno|bc|generic] [--format text|json] [--strict] FILE...
  *
  * `main(argv, io)` runs in-process for tests; bundled to dist/cli.js (CommonJS) it runs itself.
  */
@@ -36,7 +36,7 @@ const processIo: CliIo = {
 
 const flavors: readonly Flavor[] = ['dataverse', 'fno', 'bc', 'generic'];
 
-const usage = `Usage: dynamics-odata check --metadata FILE [--flavor dataverse|fno|bc|generic] [--format text|json] FILE...
+const usage = `Usage: dynamics-odata check --metadata FILE [--flavor dataverse|fno|bc|generic] [--format text|json] [--strict] FILE...
 
 Checks every request URL in the given .odata files against a $metadata document.
 Requests are separated by ### lines (a file of bare URL lines works too: one request a line);
@@ -48,6 +48,9 @@ Options:
   --flavor NAME     dataverse, fno (Finance & Operations), bc (Business Central) or generic;
                     default: detected from the metadata's namespaces
   --format NAME     text (file:line:col severity code message, the default) or json
+  --strict          the pure OASIS OData grammar: what the service tolerates beyond it (a space
+                    around '=', a trailing comma or '/', single-quoted JSON, '+' for a space …)
+                    is an error; by default it is a warning, or nothing where the service writes it so
   -h, --help        show this help
   -v, --version     show the version
 
@@ -59,6 +62,8 @@ export interface CheckArguments {
   flavor?: Flavor;
   format: 'text' | 'json';
   files: string[];
+  /** `--strict`: the pure OASIS grammar. */
+  strict?: boolean;
 }
 
 class UsageError extends Error {}
@@ -103,6 +108,7 @@ export function parseCheckArguments(args: string[]): CheckArguments {
     if (flag === '--metadata') result.metadata = value();
     else if (flag === '--flavor') result.flavor = parseFlavor(value());
     else if (flag === '--format') result.format = parseFormat(value());
+    else if (flag === '--strict' && inline === undefined) result.strict = true;
     else if (flag.startsWith('-') && flag !== '-') throw new UsageError(`unknown option '${flag}'.`);
     else result.files.push(arg);
   }
@@ -149,7 +155,7 @@ function runCheck(args: CheckArguments, io: CliIo): number {
       unreadable = true;
       continue;
     }
-    const checked = checkFile(file, text, loaded.model, flavor);
+    const checked = checkFile(file, text, loaded.model, flavor, args.strict === true);
     urlCount += checked.requests;
     results.push(...checked.diagnostics);
   }
@@ -213,10 +219,10 @@ function isUsable(document: CsdlDocument): boolean {
   return document.schemas.some((s) => s.entityContainer !== undefined || s.entityTypes.length > 0 || s.complexTypes.length > 0);
 }
 
-function checkFile(file: string, text: string, model: ModelIndex, flavor: Flavor): { diagnostics: FileDiagnostic[]; requests: number } {
+function checkFile(file: string, text: string, model: ModelIndex, flavor: Flavor, strict: boolean): { diagnostics: FileDiagnostic[]; requests: number } {
   const requestFile = parseRequestFile(text);
   const lines = new LineIndex(text);
-  const diagnostics = checkRequestFile(requestFile, model, { flavor }).map((d) => toFileDiagnostic(file, lines, d));
+  const diagnostics = checkRequestFile(requestFile, model, { flavor, strict }).map((d) => toFileDiagnostic(file, lines, d));
   return { diagnostics, requests: requestFile.requests.length };
 }
 

@@ -7,6 +7,9 @@
  * function imports, complex or stream properties, custom aggregates, custom query options …) on the AST,
  * the way the binder does with a real $metadata.
  *
+ * The parser runs in strict mode (`{ strict: true }`): the tolerances for what Dynamics accepts beyond the grammar
+ * (space around '=', trailing comma or '/', single-quoted JSON, '+' as a space …) are errors here, as the ABNF says.
+ *
  * Not checked here because the ABNF is context-free: `syntax.duplicate-option` (the spec forbids repeated
  * system query options; the ABNF test cases repeat $format on purpose) is ignored.
  *
@@ -50,6 +53,8 @@ const repoRoot = join(here, '..', '..');
 const abnfDir = join(repoRoot, '..', 'shared', 'corpus', 'abnf');
 const files = ['odata-abnf-testcases.yaml', 'odata-aggregation-testcases.yaml', 'odata-temporal-testcases.yaml'];
 const verbose = process.argv.includes('--verbose');
+/** The ABNF is the pure OASIS grammar: the parser runs strict (no Dynamics tolerances). */
+const strict = { strict: true } as const;
 
 // ---------------------------------------------------------------------------------------------------------
 // Model checks from Constraints
@@ -227,7 +232,7 @@ const relevant = (errors: SyntaxError[]): string[] =>
   errors.filter((e) => e.code !== 'syntax.duplicate-option').map((e) => `${e.code} @${e.span.start}: ${e.message}`);
 
 const uriCheck: RuleCheck = (input, model) => {
-  const uri = parseUri(input);
+  const uri = parseUri(input, strict);
   return [...relevant(uri.errors), ...model.check(uri)];
 };
 
@@ -238,18 +243,18 @@ const absoluteUriCheck: RuleCheck = (input, model) => {
 };
 
 const expressionCheck: RuleCheck = (input, model) => {
-  const r = parseExpression(input);
+  const r = parseExpression(input, strict);
   return [...relevant(r.errors), ...model.check(r.expression)];
 };
 
 const queryCheck: RuleCheck = (input, model) => {
-  const r = parseQueryOptions(input);
+  const r = parseQueryOptions(input, strict);
   return [...relevant(r.errors), ...model.check(r.options)];
 };
 
 /** One query option of the given kinds. */
 const optionCheck = (...kinds: string[]): RuleCheck => (input, model) => {
-  const r = parseQueryOptions(input);
+  const r = parseQueryOptions(input, strict);
   const problems = [...relevant(r.errors), ...model.check(r.options)];
   if (r.options.length !== 1) problems.push(`expected one option, found ${r.options.length}`);
   else if (kinds.length > 0 && !kinds.includes(r.options[0].kind)) problems.push(`expected ${kinds.join('/')}, found ${r.options[0].kind}`);
@@ -257,7 +262,7 @@ const optionCheck = (...kinds: string[]): RuleCheck => (input, model) => {
 };
 
 const literalCheck = (hint?: LiteralTypeHint, prefix?: RegExp): RuleCheck => (input) => {
-  const r = parseLiteral(input, hint);
+  const r = parseLiteral(input, hint, strict);
   const problems = relevant(r.errors);
   if (!r.literal) problems.push('no literal');
   else if (prefix && !prefix.test(String(r.literal.value))) problems.push(`not a ${prefix.source} literal`);
@@ -279,7 +284,7 @@ const rules: Record<string, RuleCheck> = {
   odataUri: absoluteUriCheck,
   odataRelativeUri: uriCheck,
   resourcePath: (input, model) => {
-    const r = parseResourcePath(input);
+    const r = parseResourcePath(input, strict);
     return [...relevant(r.errors), ...model.check(r.path)];
   },
   queryOptions: queryCheck,
@@ -294,7 +299,7 @@ const rules: Record<string, RuleCheck> = {
   search: optionCheck('$search'),
   skiptoken: optionCheck('$skiptoken'),
   deltatoken: optionCheck('$deltatoken'),
-  searchExpr: (input) => relevant(parseSearch(input).errors),
+  searchExpr: (input) => relevant(parseSearch(input, strict).errors),
   commonExpr: expressionCheck,
   boolCommonExpr: expressionCheck,
   boolcommonExpr: expressionCheck,
@@ -303,13 +308,13 @@ const rules: Record<string, RuleCheck> = {
   firstMemberExpr: expressionCheck,
   propertyPathExpr: expressionCheck,
   anyExpr: (input, model) => {
-    const r = parseExpression(`Items/${input}`);
+    const r = parseExpression(`Items/${input}`, strict);
     const problems = [...relevant(r.errors), ...model.check(r.expression)];
     if (r.expression.kind !== 'Path' || !r.expression.lambda) problems.push('not a lambda');
     return problems;
   },
   functionParameter: (input, model) => {
-    const r = parseResourcePath(`Function(${input})`);
+    const r = parseResourcePath(`Function(${input})`, strict);
     const problems = [...relevant(r.errors), ...model.check(r.path)];
     const seg = r.path.segments[0];
     if (!seg || seg.kind !== 'Identifier' || seg.args?.args.length !== 1 || !seg.args.args[0].name) problems.push('not a name=value parameter');
@@ -335,7 +340,7 @@ const rules: Record<string, RuleCheck> = {
   odataIdentifier: (input) => (matchIdentifier(input, 0, input.length) === input.length ? [] : ['not an identifier']),
   entitySetName: (input, model) => (matchIdentifier(input, 0, input.length) === input.length ? model.check([]) : ['not an identifier']),
   stringInUrl: (input) => {
-    const r = parseExpression(`[${input}]`);
+    const r = parseExpression(`[${input}]`, strict);
     const problems = relevant(r.errors);
     if (r.expression.kind !== 'Json' || !Array.isArray(r.expression.value) || typeof r.expression.value[0] !== 'string') problems.push('not a JSON string');
     return problems;

@@ -77,6 +77,13 @@ const bindingCodes = {
   'metadata.damaged': { severity: 'warning', message: '{detail}' },
   // --- guard ---------------------------------------------------------------------------------------------
   'internal-error': { severity: 'error', message: 'Internal error while checking this URL ({detail}). Please report it with the URL.' },
+  // --- what Dynamics accepts although the OASIS grammar does not (errors with --strict) ----------------------
+  'syntax.space-around-equals': { severity: 'warning', message: "A space around the '=' of a query option: Dynamics ignores it, the OData grammar does not allow it. Remove the space." },
+  'syntax.plus-as-space': { severity: 'warning', message: "'+' for a space: Dynamics reads a '+' in a query string as a space, OData (and this extension's runner, which sends '+' as %2B) as a plus. Write a space; write a real plus as %2B." },
+  'syntax.trailing-comma': { severity: 'warning', message: 'A trailing comma in $select: Dynamics ignores it, the OData grammar does not allow it. Remove it.' },
+  'syntax.trailing-slash': { severity: 'warning', message: "A trailing '/' after the resource path: Dynamics ignores it, the OData grammar does not allow it. Remove it." },
+  'syntax.single-quoted-json': { severity: 'warning', message: 'JSON with single-quoted member names or strings: Dataverse accepts it (its documentation passes entity references so), JSON and the OData grammar want double quotes. Use double quotes.' },
+  'dataverse.quoted-number': { severity: 'warning', message: "The parameter '{name}' of {operation} is {type}: Dataverse accepts the number quoted, OData wants it unquoted. Write {value}." },
 } satisfies Record<string, DiagnosticDescriptor>;
 
 export type BindingDiagnosticCode = keyof typeof bindingCodes;

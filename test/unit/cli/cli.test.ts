@@ -115,9 +115,9 @@ suite('dynamics-odata check', () => {
     assert.equal((await run('check', '--metadata', crmMetadata)).code, 2);
     assert.equal((await run('check', '--metadata', crmMetadata, '--flavor', 'sap', clean)).code, 2);
     assert.equal((await run('lint', clean)).code, 2);
-    const unknown = await run('check', '--metadata', crmMetadata, '--strict', clean);
+    const unknown = await run('check', '--metadata', crmMetadata, '--pedantic', clean);
     assert.equal(unknown.code, 2);
-    assert.match(unknown.stderr, /unknown option '--strict'/);
+    assert.match(unknown.stderr, /unknown option '--pedantic'/);
   });
 
   test('--help and --version', async () => {
@@ -180,5 +180,56 @@ suite('the bundled executable', () => {
     assert.match(result.stdout, /:2:24 error unknown-property/);
     const version = spawnSync(process.execPath, [cli, '--version'], { encoding: 'utf8' });
     assert.equal(version.status, 0);
+  });
+});
+
+suite('dynamics-odata check --strict', () => {
+  // What Dataverse accepts beyond the OASIS grammar: a next link as Dataverse writes it (spaces around '=' and
+  // after commas, encoded), a space after '=', a trailing comma in $select, a trailing '/'.
+  const tolerated = file(
+    'tolerated.odata',
+    [
+      'accounts(36dbf27c-8efb-e511-80d2-00155db07c77)/Account_Tasks?$select%20=%20subject,%20scheduledstart',
+      "accounts?$filter= name eq 'x'",
+      'accounts?$select=name,revenue,',
+      'accounts/',
+    ].join('\n'),
+  );
+
+  test('by default what the service accepts is a warning or nothing, and the file exits 0', async () => {
+    const result = await run('check', '--metadata', crmMetadata, '--format', 'json', tolerated);
+    assert.equal(result.code, 0, result.stdout);
+    const diagnostics = JSON.parse(result.stdout) as FileDiagnostic[];
+    assert.deepEqual(
+      diagnostics.map((d) => [d.line, d.severity, d.code]),
+      [
+        [2, 'warning', 'syntax.space-around-equals'],
+        [3, 'warning', 'syntax.trailing-comma'],
+        [4, 'warning', 'syntax.trailing-slash'],
+      ],
+    );
+  });
+
+  test('--strict reports the same forms as the grammar errors they are, and exits 1', async () => {
+    const result = await run('check', '--metadata', crmMetadata, '--strict', '--format', 'json', tolerated);
+    assert.equal(result.code, 1);
+    const diagnostics = JSON.parse(result.stdout) as FileDiagnostic[];
+    assert.deepEqual(
+      diagnostics.map((d) => [d.line, d.severity, d.code]),
+      [
+        [1, 'error', 'syntax.unknown-system-option'],
+        [2, 'error', 'syntax.unexpected-whitespace'],
+        [3, 'error', 'syntax.expected-identifier'],
+        [4, 'error', 'syntax.expected-segment'],
+      ],
+    );
+  });
+
+  test('--strict takes no value, and the help names it', async () => {
+    const bad = await run('check', '--metadata', crmMetadata, '--strict=yes', tolerated);
+    assert.equal(bad.code, 2);
+    assert.match(bad.stderr, /unknown option '--strict'/);
+    const help = await run('--help');
+    assert.match(help.stdout, /--strict {10}the pure OASIS OData grammar/);
   });
 });

@@ -15,6 +15,8 @@ export interface CheckDocumentOptions {
   system?: SystemVariableResolver;
   /** The environment's own variables, under the file's. */
   variables?: Readonly<Record<string, string>>;
+  /** The pure OASIS grammar (see `CheckUrlOptions.strict`). */
+  strict?: boolean;
 }
 
 export function checkDocument(text: string, model: ModelIndex, options: CheckDocumentOptions): ODataDiagnostic[] {
@@ -36,7 +38,7 @@ export function checkRequestFile(file: RequestFile, model: ModelIndex, options: 
       diagnostics.push(createDiagnostic('request.missing-url', request.methodSpan ?? request.urlSpan));
       continue;
     }
-    for (const diagnostic of checkUrl(expanded.text, model, { flavor: options.flavor, serviceRoot: options.serviceRoot })) {
+    for (const diagnostic of checkUrl(expanded.text, model, { flavor: options.flavor, serviceRoot: options.serviceRoot, strict: options.strict === true })) {
       const start = expanded.toDocumentOffset(diagnostic.span.start);
       const end = Math.max(start, expanded.toDocumentOffset(diagnostic.span.end));
       diagnostics.push({ ...diagnostic, span: { start, end } });

@@ -24,6 +24,11 @@ export interface CheckUrlOptions {
   flavor: Flavor;
   /** The environment's service root, so absolute URLs written against it are understood. */
   serviceRoot?: string;
+  /**
+   * The pure OASIS grammar (`dynamics-odata check --strict`): what the flavour's service accepts beyond it is an
+   * error. Default false: errors only for what the service rejects, warnings for what it tolerates.
+   */
+  strict?: boolean;
 }
 
 /** Dataverse limits (Web API): the whole URL, and one path segment. */
@@ -47,9 +52,11 @@ export interface UrlAnalysis {
 
 /** Parse + bind + flavour rules, keeping the tree and the bound result (for hover and completion). May throw; `checkUrl` guards it. */
 export function analyzeUrl(text: string, model: ModelIndex, options: CheckUrlOptions): UrlAnalysis {
-  const uri = parseUri(text, options.serviceRoot ? { serviceRoot: options.serviceRoot } : undefined);
-  const bound = bindUri(uri, model, { flavor: options.flavor });
-  const diagnostics = [...uri.errors.map((e) => syntaxDiagnostic(e, text)), ...bound.diagnostics, ...flavorRules(text, uri, options)];
+  const strict = options.strict === true;
+  const uri = parseUri(text, { ...(options.serviceRoot ? { serviceRoot: options.serviceRoot } : {}), strict });
+  const bound = bindUri(uri, model, { flavor: options.flavor, strict });
+  const syntax = [...uri.errors, ...(uri.warnings ?? [])].map((e) => syntaxDiagnostic(e, text));
+  const diagnostics = [...syntax, ...bound.diagnostics, ...flavorRules(text, uri, options)];
   diagnostics.sort(compareDiagnostics);
   return { uri, bound, diagnostics };
 }
@@ -124,12 +131,14 @@ function encodedLength(text: string): number {
 
 /**
  * The flavour a `$metadata` document belongs to, from its schema namespaces: `Microsoft.Dynamics.CRM`
- * (Dataverse), `Microsoft.Dynamics.DataEntities` (Finance & Operations), `Microsoft.NAV` (Business Central).
+ * (Dataverse), `Microsoft.Dynamics.DataEntities` (Finance & Operations), `Microsoft.NAV` (Business Central's
+ * API v2.0) or `NAV` (Business Central's ODataV4 web services: pages and queries published under `Company`).
  */
 export function detectFlavor(document: CsdlDocument): Flavor {
   const namespaces = document.schemas.map((s) => s.namespace);
   if (namespaces.includes('Microsoft.Dynamics.CRM')) return 'dataverse';
   if (namespaces.includes('Microsoft.Dynamics.DataEntities')) return 'fno';
   if (namespaces.some((n) => n === 'Microsoft.NAV' || n.startsWith('Microsoft.NAV.'))) return 'bc';
+  if (namespaces.some((n) => n === 'NAV' || n.startsWith('NAV.'))) return 'bc';
   return 'generic';
 }

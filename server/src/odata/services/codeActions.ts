@@ -1,6 +1,7 @@
 /**
  * Code actions of a `.odata` document: "Change to 'name'" quick fixes for the diagnostics that carry
- * suggestions, "Percent-encode the URL" (spaces, `+`, non-ASCII and other unsafe characters, keeping the OData
+ * suggestions, quick fixes to the canonical form for what Dynamics tolerates beyond the OData grammar (a space
+ * around '=', '+' for a space, a trailing comma or '/', single-quoted JSON, a quoted number), "Percent-encode the URL" (spaces, `+`, non-ASCII and other unsafe characters, keeping the OData
  * syntax readable) and "Split the query into lines" (each `&option` on its own indented continuation line).
  * Offsets in, LSP edits out. Pure; an exception is caught once, in languageService.ts.
  */
@@ -8,6 +9,7 @@ import { CodeActionKind, DiagnosticSeverity, type CodeAction, type Diagnostic, t
 import type { ODataDiagnostic } from '../diagnosticCodes';
 import type { ODataRequest } from '../requestFile/requestFile';
 import type { Span } from '../uri/ast';
+import { isPlusSpace } from '../uri/scanner';
 import { toRange, type ODataDocument, type ServiceContext } from './serviceContext';
 
 /** At most this many "Change to" fixes per diagnostic. */
@@ -16,7 +18,10 @@ const MAX_SUGGESTIONS = 3;
 export function codeActions(document: ODataDocument, range: Span, diagnostics: ODataDiagnostic[], _context?: ServiceContext): CodeAction[] {
   const actions: CodeAction[] = [];
   for (const diagnostic of diagnostics) {
-    if (intersects(diagnostic.span, range)) actions.push(...suggestionFixes(document, diagnostic));
+    if (!intersects(diagnostic.span, range)) continue;
+    actions.push(...suggestionFixes(document, diagnostic));
+    const canonical = canonicalFormFix(document, diagnostic);
+    if (canonical) actions.push(canonical);
   }
   for (const request of document.file.requests) {
     const inRequest = range.start >= request.span.start && range.start <= request.span.end;
@@ -68,6 +73,102 @@ function suggestionFixes(document: ODataDocument, diagnostic: ODataDiagnostic): 
     if (index === 0) action.isPreferred = true;
     return action;
   });
+}
+
+// ---------------------------------------------------------------------------------------------------------
+// The canonical form of what Dynamics tolerates
+// ---------------------------------------------------------------------------------------------------------
+
+/** The fix for a tolerance warning: its title and the text that replaces the diagnostic's span. */
+function canonicalFormFix(document: ODataDocument, diagnostic: ODataDiagnostic): CodeAction | undefined {
+  const { start, end } = diagnostic.span;
+  if (start < 0 || end > document.text.length || end < start) return undefined;
+  const written = document.text.slice(start, end);
+  if (written.includes('{{') || /[\r\n]/.test(written)) return undefined;
+  const fix = canonicalText(diagnostic.code, written, document.text, start);
+  if (!fix || fix.newText === written) return undefined;
+  return {
+    title: fix.title,
+    kind: CodeActionKind.QuickFix,
+    diagnostics: [toLspDiagnostic(document, diagnostic)],
+    isPreferred: true,
+    edit: { changes: { [document.uri]: [{ range: toRange(document, diagnostic.span), newText: fix.newText }] } },
+  };
+}
+
+function canonicalText(code: string, written: string, text: string, offset: number): { title: string; newText: string } | undefined {
+  switch (code) {
+    case 'syntax.space-around-equals':
+      return { title: "Remove the space around '='", newText: '=' };
+    case 'syntax.trailing-comma':
+      return { title: 'Remove the trailing comma', newText: '' };
+    case 'syntax.trailing-slash':
+      return { title: "Remove the trailing '/'", newText: '' };
+    case 'syntax.plus-as-space': {
+      let newText = '';
+      for (let i = 0; i < written.length; i++) newText += isPlusSpace(text, offset + i) ? ' ' : written[i];
+      return { title: "Write spaces instead of '+'", newText };
+    }
+    case 'syntax.single-quoted-json': {
+      const json = doubleQuotedJson(written);
+      return json === undefined ? undefined : { title: 'Use double quotes in the JSON', newText: json };
+    }
+    case 'dataverse.quoted-number':
+      return /^'[^']*'$/.test(written) ? { title: 'Write the number unquoted', newText: written.slice(1, -1) } : undefined;
+    default:
+      return undefined;
+  }
+}
+
+/** `{'@odata.id':'accounts(1)'}` -> `{"@odata.id":"accounts(1)"}`; undefined when a string is left open. */
+export function doubleQuotedJson(written: string): string | undefined {
+  let text = written;
+  if (/%[0-9A-Fa-f]{2}/.test(text)) {
+    try {
+      text = decodeURIComponent(text);
+    } catch {
+      return undefined;
+    }
+  }
+  let out = '';
+  for (let i = 0; i < text.length; i++) {
+    const ch = text[i]!;
+    if (ch === '"') {
+      const close = closingDoubleQuote(text, i);
+      if (close < 0) return undefined;
+      out += text.slice(i, close + 1);
+      i = close;
+    } else if (ch === "'") {
+      let value = '';
+      let k = i + 1;
+      for (;;) {
+        if (k >= text.length) return undefined;
+        if (text[k] === "'") {
+          if (text[k + 1] === "'") {
+            value += "'";
+            k += 2;
+            continue;
+          }
+          break;
+        }
+        value += text[k];
+        k++;
+      }
+      out += JSON.stringify(value);
+      i = k;
+    } else {
+      out += ch;
+    }
+  }
+  return out;
+}
+
+function closingDoubleQuote(text: string, open: number): number {
+  for (let k = open + 1; k < text.length; k++) {
+    if (text[k] === '\\') k++;
+    else if (text[k] === '"') return k;
+  }
+  return -1;
 }
 
 // ---------------------------------------------------------------------------------------------------------

@@ -593,10 +593,10 @@ class Session {
    * entries that match the typed text, and no more than the limit of them: the client's cut to the first N
    * by sort text keeps nothing beyond those.
    */
-  private addEntries<E extends Entry>(entries: readonly E[], accept?: (entry: E) => boolean): void {
+  private addEntries<E extends Entry>(entries: readonly E[], accept?: (entry: E) => boolean, sortPrefix = ''): void {
     const limit = this.context.completionLimit;
     if (limit === undefined || entries.length <= limit) {
-      for (const entry of entries) if (accept === undefined || accept(entry)) this.add(entry.label, entry.kind, entry.sort, entry.options);
+      for (const entry of entries) if (accept === undefined || accept(entry)) this.add(entry.label, entry.kind, sortPrefix + entry.sort, entry.options);
       return;
     }
     const typed = this.typedText();
@@ -608,7 +608,7 @@ class Session {
         if (added >= limit) break;
         continue;
       }
-      if (this.add(entry.label, entry.kind, entry.sort, entry.options)) added++;
+      if (this.add(entry.label, entry.kind, sortPrefix + entry.sort, entry.options)) added++;
     }
   }
 
@@ -727,7 +727,7 @@ class Session {
     if (type.structured) {
       const structured = type.structured;
       if (!type.collection) {
-        this.addMembers(structured, { lookups: true, navigation: true, complexOnly: false });
+        this.addMembersAfterEntity(structured);
         const typed = model.findNavigationProperty(structured, this.word);
         if (typed?.type.collection) this.addKeySnippetItem(typed.name, model.findStructuredType(typed.type.name));
         if (structured.hasStream) this.add('$value', CompletionItemKind.Keyword, '4', { detail: 'media stream', doc: 'The media resource (stream) of the entity.' });
@@ -738,7 +738,8 @@ class Session {
         if (lastSegment.kind === 'navigation' || !type.collection) this.add('$ref', CompletionItemKind.Keyword, '4', { detail: 'entity reference', doc: 'The reference(s) (`@odata.id`) instead of the entities.' });
       }
       this.addCasts(structured);
-      for (const operation of model.boundOperations(structured.fullName, type.collection)) this.addOperation(operation, true);
+      // After a single entity, bound operations rank with its navigation properties, before its columns.
+      for (const operation of model.boundOperations(structured.fullName, type.collection)) this.addOperation(operation, true, type.collection ? '6' : '1');
     } else if (type.name && !type.collection && lastSegment && lastSegment.kind === 'property') {
       this.add('$value', CompletionItemKind.Keyword, '0', { detail: type.name, doc: 'The raw value of the property.' });
     }
@@ -1539,6 +1540,18 @@ class Session {
 
   // ------------------------------------------------------------------------------------------ members
 
+  /**
+   * The members after `entity(…)/`: what most likely comes next (navigation properties, then bound operations)
+   * sorts before the columns, so a list cut to the completion limit with nothing typed keeps them.
+   */
+  private addMembersAfterEntity(type: StructuredType): void {
+    const model = this.model;
+    if (!model) return;
+    const entries = this.memberEntries(model, type);
+    this.addEntries(entries.navigation, undefined, '0');
+    this.addEntries(entries.properties, undefined, '5');
+  }
+
   private addMembers(type: StructuredType, options: { lookups: boolean; navigation: boolean; complexOnly: boolean; skip?: Set<string> }): void {
     const model = this.model;
     if (!model) return;
@@ -1604,10 +1617,10 @@ class Session {
     }
   }
 
-  private addOperation(operation: Operation, bound: boolean): void {
+  private addOperation(operation: Operation, bound: boolean, sort = '6'): void {
     const parameters = bound ? operation.parameters.slice(1) : operation.parameters;
     const isFunction = operation.kind === 'Function';
-    this.add(operation.fullName, isFunction ? CompletionItemKind.Function : CompletionItemKind.Method, '6', {
+    this.add(operation.fullName, isFunction ? CompletionItemKind.Function : CompletionItemKind.Method, sort, {
       detail: `${isFunction ? 'bound function' : 'bound action (POST)'}${operation.returnType ? ` → ${typeText(operation.returnType)}` : ''}`,
       doc: this.describe(operation.fullName, undefined) ?? signature(operation.fullName, parameters),
       insert: isFunction ? callSnippet(operation.fullName, parameters) : operation.fullName,

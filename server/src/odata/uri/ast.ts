@@ -35,6 +35,12 @@ export interface ODataUri {
   /** Span of the query part after `?` (undefined when there is no `?`). */
   querySpan?: Span;
   errors: SyntaxError[];
+  /**
+   * Forms the Dynamics services accept although the OASIS grammar does not (space around '=', a trailing comma
+   * in $select, a trailing '/', single-quoted JSON, '+' for a space …): warnings with their own codes. Empty in
+   * strict mode, where the same forms are errors.
+   */
+  warnings?: SyntaxError[];
 }
 
 // ---------------------------------------------------------------------------------------------------------
@@ -523,4 +529,9 @@ export interface ParseOptions {
    * and `[Organization URI]/api/data/v9.2/`-style prefixes on its own.
    */
   serviceRoot?: string;
+  /**
+   * The pure OASIS grammar: what Dynamics tolerates (see `ODataUri.warnings`) is a syntax error. Default false:
+   * the services' real behaviour.
+   */
+  strict?: boolean;
 }

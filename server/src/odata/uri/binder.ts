@@ -23,7 +23,7 @@ export type { CanonicalFunction } from './binderCanonicalFunctions';
 export { systemOptions } from './binderOptions';
 
 export function bindUri(uri: ODataUri, model: ModelIndex, options: BindOptions): BoundUri {
-  const ctx = new BindContext(model, options.flavor, options.suggestions !== false);
+  const ctx = new BindContext(model, options.flavor, options.suggestions !== false, options.strict === true);
   collectAliases(ctx, uri.queryOptions);
   const rootScope: ExprScope = { it: unknownType, lambdaVariables: new Map(), aliases: new Map(), expandDepth: 0 };
   const { state, segments } = bindResourcePath(ctx, uri.path, rootScope);
@@ -50,7 +50,12 @@ function collectAliases(ctx: BindContext, options: QueryOption[]): void {
   }
 }
 
+/** Codes that mean a name did not resolve: what it would have used (its aliases) is then not reported as unused. */
+const unresolvedCodes = new Set(['unknown-entity-set', 'unknown-function', 'unknown-operation', 'unknown-type', 'unknown-navigation-property', 'unknown-parameter', 'invalid-segment']);
+
 function reportUnusedAliases(ctx: BindContext): void {
+  // No cascade: when a path, function or operation does not resolve, its aliases are not "never used" too.
+  if (ctx.diagnostics.some((d) => unresolvedCodes.has(d.code))) return;
   for (const [name, alias] of ctx.aliasValues) {
     if (!ctx.usedAliases.has(name)) ctx.report('unused-alias', alias.option.nameSpan, { name });
   }

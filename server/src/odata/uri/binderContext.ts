@@ -45,6 +45,8 @@ export class BindContext {
     readonly flavor: Flavor,
     /** False when only types and scopes are wanted (completion): unknown names then get no did-you-mean search. */
     private readonly suggestions = true,
+    /** Strict mode: no flavour tolerances (see `BindOptions.strict`). */
+    readonly strict = false,
   ) {}
 
   report(code: BindingDiagnosticCode, span: Span, args: DiagnosticArgs = {}, suggestions?: string[]): void {

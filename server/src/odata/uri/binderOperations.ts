@@ -65,6 +65,7 @@ function bindArgument(ctx: BindContext, operation: Operation, parameters: Parame
   }
   const parameterType = typeFromRef(ctx.model, parameter.type);
   ctx.resolve({ span: nameSpan, kind: 'parameter', name: parameter.name, target: parameter, type: parameterType });
+  if (!isAssignable(valueType, parameterType) && quotedNumberTolerated(ctx, operation, arg, parameterType)) return;
   if (!isAssignable(valueType, parameterType)) {
     ctx.report('type-mismatch', arg.value.span, {
       detail: `The parameter '${parameter.name}' of ${operation.fullName} is ${describeType(parameterType)}, but ${describeOperand(arg.value)} is ${describeType(valueType)}.`,
@@ -72,6 +73,21 @@ function bindArgument(ctx: BindContext, operation: Operation, parameters: Parame
     return;
   }
   if (parameter.name === 'PropertyName' && parameterType.name === 'Edm.String') checkPropertyNameValue(ctx, arg, scope);
+}
+
+const numericTypes = new Set(['Edm.Byte', 'Edm.SByte', 'Edm.Int16', 'Edm.Int32', 'Edm.Int64', 'Edm.Decimal', 'Edm.Double', 'Edm.Single']);
+
+/**
+ * Dataverse accepts a number written as a string in its query functions (`LastXDays(…,PropertyValue='7')`): a
+ * warning with the unquoted form instead of a type error, except in strict mode.
+ */
+function quotedNumberTolerated(ctx: BindContext, operation: Operation, arg: Argument, parameterType: TypeInfo): boolean {
+  if (ctx.strict || ctx.flavor !== 'dataverse' || !operation.fullName.startsWith('Microsoft.Dynamics.CRM.')) return false;
+  if (!parameterType.name || !numericTypes.has(parameterType.name) || parameterType.collection) return false;
+  const literal = literalOf(ctx, arg.value);
+  if (!literal || literal.type !== 'string' || typeof literal.value !== 'string' || !/^[+-]?\d+(\.\d+)?$/.test(literal.value)) return false;
+  ctx.report('dataverse.quoted-number', arg.value.span, { name: arg.name ?? '', operation: operation.fullName, type: parameterType.name, value: literal.value });
+  return true;
 }
 
 /** Dataverse query functions name the compared column as a string: it must be a property of `$it`. */

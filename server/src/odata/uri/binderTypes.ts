@@ -37,6 +37,8 @@ export type BindOptions = {
   flavor: Flavor;
   /** Search did-you-mean suggestions for unknown names (default true; completion, which needs no diagnostics, turns it off). */
   suggestions?: boolean;
+  /** The pure OASIS rules: what a flavour tolerates beyond them (e.g. Dataverse's quoted numbers) is an error. */
+  strict?: boolean;
 };
 
 export type ScopeKind =

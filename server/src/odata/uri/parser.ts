@@ -34,7 +34,7 @@ import type {
   Transformation,
   BinaryOperator,
 } from './ast';
-import { decodeUrlText, isWhitespace, Scanner, TokenType, type DecodedText, type Token } from './scanner';
+import { applyQueryStringSpaces, decodeUrlText, isWhitespace, Scanner, TokenType, type DecodedText, type Token } from './scanner';
 import {
   isDigit,
   isAsciiLetter,
@@ -48,6 +48,7 @@ import {
 } from './literals';
 import { parseAggregateInPath, parseApplyExpr } from './applyParser';
 import { validateContextFragment } from './contextUrl';
+import { diagnosticCodes } from '../diagnosticCodes';
 
 // ---------------------------------------------------------------------------------------------------------
 // Error codes
@@ -173,6 +174,10 @@ function emptyOption(kind: string, base: OptionBaseFields): QueryOption {
 
 export class Parser {
   readonly errors: SyntaxError[] = [];
+  /** What Dynamics accepts although the grammar does not (lenient mode only; see `tolerate`). */
+  readonly warnings: SyntaxError[] = [];
+  /** Pure OASIS grammar: tolerated forms are errors. */
+  strict = false;
   readonly sc: Scanner;
   readonly text: string;
   tok: Token;
@@ -210,6 +215,21 @@ export class Parser {
     const last = this.errors[this.errors.length - 1];
     if (last && last.span.start === s.start && last.code === code) return;
     this.errors.push({ code, message: message ?? syntaxErrorCodes[code], span: s });
+  }
+
+  /**
+   * A form the Dynamics services accept although the OASIS grammar does not: in strict mode the grammar's error
+   * (`strictCode`); otherwise the warning `code`, or nothing when `code` is undefined (the services write it so).
+   */
+  tolerate(strictCode: SyntaxErrorCode, code: string | undefined, start: number, end: number, strictMessage?: string): void {
+    if (this.strict) {
+      this.error(strictCode, start, end, strictMessage);
+      return;
+    }
+    if (code === undefined) return;
+    const s = this.span(start, end);
+    if (this.warnings.some((w) => w.code === code && w.span.start === s.start)) return;
+    this.warnings.push({ code, message: diagnosticCodes[code]?.message ?? code, span: s });
   }
 
   /** Positions the scanner at decoded `pos` with region end `end` and reads the first token. */
@@ -582,10 +602,13 @@ export class Parser {
       this.consume();
       const obj: Record<string, unknown> = {};
       let json = true;
+      let singleQuoted = false;
       if (!this.is(TokenType.CloseBrace)) {
         for (;;) {
           const key = this.tok;
-          if (key.type !== TokenType.JsonString) {
+          // Dataverse accepts single-quoted member names: `@p1={'@odata.id':'accounts(…)'}` is its documented form.
+          if (key.type === TokenType.String && !key.unterminated && !this.strict) singleQuoted = true;
+          else if (key.type !== TokenType.JsonString) {
             this.error('syntax.invalid-json', key.start, key.end, 'Expected a double-quoted member name.');
             this.resyncJson(TokenType.CloseBrace);
             json = false;
@@ -612,6 +635,7 @@ export class Parser {
         this.resyncJson(TokenType.CloseBrace);
       }
       if (this.is(TokenType.CloseBrace)) this.consume();
+      if (singleQuoted) this.tolerate('syntax.invalid-json', 'syntax.single-quoted-json', t.start, this.prevEnd);
       return json ? obj : NOT_JSON;
     }
     const expr = this.parseExpression();
@@ -964,11 +988,25 @@ export class Parser {
       if (nested && (c === 59 || c === 41 || c === 40 || c === 38)) break;
       i++;
     }
-    const nameEnd = i;
+    const hasEq = i < end && text.charCodeAt(i) === 61;
+    // Dynamics ignores spaces around '=' (Dataverse writes `$select%20=%20subject` in its next links).
+    let nameEnd = i;
+    if (hasEq && !this.strict) while (nameEnd > start && isWhitespace(text.charCodeAt(nameEnd - 1))) nameEnd--;
+    let valueStart = hasEq ? i + 1 : nameEnd;
+    if (hasEq && !this.strict && text.charCodeAt(start) !== 64 /* @ */) {
+      let after = valueStart;
+      while (after < end && isWhitespace(text.charCodeAt(after))) after++;
+      const lower = text.slice(start, nameEnd).toLowerCase();
+      if (lower === '$search' || lower === 'search') after = valueStart;
+      if (nameEnd < i || after > valueStart) {
+        let plain = false;
+        for (let k = nameEnd; k < after; k++) if (k !== i && !this.sc.isEncoded(k)) plain = true;
+        this.tolerate('syntax.unexpected-whitespace', plain ? 'syntax.space-around-equals' : undefined, nameEnd, after);
+        valueStart = after;
+      }
+    }
     const name = text.slice(start, nameEnd);
     const nameSpan = this.span(start, nameEnd);
-    const hasEq = i < end && text.charCodeAt(i) === 61;
-    const valueStart = hasEq ? i + 1 : nameEnd;
     const lower = name.toLowerCase();
     const bare = lower.startsWith('$') ? lower.slice(1) : lower;
     let kind: string | undefined = systemOptions[bare];
@@ -1187,9 +1225,13 @@ export class Parser {
 
   /** Characters that must be percent-encoded in a query value. */
   private checkRawChars(start: number, end: number): void {
+    let quoted = false;
     for (let k = start; k < end; k++) {
-      if (this.sc.isEncoded(k)) continue;
       const c = this.text.charCodeAt(k);
+      if (c === 39) quoted = !quoted;
+      if (this.sc.isEncoded(k)) continue;
+      // A space inside a quoted literal is sent encoded, as in $filter: `company='CRONUS International Ltd.'`.
+      if (quoted && c === 32 && !this.strict) continue;
       if (c === 35 /* # */ || c === 32 || c === 34 || c === 60 || c === 62 || c === 96 || c === 123 || c === 125 || c === 124 || c === 92 || c === 94) {
         this.error('syntax.invalid-character', k, k + 1, `'${this.text[k]}' must be percent-encoded here.`);
         return;
@@ -1240,7 +1282,12 @@ export class Parser {
         this.resync(true);
       }
       if (this.is(TokenType.Comma)) {
-        this.consume();
+        const comma = this.consume();
+        // Dynamics ignores a trailing comma in $select.
+        if (!this.strict && (this.is(TokenType.EOF) || this.is(TokenType.Semicolon) || this.is(TokenType.CloseParen))) {
+          this.tolerate('syntax.expected-identifier', 'syntax.trailing-comma', comma.start, comma.end);
+          return items;
+        }
         continue;
       }
       return items;
@@ -1506,7 +1553,8 @@ export class Parser {
       if (pos < end) {
         // at a literal '/'
         pos++;
-        if (pos >= end) this.error('syntax.expected-segment', pos - 1, pos, 'A path segment was expected after "/".');
+        // Dynamics ignores a trailing '/' (before '?' or at the end).
+        if (pos >= end) this.tolerate('syntax.expected-segment', 'syntax.trailing-slash', pos - 1, pos, 'A path segment was expected after "/".');
       }
     }
     this.checkPathStructure(segments);
@@ -1895,8 +1943,7 @@ export interface ParseResult<T> {
 
 /** Parses a whole OData URL (absolute, service-relative, or only a query string). */
 export function parseUri(text: string, options?: ParseOptions): ODataUri {
-  const decoded = decodeUrlText(text);
-  const p = new Parser(decoded);
+  let decoded = decodeUrlText(text);
   const d = decoded.text;
   const n = d.length;
   let queryAt = -1;
@@ -1920,12 +1967,19 @@ export function parseUri(text: string, options?: ParseOptions): ODataUri {
     pathEnd = 0;
     queryStart = 0;
   }
+  const strict = options?.strict === true;
+  let plusAt: number[] = [];
+  if (!strict && queryStart >= 0) ({ decoded, plusAt } = applyQueryStringSpaces(decoded, queryStart, queryEnd));
+  const p = new Parser(decoded);
+  p.strict = strict;
+  if (plusAt.length > 0) p.tolerate('syntax.unexpected-token', 'syntax.plus-as-space', plusAt[0]!, plusAt[plusAt.length - 1]! + 1);
   const uri: ODataUri = {
     kind: 'Uri',
     span: { start: 0, end: text.length },
     path: { kind: 'ResourcePath', span: { start: 0, end: 0 }, segments: [] },
     queryOptions: [],
     errors: p.errors,
+    warnings: p.warnings,
   };
   if (pathEnd > 0) {
     pathStart = findServiceRootEnd(p, pathEnd, options);
@@ -1991,9 +2045,21 @@ function checkOptionsForPath(p: Parser, uri: ODataUri): void {
   }
 }
 
-/** Parses a `$filter`-style expression (the option value only). */
-export function parseExpression(text: string): { expression: Expression; errors: SyntaxError[] } {
+/** Options of the fragment parsers below (the ABNF conformance run passes `strict: true`). */
+export interface FragmentParseOptions {
+  /** The pure OASIS grammar: what Dynamics tolerates is a syntax error (see `ParseOptions.strict`). */
+  strict?: boolean;
+}
+
+function fragmentParser(text: string, options: FragmentParseOptions | undefined): Parser {
   const p = new Parser(decodeUrlText(text));
+  p.strict = options?.strict === true;
+  return p;
+}
+
+/** Parses a `$filter`-style expression (the option value only). */
+export function parseExpression(text: string, options?: FragmentParseOptions): { expression: Expression; errors: SyntaxError[] } {
+  const p = fragmentParser(text, options);
   p.reset(0, p.text.length);
   const expression = p.parseExpression();
   if (!p.is(TokenType.EOF)) p.error('syntax.unexpected-token', p.tok.start, p.text.length, `Unexpected '${p.tok.text}'.`);
@@ -2001,23 +2067,23 @@ export function parseExpression(text: string): { expression: Expression; errors:
 }
 
 /** Parses a query string without the leading `?` (`$top=2&$orderby=Name`). */
-export function parseQueryOptions(text: string): { options: QueryOption[]; errors: SyntaxError[] } {
-  const p = new Parser(decodeUrlText(text));
+export function parseQueryOptions(text: string, parseOptions?: FragmentParseOptions): { options: QueryOption[]; errors: SyntaxError[] } {
+  const p = fragmentParser(text, parseOptions);
   const options: QueryOption[] = [];
   p.parseQueryString(0, p.text.length, options);
   return { options, errors: p.errors };
 }
 
 /** Parses a resource path relative to the service root (`Categories(1)/Products`). */
-export function parseResourcePath(text: string): { path: ResourcePath; errors: SyntaxError[] } {
-  const p = new Parser(decodeUrlText(text));
+export function parseResourcePath(text: string, options?: FragmentParseOptions): { path: ResourcePath; errors: SyntaxError[] } {
+  const p = fragmentParser(text, options);
   const path = p.parseResourcePath(0, p.text.length);
   return { path, errors: p.errors };
 }
 
-function valueParser<T>(fn: (p: Parser) => T): (text: string) => { value: T; errors: SyntaxError[] } {
-  return (text: string) => {
-    const p = new Parser(decodeUrlText(text));
+function valueParser<T>(fn: (p: Parser) => T): (text: string, options?: FragmentParseOptions) => { value: T; errors: SyntaxError[] } {
+  return (text: string, options?: FragmentParseOptions) => {
+    const p = fragmentParser(text, options);
     p.reset(0, p.text.length);
     const value = fn(p);
     if (!p.is(TokenType.EOF)) p.error('syntax.unexpected-token', p.tok.start, p.text.length, `Unexpected '${p.tok.text}'.`);
@@ -2037,8 +2103,8 @@ export const parseCompute = valueParser((p) => p.parseComputeItems());
 export const parseApply = valueParser((p): Transformation[] => parseApplyExpr(p));
 
 /** `$search` value. */
-export function parseSearch(text: string): { expression?: SearchExpression; errors: SyntaxError[] } {
-  const p = new Parser(decodeUrlText(text));
+export function parseSearch(text: string, options?: FragmentParseOptions): { expression?: SearchExpression; errors: SyntaxError[] } {
+  const p = fragmentParser(text, options);
   const r = p.parseSearchAt(0, p.text.length, false);
   if (r.end < p.text.length) p.error('syntax.unexpected-token', r.end, p.text.length);
   return r.expression ? { expression: r.expression, errors: p.errors } : { errors: p.errors };
@@ -2052,8 +2118,8 @@ const intDigits: Record<string, number> = { byte: 3, sbyte: 3, int16: 5, int32: 
  * Parses one URL literal (percent-encoded allowed). With a type hint, the literal must have that type
  * (a quoted string is accepted for duration and enum, as the ABNF allows `'P1D'` and `'Red'`).
  */
-export function parseLiteral(text: string, typeHint?: LiteralTypeHint): { literal?: LiteralExpression; errors: SyntaxError[] } {
-  const p = new Parser(decodeUrlText(text));
+export function parseLiteral(text: string, typeHint?: LiteralTypeHint, options?: FragmentParseOptions): { literal?: LiteralExpression; errors: SyntaxError[] } {
+  const p = fragmentParser(text, options);
   p.reset(0, p.text.length);
   const t = p.tok;
   let literal: LiteralExpression | undefined;

@@ -9,8 +9,9 @@
  * 2. `Scanner` cuts the decoded text into tokens on demand, from any position (the parser moves it
  *    between sub-languages: path, expressions, `$search`, raw option values).
  *
- * `+` is never a space: OData URLs encode spaces as `%20`; a `+` is kept literally and acts as a sign
- * only where the grammar allows one (numbers such as `+42`, time-zone offsets, enum members).
+ * In strict mode `+` is never a space: OData URLs encode spaces as `%20`; a `+` is kept literally and acts as a
+ * sign only where the grammar allows one (numbers such as `+42`, time-zone offsets, enum members). By default the
+ * query string is read as Dynamics reads it (`applyQueryStringSpaces`): a `+` that is not a sign is a space.
  */
 import {
   isDigit,
@@ -451,4 +452,59 @@ export class Scanner {
     this.pos = end;
     return this.token(TokenType.JsonString, start, ws, { value, unterminated: true });
   }
+}
+
+/**
+ * Whether the `+` at `i` of a query string stands for a space, as Dynamics (ASP.NET) decodes it, rather than a
+ * sign: a sign follows a separator or an opening bracket (`eq +5`, `(+5`), and a digit before it is a time-zone
+ * offset or an exponent (`…T10:00:00+01:00`, `1e+5`).
+ */
+export function isPlusSpace(text: string, i: number): boolean {
+  if (text.charCodeAt(i) !== 43) return false;
+  const next = text.charCodeAt(i + 1);
+  const signed = isDigit(next) || text.startsWith('INF', i + 1);
+  if (!signed) return true;
+  if (i === 0) return false;
+  const prev = text.charCodeAt(i - 1);
+  if (isWhitespace(prev) || '(,=:[&'.includes(text[i - 1]!)) return false;
+  if (isDigit(prev)) return false;
+  if ((prev === 101 || prev === 69) && i >= 2 && isDigit(text.charCodeAt(i - 2))) return false;
+  return true;
+}
+
+/**
+ * The query string `[start, end)` of `decoded` as Dynamics reads it (lenient mode): a `+` that is not a sign is a
+ * space, and encoded line breaks at the end of an option value (`$select=name%0A&…`, as Dataverse writes next
+ * links) are whitespace. Offsets and lengths are unchanged. Returns the decoded offsets of the `+` turned into spaces.
+ */
+export function applyQueryStringSpaces(decoded: DecodedText, start: number, end: number): { decoded: DecodedText; plusAt: number[] } {
+  const text = decoded.text;
+  let chars: string[] | undefined;
+  const plusAt: number[] = [];
+  let quoted = false;
+  for (let i = start; i < end; i++) {
+    const c = text.charCodeAt(i);
+    if (c === 39) quoted = !quoted;
+    if (decoded.encoded[i]) {
+      if ((c === 10 || c === 13) && !quoted && trailingBreak(decoded, i, end)) (chars ??= text.split(''))[i] = ' ';
+      continue;
+    }
+    if (c === 38) quoted = false;
+    if (c === 43 && isPlusSpace(text, i)) {
+      (chars ??= text.split(''))[i] = ' ';
+      plusAt.push(i);
+    }
+  }
+  if (!chars) return { decoded, plusAt };
+  return { decoded: { ...decoded, text: chars.join('') }, plusAt };
+}
+
+/** Only encoded whitespace follows `i` up to the end of the option (an unencoded `&`) or of the query. */
+function trailingBreak(decoded: DecodedText, i: number, end: number): boolean {
+  for (let k = i; k < end; k++) {
+    const c = decoded.text.charCodeAt(k);
+    if (c === 38 && !decoded.encoded[k]) return true;
+    if (!(decoded.encoded[k] && (c === 10 || c === 13 || c === 32 || c === 9))) return false;
+  }
+  return true;
 }
