@@ -51,7 +51,8 @@ module.exports = (options) => {
   const app = express();
   // cds calls app.listen(port): bind to HOST only.
   app.listen = function listen(port, ...rest) {
-    return http.createServer(this).listen(port, HOST, ...rest);
+    // Dataverse takes URLs up to 32,768 characters (a long `?fetchXml=`); node's default header limit is 16 KB.
+    return http.createServer({ maxHeaderSize: 40_000 }, this).listen(port, HOST, ...rest);
   };
   // Dataverse updates and deletes without If-Match unconditionally; CAP rejects them with 428 on ETag-enabled
   // entities. `If-Match: *` gives Dataverse's behaviour; a real If-Match still gives 412 when stale.

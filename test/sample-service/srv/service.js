@@ -64,7 +64,8 @@ module.exports = class DataverseSample extends cds.ApplicationService {
     // `GET {entityset}?fetchXml=...`: Dataverse's FetchXML, evaluated by srv/fetchXml.js over the same tables (also
     // inside $batch, where each sub-request comes through here with its own query and headers).
     this.on('READ', '*', async (req, next) => {
-      const http = req.http;
+      // The OData request's own req/res (a $batch sub-request's), not cds.context's (the $batch envelope's).
+      const http = req.req && req.res ? { req: req.req, res: req.res } : req.http;
       const fetchXml = http?.req?.query?.fetchXml;
       if (fetchXml === undefined) return next();
       const entitySet = req.target.name.split('.').pop();
