@@ -8,6 +8,7 @@ import { ensureInstalled } from '../../sample-service/install.mjs';
 import { startSampleService, type SampleService } from '../../sample-service/start.mjs';
 import type { SendOptions } from '../../../client/src/features/runner/http/engine';
 import {
+  entitySetFromDefinitions,
   fetchXmlNextLink,
   fetchXmlRequest,
   fileEnvironment,
@@ -177,6 +178,12 @@ describe('running FetchXML', () => {
     assert.ok(outcome.ok);
     assert.equal(outcome.status, 400);
     assert.equal(outcome.error?.code, '0x80041103');
+  });
+
+  test('the entity set of a logical name from the service\'s EntityDefinitions', async () => {
+    assert.equal(await entitySetFromDefinitions(environment, 'opportunity', options), 'opportunities');
+    assert.equal(await entitySetFromDefinitions(environment, 'invoice', options), undefined);
+    assert.equal(await entitySetFromDefinitions(environment, "x')/../y", options), undefined, 'a name that is not a logical name is not sent');
   });
 
   test('setFetchAttributes changes only the fetch start tag', () => {

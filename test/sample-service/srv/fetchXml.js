@@ -810,4 +810,4 @@ function shapeRow(compiled, row, wants) {
   return out;
 }
 
-module.exports = { evaluateFetchXml, OPERATORS, FetchXmlError, MAX_PAGE_SIZE };
+module.exports = { evaluateFetchXml, OPERATORS, FetchXmlError, MAX_PAGE_SIZE, PRIMARY_NAME };

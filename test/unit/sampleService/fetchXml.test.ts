@@ -296,6 +296,17 @@ describe('sample service: FetchXML', () => {
     });
   }
 
+  test('EntityDefinitions gives the entity set of each table by its logical name', async () => {
+    const res = await fetch(`${service.serviceRoot}EntityDefinitions(LogicalName='activitypointer')?$select=EntitySetName,PrimaryIdAttribute,PrimaryNameAttribute`);
+    const body = (await res.json()) as Row;
+    assert.equal(res.status, 200);
+    assert.equal(body.EntitySetName, 'activitypointers');
+    assert.equal(body.PrimaryIdAttribute, 'activityid');
+    assert.equal(body.PrimaryNameAttribute, 'subject');
+    const all = (await (await fetch(`${service.serviceRoot}EntityDefinitions?$select=LogicalName`)).json()) as { value: Row[] };
+    assert.deepEqual(all.value.map((r) => r.LogicalName).sort(), ['account', 'activitypointer', 'company', 'contact', 'customapi', 'customapirequestparameter', 'customapiresponseproperty', 'incident', 'lead', 'opportunity', 'task']);
+  });
+
   test('inside $batch, a FetchXML query longer than a URL may be (65,536 there) is answered', async () => {
     const ids = Array.from({ length: 600 }, (_, i) => `<value>{00000000-0000-4000-8000-${String(i).padStart(12, '0')}}</value>`).join('');
     const res0 = await fetch(`${service.serviceRoot}accounts?$select=accountid&$top=3`);

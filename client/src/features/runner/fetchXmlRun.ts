@@ -11,14 +11,15 @@
 import * as vscode from 'vscode';
 import type { EnvironmentChoice } from './environmentFor';
 import { entityNameOf, fetchXmlRequest, fileEnvironment, rootStartTag } from './http/fetchXmlPaging';
-import type { PreparedRequest } from './types';
+import type { PreparedRequest, RunnerEnvironment } from './types';
 
 /** The entity set of a logical name in an environment's metadata; undefined when the metadata has none. */
 export type EntitySetResolver = (environment: string, logicalName: string) => Promise<string | undefined>;
 
 interface FetchXmlRunDependencies {
   run(request: PreparedRequest): Promise<{ title: string }>;
-  entitySetFor?: EntitySetResolver;
+  /** The language server's metadata first, then the environment's EntityDefinitions. */
+  entitySetFor(environment: RunnerEnvironment, logicalName: string): Promise<string | undefined>;
   environmentFor(override: string | undefined): EnvironmentChoice;
   pickEnvironment(): Promise<string | undefined>;
 }
@@ -63,10 +64,9 @@ export function registerFetchXmlRun(context: vscode.ExtensionContext, deps: Fetc
     if (choice.environment.flavor !== 'dataverse' && choice.environment.flavor !== 'generic') {
       return fail(`FetchXML is Dataverse's query language; "${choice.environment.name}" is not a Dataverse environment.`);
     }
-    if (!deps.entitySetFor) return fail('The language server is not running, so the entity set of the query cannot be found: see the "Dynamics OData Tools" output.');
-    const entitySet = await deps.entitySetFor(choice.environment.name, logicalName);
+    const entitySet = await deps.entitySetFor(choice.environment, logicalName);
     if (!entitySet) {
-      return fail(`The metadata of "${choice.environment.name}" has no entity set for the entity "${logicalName}": check <entity name> (a table's logical name), or refresh the environment's metadata.`);
+      return fail(`Neither the metadata nor the EntityDefinitions of "${choice.environment.name}" have an entity set for the entity "${logicalName}": check <entity name> (a table's logical name), or refresh the environment's metadata.`);
     }
     return deps.run(fetchXmlRequest(text, choice.environment, entitySet, title));
   };

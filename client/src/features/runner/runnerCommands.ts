@@ -17,6 +17,7 @@ import { checkBatchLimits, parseBatchResponse } from './http/batch';
 import { toCurl } from './http/curl';
 import { sendRequest, type SendOptions } from './http/engine';
 import {
+  entitySetFromDefinitions,
   fetchXmlNextLink,
   fetchXmlNextPage,
   fetchXmlTooLong,
@@ -273,9 +274,15 @@ export function registerRunner(context: vscode.ExtensionContext, deps: RunnerDep
     return (await vscode.window.showQuickPick(items, { title: 'Send to which environment?' }))?.label;
   };
 
+  const entitySets = new Map<string, string>();
   registerFetchXmlRun(context, {
     run,
-    entitySetFor: deps.entitySetFor,
+    entitySetFor: async (environment, logicalName) => {
+      const key = `${environment.serviceRoot}\n${logicalName}`;
+      const known = entitySets.get(key) ?? (await deps.entitySetFor?.(environment.name, logicalName)) ?? (await entitySetFromDefinitions(environment, logicalName, { token: deps.token, timeoutMs: 30_000 }));
+      if (known) entitySets.set(key, known);
+      return known;
+    },
     environmentFor: (override) => chooseEnvironment(override, configuredEnvironments(), defaultEnvironmentName(), SAMPLE_ENVIRONMENT_NAME),
     pickEnvironment,
   });

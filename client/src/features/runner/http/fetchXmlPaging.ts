@@ -358,3 +358,26 @@ export async function loadAllFetchXmlPages(
     link = after;
   }
 }
+
+/**
+ * The entity set of a table from Dataverse's table definitions, `GET EntityDefinitions(LogicalName='…')?$select=EntitySetName`:
+ * for services whose `$metadata` does not name entity types by logical name. Undefined when the service has no answer.
+ */
+export async function entitySetFromDefinitions(environment: RunnerEnvironment, logicalName: string, options: SendOptions): Promise<string | undefined> {
+  if (!/^[A-Za-z0-9_]+$/.test(logicalName)) return undefined;
+  const request: PreparedRequest = {
+    method: 'GET',
+    url: `${environment.serviceRoot}EntityDefinitions(LogicalName='${logicalName}')?$select=EntitySetName`,
+    headers: [
+      ['Accept', 'application/json'],
+      ['OData-MaxVersion', '4.0'],
+      ['OData-Version', '4.0'],
+    ],
+    title: `EntityDefinitions(LogicalName='${logicalName}')`,
+    environment,
+  };
+  const outcome = await sendRequest(request, options);
+  if (!outcome.ok || outcome.status !== 200) return undefined;
+  const name = jsonRecord(outcome)?.EntitySetName;
+  return typeof name === 'string' && /^[A-Za-z0-9_]+$/.test(name) ? name : undefined;
+}
