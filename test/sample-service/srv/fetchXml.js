@@ -321,7 +321,7 @@ function compile(model, fetch, expectedEntity, now) {
   if (count > MAX_PAGE_SIZE) throw new FetchXmlError(`'count' (the page size) can be at most ${MAX_PAGE_SIZE}.`);
   const page = fetch.attrs.page !== undefined ? positiveInt(fetch.attrs.page, 'page') : 1;
 
-  const ctx = { model, now, params: [], joins: [], columns: [], orders: [], aliases: new Map(), linkCounts: new Map(), next: 0, aggregate, linkOrder: false };
+  const ctx = { model, now, params: [], joins: [], columns: [], orders: [], aliases: new Map(), linkCounts: new Map(), next: 1, aggregate, linkOrder: false };
   const root = { table: tableOf(model, name), sqlAlias: 't0', alias: undefined };
   ctx.aliases.set(name, root);
   const where = scopeOf(ctx, entityNode, root, true);

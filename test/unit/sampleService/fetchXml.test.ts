@@ -203,6 +203,32 @@ describe('sample service: FetchXML', () => {
     assert.deepEqual(years.map((r) => [r.year, r.n]), [...expected].sort((a, b) => a[0] - b[0]));
   });
 
+  test('an aggregate grouped by a link-entity attribute (the link before any column): as grouped from OData $expand', async () => {
+    const got = await rows('opportunities', `<fetch aggregate="true"><entity name="opportunity">
+      <link-entity name="account" from="accountid" to="parentaccountid" alias="account"><attribute name="industrycode" alias="industry" groupby="true" /></link-entity>
+      <attribute name="opportunityid" alias="n" aggregate="count" /><attribute name="estimatedvalue" alias="total" aggregate="sum" />
+      <filter>${c('statecode', 'eq', '0')}</filter><order alias="industry" /></entity></fetch>`);
+    const expected = new Map<number | null, { n: number; total: number }>();
+    let url: string | undefined = `${service.serviceRoot}opportunities?$select=estimatedvalue&$filter=statecode eq 0&$expand=parentaccountid($select=industrycode)&$top=1000`;
+    while (url) {
+      const page = (await (await fetch(url)).json()) as { value: Array<{ estimatedvalue: number | null; parentaccountid: { industrycode: number | null } | null }>; '@odata.nextLink'?: string };
+      for (const r of page.value) {
+        if (!r.parentaccountid) continue;
+        const g = expected.get(r.parentaccountid.industrycode) ?? { n: 0, total: 0 };
+        g.n += 1;
+        g.total += r.estimatedvalue ?? 0;
+        expected.set(r.parentaccountid.industrycode, g);
+      }
+      url = page['@odata.nextLink'] ? new URL(page['@odata.nextLink'], url).href : undefined;
+    }
+    assert.equal(got.length, expected.size);
+    for (const row of got) {
+      const e = expected.get((row.industry as number | undefined) ?? null)!;
+      assert.equal(row.n, e.n);
+      assert.ok(Math.abs(Number(row.total ?? 0) - e.total) < 0.01, `${String(row.total)} vs ${e.total}`);
+    }
+  });
+
   test('distinct gives each value once, without the primary key', async () => {
     const got = await rows('accounts', '<fetch distinct="true"><entity name="account"><attribute name="address1_city" /><order attribute="address1_city" /></entity></fetch>');
     const cities = new Set((await allAccounts()).map((r) => r.address1_city).filter((v) => v != null));
