@@ -5,7 +5,7 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { closeAllEditors, quickOpen } from './workbench.mjs';
+import { closeAllEditors, quickOpen, runCommand } from './workbench.mjs';
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../..');
 
@@ -54,6 +54,11 @@ export default async function ({ page, url, shot, step, workspace }) {
   await frame.locator('button', { hasText: 'Load next page' }).first().click();
   await frame.locator('.status', { hasText: '100 rows loaded' }).first().waitFor({ timeout: 60_000 });
   await shot('next-page');
+  // The README's picture: the grid wider, without the side bar.
+  await page.locator('.contentWidgets').first().click({ force: true }).catch(() => undefined);
+  await runCommand(page, 'View: Toggle Primary Side Bar Visibility');
+  await page.locator('.part.sidebar').first().waitFor({ state: 'hidden' });
+  await page.waitForTimeout(400); // the layout settles
   await page.screenshot({ path: path.join(ROOT, 'images/screenshots/fetchxml.png') });
   await closeAllEditors(page);
 }
