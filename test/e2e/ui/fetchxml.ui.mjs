@@ -15,7 +15,6 @@ const QUERY = [
   '  <entity name="account">',
   '    <attribute name="name" />',
   '    <attribute name="revenue" />',
-  '    <attribute name="address1_city" />',
   '    <order attribute="name" />',
   '    <link-entity name="contact" from="contactid" to="primarycontactid" link-type="outer" alias="contact">',
   '      <attribute name="fullname" />',

@@ -134,6 +134,12 @@ describe('running FetchXML', () => {
     const first = ok((await sendFetchXml(request, options)).outcome);
     assert.equal(rows(first).length, 25);
     assert.ok(fetchXmlNextLink(request.url, first));
+    const plain = prepareRequest('GET leads?fetchXml=<fetch count="5"><entity name="lead"><attribute name="subject" /><order attribute="subject" /></entity></fetch>\n', 0, environment);
+    assert.ok(plain.ok, 'FetchXML written plainly in the URL');
+    const plainFirst = ok((await sendFetchXml(withFetchXmlPrefer(plain.request), options)).outcome);
+    assert.equal(rows(plainFirst).length, 5);
+    const plainNext = await fetchXmlNextPage(plain.request, fetchXmlNextLink(plain.request.url, plainFirst)!, options);
+    assert.ok('rows' in plainNext && plainNext.rows.length === 5);
     const own = prepareRequest(`GET leads?fetchXml=${encodeURIComponent(xml)}\nPrefer: odata.maxpagesize=10\n`, 0, environment);
     assert.ok(own.ok);
     assert.equal(withFetchXmlPrefer(own.request), own.request, 'a request with its own Prefer header keeps it');
