@@ -45,7 +45,16 @@ export async function activate(context: vscode.ExtensionContext): Promise<void> 
     registerMetadataCache(context, client, output, asTokenProvider(signIn, environmentSettings));
     registerEnvironmentCommands(context, output);
     const token = asBearerTokenSource(signIn, environmentSettings);
-    registerRunner(context, { output, token });
+    registerRunner(context, {
+      output,
+      token,
+      // FetchXML: the entity set of a logical name (its entity type's name), from the language server's metadata.
+      entitySetFor: async (environment, logicalName) => {
+        const result = await client!.sendRequest(explorerEntitySets.type, { environment, filter: logicalName, limit: 5000 });
+        if ('error' in result) return undefined;
+        return result.items.find((item) => item.kind === 'EntitySet' && item.entityType.slice(item.entityType.lastIndexOf('.') + 1) === logicalName)?.name;
+      },
+    });
     registerResultsPanelSerializer(context);
     registerResultsPanelTestCommands(context);
     registerScaffolding(context, {

@@ -384,3 +384,16 @@ entity customapiresponseproperty {
       _customapiid_value          : UUID;
       CustomAPIId                 : Association to one customapi on CustomAPIId.customapiid = _customapiid_value;
 }
+
+/**
+ * Dataverse's table definitions (EntityDefinitions), the few columns tools read to go from a table's logical name
+ * to its entity set: `GET EntityDefinitions(LogicalName='account')?$select=EntitySetName`. Filled at start from
+ * the service's own entity sets (server.js).
+ */
+entity entitydefinition {
+  key LogicalName           : String(64);
+      EntitySetName         : String(64);
+      LogicalCollectionName : String(64);
+      PrimaryIdAttribute    : String(64);
+      PrimaryNameAttribute  : String(64);
+}

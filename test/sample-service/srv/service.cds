@@ -26,6 +26,9 @@ service Microsoft.Dynamics.CRM {
   entity customapis                 as projection on db.customapi;
   entity customapirequestparameters as projection on db.customapirequestparameter;
   entity customapiresponseproperties as projection on db.customapiresponseproperty;
+  /** Table definitions (Dataverse's EntityDefinitions): logical name → entity set. */
+  @readonly
+  entity EntityDefinitions          as projection on db.entitydefinition;
 
   type WhoAmIResponse {
     BusinessUnitId : UUID not null;

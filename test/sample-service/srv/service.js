@@ -5,6 +5,7 @@
 
 const cds = require('@sap/cds');
 const rowversion = require('./rowversion');
+const { evaluateFetchXml } = require('./fetchXml');
 
 /** Fixed identities, as a real environment has them. */
 const WHO_AM_I = Object.freeze({
@@ -59,6 +60,28 @@ module.exports = class DataverseSample extends cds.ApplicationService {
         return undefined;
       });
     }
+
+    // `GET {entityset}?fetchXml=...`: Dataverse's FetchXML, evaluated by srv/fetchXml.js over the same tables (also
+    // inside $batch, where each sub-request comes through here with its own query and headers).
+    this.on('READ', '*', async (req, next) => {
+      // The OData request's own req/res (a $batch sub-request's), not cds.context's (the $batch envelope's).
+      const http = req.req && req.res ? { req: req.req, res: req.res } : req.http;
+      const fetchXml = http?.req?.query?.fetchXml;
+      if (fetchXml === undefined) return next();
+      const entitySet = req.target.name.split('.').pop();
+      const source = req.target.query?.SELECT?.from?.ref?.[0] ?? req.target.projection?.from?.ref?.[0] ?? '';
+      const result = await evaluateFetchXml({
+        model: cds.model,
+        xml: Array.isArray(fetchXml) ? fetchXml[0] : String(fetchXml),
+        entity: source.replace(/^dataverse\./, ''),
+        entitySet,
+        prefer: http.req.headers.prefer,
+        count: http.req.query.$count === 'true',
+        run: (sql, params) => cds.db.run(sql, params),
+      });
+      http.res.status(result.status).set(result.headers).json(result.body);
+      return [];
+    });
 
     this.on('WhoAmI', () => ({ ...WHO_AM_I }));
 

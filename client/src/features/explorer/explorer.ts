@@ -8,7 +8,7 @@ import type { LanguageClient } from 'vscode-languageclient/node';
 import { type EntitySetDetails } from '../../../../server/src/protocol';
 import { onDidChangeEnvironmentStatus } from '../environments/environmentSettings';
 import { ExplorerTreeProvider, type ExplorerNode } from './explorerTree';
-import { newQueryText, serviceUrl, starterSelect } from './queryText';
+import { newFetchXmlText, newQueryText, serviceUrl, starterSelect } from './queryText';
 
 export const VIEW_ID = 'dynamicsOData.explorer';
 const FILTERED_CONTEXT = 'dynamicsOData.explorer.filtered';
@@ -80,9 +80,27 @@ export function registerExplorer(context: vscode.ExtensionContext, client: Langu
     return document;
   };
 
+  /** "New FetchXML query": an untitled `{set}.fetchxml` beside the files, with the starter attributes. */
+  const newFetchXmlQuery = async (node?: ExplorerNode): Promise<vscode.TextDocument | undefined> => {
+    if (node?.kind !== 'entitySet' || node.entitySet.kind !== 'EntitySet') {
+      void vscode.window.showInformationMessage('Choose an entity set in the Dynamics explorer, then "New FetchXML Query on This Entity Set".');
+      return undefined;
+    }
+    const details = await provider.entitySetDetails(node.environment.name, node.entitySet.name);
+    const attributes = 'error' in details ? [] : starterSelect(details as EntitySetDetails);
+    const open = new Set(vscode.workspace.textDocuments.map((d) => d.uri.toString()));
+    let uri = vscode.Uri.parse(`untitled:${node.entitySet.name}.fetchxml`);
+    for (let n = 2; open.has(uri.toString()); n += 1) uri = vscode.Uri.parse(`untitled:${node.entitySet.name}-${n}.fetchxml`);
+    const document = await vscode.workspace.openTextDocument(uri);
+    const editor = await vscode.window.showTextDocument(document);
+    await editor.edit((edit) => edit.insert(new vscode.Position(0, 0), newFetchXmlText(node.environment.name, node.entitySet.entityType, attributes)));
+    return document;
+  };
+
   context.subscriptions.push(
     provider,
     view,
+    vscode.commands.registerCommand('dynamicsOData.explorer.newFetchXmlQuery', newFetchXmlQuery),
     vscode.commands.registerCommand('dynamicsOData.explorer.refresh', () => provider.refresh()),
     vscode.commands.registerCommand('dynamicsOData.explorer.filter', async (given?: unknown) => {
       const text = typeof given === 'string' ? given : await vscode.window.showInputBox({

@@ -20,6 +20,25 @@ export function newQueryText(environment: string, entitySet: string, select: str
   return `@environment = ${environment}\n\n### ${entitySet}\nGET ${entitySet}?${query}\n`;
 }
 
+/**
+ * A `.fetchxml` query on the set's entity (its entity type's name is the logical name), with the starter
+ * attributes, a page of 50 rows and the environment in a comment (read by the runner).
+ */
+export function newFetchXmlText(environment: string, entityType: string, attributes: string[]): string {
+  const logicalName = entityType.slice(entityType.lastIndexOf('.') + 1);
+  const escape = (text: string): string => text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/"/g, '&quot;');
+  const lines = attributes.length > 0 ? attributes.map((name) => `    <attribute name="${escape(name)}" />`) : ['    <all-attributes />'];
+  return [
+    `<!-- @environment = ${environment.replace(/--/g, '- -')} -->`,
+    '<fetch count="50">',
+    `  <entity name="${escape(logicalName)}">`,
+    ...lines,
+    '  </entity>',
+    '</fetch>',
+    '',
+  ].join('\n');
+}
+
 /** The service root joined with a path (one slash between them); the path alone without a root. */
 export function serviceUrl(root: string, path: string): string {
   if (!root) return path;

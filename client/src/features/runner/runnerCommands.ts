@@ -16,6 +16,18 @@ import { entryAsOdataText, historyEntry, requestFromEntry, RequestHistory, type 
 import { checkBatchLimits, parseBatchResponse } from './http/batch';
 import { toCurl } from './http/curl';
 import { sendRequest, type SendOptions } from './http/engine';
+import {
+  entitySetFromDefinitions,
+  fetchXmlNextLink,
+  fetchXmlNextPage,
+  fetchXmlTooLong,
+  isFetchXmlRequest,
+  loadAllFetchXmlPages,
+  sendableFetchXmlRequest,
+  sendFetchXml,
+  withFetchXmlPrefer,
+} from './http/fetchXmlPaging';
+import { registerFetchXmlRun, type EntitySetResolver } from './fetchXmlRun';
 import { loadAllPages, nextLinkOf, nextPageRequest, rowsOf } from './http/paging';
 import { isWriteMethod, prepareRequest } from './http/prepare';
 import { ResultsPanel, type ResultsActions } from './panel/resultsPanel';
@@ -25,6 +37,8 @@ import type { BearerTokenSource, PreparedRequest, RunnerEnvironment, SendOutcome
 export interface RunnerDependencies {
   output: vscode.LogOutputChannel;
   token: BearerTokenSource;
+  /** The entity set of an entity's logical name, from the language server's metadata (to run `.fetchxml` files). */
+  entitySetFor?: EntitySetResolver;
 }
 
 /** What the send commands return (for tests and other commands): never a token, never the whole body. */
@@ -37,6 +51,8 @@ export interface SendSummary {
   rows?: number;
   nextLink?: boolean;
   cancelled?: boolean;
+  /** FetchXML: 'GET', or 'POST' when the query went inside a `$batch` (its URL was too long for a GET). */
+  sentAs?: string;
 }
 
 interface RequestTarget {
@@ -77,8 +93,10 @@ class RunnerCodeLensProvider implements vscode.CodeLensProvider {
     file.requests.forEach((request, index) => {
       if (!request.url.trim()) return;
       const range = new vscode.Range(document.positionAt(request.span.start), document.positionAt(request.span.start));
+      // A `fetchXml=` request runs as FetchXML: pages with the paging cookie, inside $batch when its URL is too long.
+      const title = /[?&]fetchXml=/i.test(request.url) ? '$(play) Run FetchXML' : '$(play) Send request';
       lenses.push(
-        new vscode.CodeLens(range, { title: '$(play) Send request', command: 'dynamicsOData.sendRequest', arguments: [{ uri, index }] }),
+        new vscode.CodeLens(range, { title, command: 'dynamicsOData.sendRequest', arguments: [{ uri, index }] }),
         new vscode.CodeLens(range, { title: 'Send to…', command: 'dynamicsOData.sendRequestTo', arguments: [{ uri, index }] }),
       );
       if (index === 0 && file.requests.length > 1) {
@@ -114,7 +132,20 @@ export function registerRunner(context: vscode.ExtensionContext, deps: RunnerDep
     return answer === 'Send';
   };
 
-  const resultsActions = (request: PreparedRequest): ResultsActions => ({
+  /** FetchXML pages with its paging cookie (http/fetchXmlPaging.ts), not with `@odata.nextLink`. */
+  const fetchXmlActions = (request: PreparedRequest): ResultsActions => ({
+    nextPage: (nextLink, signal) => fetchXmlNextPage(request, nextLink, sendOptions(signal)),
+    loadAll: async (maxRows, signal, onProgress) => {
+      const first = (await sendFetchXml(request, sendOptions(signal))).outcome;
+      if (!first.ok) return { failure: first.message, stoppedBecause: 'failed' };
+      const all = await loadAllFetchXmlPages(request, first, { ...sendOptions(signal), maxRows, onPage: (rows, total) => onProgress(rows, total) });
+      const failure = all.failure && (all.failure.ok ? `${all.failure.status} ${all.failure.statusText}` : all.failure.message);
+      return { nextLink: all.nextLink, failure, stoppedBecause: all.stoppedBecause };
+    },
+    curl: () => toCurl(sendableFetchXmlRequest(request)),
+  });
+
+  const resultsActions = (request: PreparedRequest): ResultsActions => isFetchXmlRequest(request) ? fetchXmlActions(request) : ({
     nextPage: async (nextLink, signal) => {
       const next = nextPageRequest(request, nextLink);
       if (!next.ok) return { failure: next.failure.message };
@@ -134,8 +165,16 @@ export function registerRunner(context: vscode.ExtensionContext, deps: RunnerDep
     curl: () => toCurl(request),
   });
 
-  const run = async (request: PreparedRequest): Promise<SendSummary> => {
+  const run = async (given: PreparedRequest): Promise<SendSummary> => {
+    const fetchXml = isFetchXmlRequest(given);
+    const request = fetchXml ? withFetchXmlPrefer(given) : given;
     const summary: SendSummary = { title: request.title, environment: request.environment.name };
+    const tooLong = fetchXml ? fetchXmlTooLong(request.url) : undefined;
+    if (tooLong) {
+      void vscode.window.showErrorMessage(tooLong);
+      return { ...summary, failure: 'invalidRequest', message: tooLong };
+    }
+    let sent = request;
     const batchProblem = checkBatchLimits(request);
     if (batchProblem) {
       void vscode.window.showErrorMessage(batchProblem);
@@ -147,7 +186,11 @@ export function registerRunner(context: vscode.ExtensionContext, deps: RunnerDep
       (progress, cancellation) => {
         const controller = new AbortController();
         cancellation.onCancellationRequested(() => controller.abort());
-        return sendRequest(request, sendOptions(controller.signal, progress));
+        if (!fetchXml) return sendRequest(request, sendOptions(controller.signal, progress));
+        return sendFetchXml(request, sendOptions(controller.signal, progress)).then((answer) => {
+          sent = answer.sent;
+          return answer.outcome;
+        });
       },
     );
     sequence += 1;
@@ -165,14 +208,16 @@ export function registerRunner(context: vscode.ExtensionContext, deps: RunnerDep
     } else {
       deps.output.info(`${request.method} ${request.url}: ${outcome.status} in ${Math.round(outcome.elapsedMs)} ms`);
     }
+    const pagingLink = fetchXml && outcome.ok ? fetchXmlNextLink(request.url, outcome) : undefined;
     if (outcome.ok || outcome.kind !== 'cancelled') {
-      const batchParts = outcome.ok ? parseBatchResponse(outcome) : undefined;
-      ResultsPanel.show(context, { request, outcome, batchParts }, resultsActions(request), {
+      const batchParts = outcome.ok && !fetchXml ? parseBatchResponse(outcome) : undefined;
+      ResultsPanel.show(context, { request: sent, outcome, batchParts, pagingLink }, resultsActions(request), {
         reuse: vscode.workspace.getConfiguration('dynamicsOData').get<boolean>('results.reusePanel', true),
       });
     }
     if (!outcome.ok) return { ...summary, failure: outcome.kind, message: outcome.message, cancelled: outcome.kind === 'cancelled' };
-    return { ...summary, status: outcome.status, rows: rowsOf(outcome)?.length, nextLink: nextLinkOf(outcome) !== undefined, message: outcome.error?.message };
+    const hasNext = fetchXml ? pagingLink !== undefined : nextLinkOf(outcome) !== undefined;
+    return { ...summary, status: outcome.status, rows: rowsOf(outcome)?.length, nextLink: hasNext, message: outcome.error?.message, ...(fetchXml ? { sentAs: sent.method } : {}) };
   };
 
   const documentFor = async (target: RequestTarget | undefined): Promise<vscode.TextDocument | undefined> => {
@@ -228,6 +273,19 @@ export function registerRunner(context: vscode.ExtensionContext, deps: RunnerDep
     }
     return (await vscode.window.showQuickPick(items, { title: 'Send to which environment?' }))?.label;
   };
+
+  const entitySets = new Map<string, string>();
+  registerFetchXmlRun(context, {
+    run,
+    entitySetFor: async (environment, logicalName) => {
+      const key = `${environment.serviceRoot}\n${logicalName}`;
+      const known = entitySets.get(key) ?? (await deps.entitySetFor?.(environment.name, logicalName)) ?? (await entitySetFromDefinitions(environment, logicalName, { token: deps.token, timeoutMs: 30_000 }));
+      if (known) entitySets.set(key, known);
+      return known;
+    },
+    environmentFor: (override) => chooseEnvironment(override, configuredEnvironments(), defaultEnvironmentName(), SAMPLE_ENVIRONMENT_NAME),
+    pickEnvironment,
+  });
 
   context.subscriptions.push(
     vscode.languages.registerCodeLensProvider({ language: 'odata' }, codeLenses),

@@ -27,6 +27,8 @@ export interface ResultsInput {
   request: PreparedRequest;
   outcome: SendOutcome;
   batchParts?: unknown[];
+  /** The next page's link when the answer has no `@odata.nextLink` (FetchXML pages with its paging cookie). */
+  pagingLink?: string;
 }
 
 /** What tests read from the visible panel (`dynamicsOData.results.snapshot`). */
@@ -84,7 +86,7 @@ export class ResultsSession {
     this.actions = actions;
     this.current = buildResultView(input.request, input.outcome, input.batchParts);
     this.loaded = this.current.rows ? [...this.current.rows] : [];
-    this.link = this.current.nextLink;
+    this.link = this.current.nextLink ?? input.pagingLink;
     this.pageCount = 1;
     this.send({ type: 'show', view: this.fullView() });
   }
