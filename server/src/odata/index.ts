@@ -65,3 +65,4 @@ export { completeFetchXml, hoverFetchXml } from './fetchxml/fetchXmlCompletion';
 export { convertQuery } from './fetchxml/convert';
 export type { ConvertInput, ConvertResult } from './fetchxml/convert';
 export { fetchXmlCodes, conditionOperators } from './fetchxml/fetchXmlFacts';
+export { checkFetchXmlInRequests, checkFetchXmlDocument, fetchXmlEnvironment, fetchXmlParameter } from './fetchxml/embeddedFetchXml';
