@@ -36,6 +36,8 @@ interface Condition {
   attribute: string;
   operator: string;
   values: string[];
+  /** Compared with another column of the same row (condition valueof). */
+  valueof?: string;
 }
 interface Filter {
   type: 'and' | 'or';
@@ -110,6 +112,7 @@ function readOData(text: string, model: FetchXmlModel, problems: string[]): Quer
   const entity = model.entity(set.entityType.slice(set.entityType.lastIndexOf('.') + 1));
   if (!entity) return fail(`The entity type of '${first.name}' is not in the model.`);
   const query: Query = { entity: { name: entity.name, columns: [], allColumns: true, orders: [], links: [] } };
+  aliasValues = new Map(uri.queryOptions.filter((o) => o.kind === 'alias').map((o) => [o.name, o.value]));
   let countTrue = false;
   let top: number | undefined;
   readOptions(uri.queryOptions, entity, query.entity, model, problems, (option) => {
@@ -127,6 +130,17 @@ function readOData(text: string, model: FetchXmlModel, problems: string[]): Quer
     }
   } else if (top !== undefined) query.top = top;
   return query;
+}
+
+/** The parameter aliases (`@p1=…`) of the URL being read (set per conversion; conversion is synchronous). */
+let aliasValues = new Map<string, Expression | undefined>();
+
+/** An expression with a parameter alias replaced by its value. */
+function resolved(expression: Expression | undefined): Expression | undefined {
+  if (expression?.kind !== 'Alias') return expression;
+  const value = aliasValues.get(expression.name);
+  if (!value) fail(`The parameter alias ${expression.name} has no value in the URL.`);
+  return value;
 }
 
 function readOptions(options: QueryOption[], entity: FetchEntity, scope: Scope, model: FetchXmlModel, problems: string[], topLevel?: (o: QueryOption) => boolean): void {
@@ -169,6 +183,8 @@ function readOptions(options: QueryOption[], entity: FetchEntity, scope: Scope, 
           scope.links.push(link);
         }
         break;
+      case 'alias':
+        break;
       default:
         if (topLevel?.(option)) break;
         fail(`${option.name} has no FetchXML equivalent in this converter.`);
@@ -182,14 +198,23 @@ function columnName(entity: FetchEntity, property: string): string {
   return column;
 }
 
-function singleProperty(expression: Expression | undefined, entity: FetchEntity, where: string): string {
+function singleProperty(expressionIn: Expression | undefined, entity: FetchEntity, where: string): string {
+  const expression = resolved(expressionIn);
+  // `primarycontactid/contactid` (a lookup's navigation, then the related table's key) is the lookup column itself.
+  if (expression?.kind === 'Path' && expression.segments.length === 2 && !expression.lambda) {
+    const [nav, key] = expression.segments.map((s) => s.name);
+    const relationship = entity.relationships.find((r) => r.kind === 'many-to-one' && r.navigation === nav && r.from === key);
+    if (relationship) return relationship.to;
+    fail(`${where}: '${nav}/${key}' reaches into a related table; only the columns of ${entity.name} (or a lookup's key, e.g. ${nav}/<key>) convert to a condition.`);
+  }
   if (expression?.kind !== 'Path' || expression.segments.length !== 1 || expression.lambda || expression.segments[0]!.args) {
     fail(`${where}: only a column of ${entity.name} can be converted here.`);
   }
   return columnName(entity, expression.segments[0]!.name);
 }
 
-function literalText(expression: Expression | undefined, where: string): string {
+function literalText(expressionIn: Expression | undefined, where: string): string {
+  const expression = resolved(expressionIn);
   if (expression?.kind !== 'Literal') fail(`${where}: only literal values can be converted (not ${expression?.kind ?? 'nothing'}).`);
   return literalValue(expression);
 }
@@ -235,6 +260,8 @@ function toFilterItem(expression: Expression, entity: FetchEntity, model: FetchX
       }
       const op = FLIP[expression.operator];
       if (!op) fail(`The operator '${expression.operator}' has no FetchXML condition equivalent.`);
+      const through = throughLookup(expression, entity, model, negated);
+      if (through) return through;
       let left = expression.left;
       let right = expression.right;
       let operator = expression.operator;
@@ -243,6 +270,10 @@ function toFilterItem(expression: Expression, entity: FetchEntity, model: FetchX
         operator = op as typeof operator;
       }
       const attribute = singleProperty(left, entity, `'${expression.operator}'`);
+      if (resolved(right)?.kind === 'Path') {
+        // Column comparison: FetchXML's valueof.
+        return { attribute, operator: negated ? NEGATE[operator]! : operator, values: [], valueof: singleProperty(right, entity, `'${expression.operator}'`) };
+      }
       if (right?.kind === 'Literal' && right.value === null) {
         if (operator !== 'eq' && operator !== 'ne') fail(`Comparing with null using '${operator}' has no FetchXML equivalent.`);
         const fetchOp = operator === 'eq' ? 'null' : 'not-null';
@@ -269,10 +300,11 @@ function toFilterItem(expression: Expression, entity: FetchEntity, model: FetchX
       let attribute: string | undefined;
       const values: string[] = [];
       for (const arg of args) {
-        if (arg.name === 'PropertyName') attribute = columnName(entity, literalText(arg.value, name));
-        else if (arg.value.kind === 'Json' && Array.isArray(arg.value.value)) values.push(...(arg.value.value as unknown[]).map(String));
-        else if (arg.value.kind === 'List') values.push(...arg.value.items.map((i) => literalText(i, name)));
-        else values.push(literalText(arg.value, name));
+        const value = resolved(arg.value)!;
+        if (arg.name === 'PropertyName') attribute = columnName(entity, literalText(value, name));
+        else if (value.kind === 'Json' && Array.isArray(value.value)) values.push(...(value.value as unknown[]).map(String));
+        else if (value.kind === 'List') values.push(...value.items.map((i) => literalText(i, name)));
+        else values.push(literalText(value, name));
       }
       if (!attribute) fail(`${name} needs PropertyName.`);
       const operator = negated ? NEGATE[fetchOp] : fetchOp;
@@ -295,6 +327,32 @@ function toFilterItem(expression: Expression, entity: FetchEntity, model: FetchX
     default:
       return fail(`A ${expression.kind} expression cannot be converted.`);
   }
+}
+
+/**
+ * `primarycontactid/fullname eq 'x'`: a comparison through a lookup's navigation property is a filter link-entity
+ * (link-type any: at most one related row, so "the related row matches") on the many-to-one relationship.
+ */
+function throughLookup(expression: Extract<Expression, { kind: 'Binary' }>, entity: FetchEntity, model: FetchXmlModel, negated: boolean): Link | undefined {
+  const left = resolved(expression.left);
+  if (left?.kind !== 'Path' || left.segments.length < 2 || left.lambda) return undefined;
+  const nav = left.segments[0]!.name;
+  const relationship = entity.relationships.find((r) => r.kind === 'many-to-one' && r.navigation === nav);
+  if (!relationship || (left.segments.length === 2 && left.segments[1]!.name === relationship.from)) return undefined;
+  const target = model.entity(relationship.linkEntity)!;
+  const inner: Expression = { ...expression, left: { ...left, segments: left.segments.slice(1) } };
+  return {
+    kind: 'link',
+    name: target.name,
+    from: relationship.from,
+    to: relationship.to,
+    linkType: negated ? 'not any' : 'any',
+    columns: [],
+    allColumns: false,
+    orders: [],
+    links: [],
+    filter: toFilter(inner, target, model, false),
+  };
 }
 
 /** `o/name eq 'x'` inside a lambda -> `name eq 'x'` (the lambda variable's paths are the linked table's columns). */
@@ -418,12 +476,14 @@ function readFilter(element: XmlElement): Filter {
   for (const child of element.children) {
     if (child.name === 'condition') {
       if (attributeOf(child, 'entityname')) fail("<condition entityname='…'> (a condition on a linked table after an outer join) has no OData equivalent.");
-      if (attributeOf(child, 'valueof')) fail("<condition valueof='…'> (comparing two columns) is not converted.");
+      const valueof = attributeOf(child, 'valueof')?.value;
       const values: string[] = [];
       const single = attributeOf(child, 'value')?.value;
       if (single !== undefined) values.push(single);
       for (const v of child.children) if (v.name === 'value') values.push(v.texts.map((t) => t.value).join('').trim());
-      filter.items.push({ attribute: attributeOf(child, 'attribute')?.value ?? '', operator: attributeOf(child, 'operator')?.value ?? '', values });
+      const condition: Condition = { attribute: attributeOf(child, 'attribute')?.value ?? '', operator: attributeOf(child, 'operator')?.value ?? '', values };
+      if (valueof) condition.valueof = valueof;
+      filter.items.push(condition);
     } else if (child.name === 'filter') filter.items.push(readFilter(child));
     else if (child.name === 'link-entity') filter.items.push(readLink(child));
   }
@@ -478,7 +538,8 @@ function writeFilter(lines: string[], filter: Filter, depth: number): void {
     else {
       const shape = conditionOperators[item.operator]?.shape ?? 'one';
       const head = `${pad}  <condition attribute='${escapeXml(item.attribute)}' operator='${escapeXml(item.operator)}'`;
-      if (shape === 'none') lines.push(`${head} />`);
+      if (item.valueof !== undefined) lines.push(`${head} valueof='${escapeXml(item.valueof)}' />`);
+      else if (shape === 'none') lines.push(`${head} />`);
       else if (shape === 'one') lines.push(`${head} value='${escapeXml(item.values[0] ?? '')}' />`);
       else {
         lines.push(`${head}>`);
@@ -568,14 +629,18 @@ function applyOf(scope: Scope, entity: FetchEntity): string {
 }
 
 function expandOf(link: Link, parent: FetchEntity, model: FetchXmlModel): string {
-  const relationship = parent.relationships.find((r) => r.kind === 'many-to-one' && r.linkEntity === link.name && r.from === link.from && r.to === link.to);
+  const joins = parent.relationships.filter((r) => r.kind === 'many-to-one' && r.linkEntity === link.name && r.from === link.from && r.to === link.to);
+  const relationship = joins.find((r) => r.navigation === link.alias) ?? joins[0];
   if (!relationship) fail(`<link-entity name='${link.name}' from='${link.from}' to='${link.to}'>: only many-to-one links (a lookup of ${parent.name}) convert, to $expand.`);
   if (link.linkType !== 'outer') fail(`<link-entity name='${link.name}' link-type='${link.linkType ?? 'inner'}'>: an inner join drops ${parent.name} rows without a related row; OData $expand keeps them. Use link-type='outer' to convert to $expand.`);
-  if (link.filter || link.orders.length > 0 || link.links.length > 0) fail(`<link-entity name='${link.name}'> with filter, order or nested link-entity has no $expand equivalent here.`);
+  if (link.filter || link.orders.length > 0) fail(`<link-entity name='${link.name}'> with a filter or order has no $expand equivalent here.`);
   if (link.alias && link.alias !== relationship.navigation) fail(`<link-entity alias='${link.alias}'>: OData names the expanded record by its navigation property '${relationship.navigation}'; use that alias to convert.`);
   const target = model.entity(link.name)!;
+  const options: string[] = [];
   const select = selectOf(link, target);
-  return `${relationship.navigation}${select ? `($select=${select})` : ''}`;
+  if (select) options.push(`$select=${select}`);
+  if (link.links.length > 0) options.push(`$expand=${link.links.map((l) => expandOf(l, target, model)).join(',')}`);
+  return `${relationship.navigation}${options.length > 0 ? `(${options.join(';')})` : ''}`;
 }
 
 function filterOf(filter: Filter, entity: FetchEntity, model: FetchXmlModel, prefix: string, top: boolean): string {
@@ -590,6 +655,12 @@ function filterOf(filter: Filter, entity: FetchEntity, model: FetchXmlModel, pre
 }
 
 function lambdaOf(link: Link, parent: FetchEntity, model: FetchXmlModel, prefix: string): string {
+  const lookup = parent.relationships.find((r) => r.kind === 'many-to-one' && r.linkEntity === link.name && r.from === link.from && r.to === link.to);
+  if (lookup && (link.linkType === 'any' || link.linkType === 'not any') && link.filter) {
+    // One related row at most: "any related row matches" is a comparison through the navigation property.
+    const body = filterOf(link.filter, model.entity(link.name)!, model, `${prefix}${lookup.navigation}/`, false);
+    return link.linkType === 'any' ? body : `not ${body.startsWith('(') ? body : `(${body})`}`;
+  }
   const relationship = parent.relationships.find((r) => r.kind === 'one-to-many' && r.linkEntity === link.name && r.from === link.from && r.to === link.to);
   if (!relationship) fail(`<link-entity name='${link.name}' from='${link.from}' to='${link.to}'> in a filter: only one-to-many links convert, to any/all on a collection-valued navigation property.`);
   const target = model.entity(link.name)!;
@@ -621,6 +692,10 @@ function odataLiteral(entity: FetchEntity, column: string, value: string): strin
 function conditionOf(condition: Condition, entity: FetchEntity, model: FetchXmlModel, prefix: string): string {
   const property = prefix + propertyOf(entity, condition.attribute);
   const value = condition.values[0] ?? '';
+  if (condition.valueof !== undefined) {
+    if (!(condition.operator in FLIP)) fail(`valueof with the operator '${condition.operator}' has no OData equivalent (only eq, ne, gt, ge, lt, le).`);
+    return `${property} ${condition.operator} ${prefix}${propertyOf(entity, condition.valueof)}`;
+  }
   switch (condition.operator) {
     case 'eq':
     case 'ne':

@@ -208,10 +208,14 @@ function valueItems(analysis: FetchXmlAnalysis, element: XmlElement, attribute: 
       const items: CompletionItem[] = [];
       const quote = text[(attribute.valueSpan?.start ?? 1) - 1] === "'" ? "'" : '"';
       const hasJoin = attributeOf(element, 'from') || attributeOf(element, 'to');
+      const shown = new Set<string>();
       for (const relationship of parent?.relationships ?? []) {
         const alias = relationship.navigation;
+        const label = `${relationship.linkEntity} (${relationship.from} → ${parent!.name}.${relationship.to})`;
+        if (shown.has(label)) continue; // (several navigation properties may stand for one join)
+        shown.add(label);
         items.push({
-          label: `${relationship.linkEntity} (${relationship.from} → ${parent!.name}.${relationship.to})`,
+          label,
           kind: CompletionItemKind.Reference,
           detail: `${relationship.kind} via ${relationship.navigation}${relationship.through ? `, then ${relationship.through.entity}` : ''}`,
           filterText: relationship.linkEntity,
