@@ -728,7 +728,8 @@ function conditionOf(condition: Condition, entity: FetchEntity, model: FetchXmlM
   const args: string[] = [];
   let next = 0;
   for (const parameter of operation.parameters) {
-    if (parameter.name === 'PropertyName') args.push(`PropertyName='${propertyOf(entity, condition.attribute)}'`);
+    // Query functions take the column's logical name (PropertyName='ownerid'), not the lookup property `_ownerid_value`.
+    if (parameter.name === 'PropertyName') args.push(`PropertyName='${propertyOf(entity, condition.attribute) && condition.attribute}'`);
     else if (parameter.type.collection) {
       args.push(`${parameter.name}=[${condition.values.slice(next).map((v) => JSON.stringify(v)).join(',')}]`);
       next = condition.values.length;
@@ -748,5 +749,6 @@ function likeCall(property: string, pattern: string): string {
   if (pattern.length >= 2 && pattern.startsWith('%') && pattern.endsWith('%')) return `contains(${property},'${inner(pattern.slice(1, -1))}')`;
   if (pattern.endsWith('%')) return `startswith(${property},'${inner(pattern.slice(0, -1))}')`;
   if (pattern.startsWith('%')) return `endswith(${property},'${inner(pattern.slice(1))}')`;
+  inner(pattern);
   return fail(`like '${pattern}' without a wildcard: write operator='eq' instead.`);
 }
