@@ -100,6 +100,8 @@ class Reader {
   private readonly problems: XmlProblem[] = [];
   private readonly comments: XmlComment[] = [];
   private readonly stack: XmlElement[] = [];
+  /** Elements whose start tag was reported unterminated: not reported again as unclosed. */
+  private readonly cutShort = new Set<XmlElement>();
 
   constructor(private readonly text: string) {}
 
@@ -124,7 +126,7 @@ class Reader {
     }
     for (let i = this.stack.length - 1; i >= 0; i--) {
       const open = this.stack[i]!;
-      this.problem(open.nameSpan.start - 1, open.nameSpan.end, `<${open.name}> is not closed: add </${open.name}>.`);
+      if (!this.cutShort.has(open)) this.problem(open.nameSpan.start - 1, open.nameSpan.end, `<${open.name}> is not closed: add </${open.name}>.`);
       open.span = { start: open.span.start, end: text.length };
     }
     this.stack.length = 0;
@@ -132,7 +134,9 @@ class Reader {
   }
 
   private problem(start: number, end: number, message: string): void {
-    this.problems.push({ message, span: { start, end: Math.max(start, end) } });
+    const length = this.text.length;
+    const from = Math.min(start, length);
+    this.problems.push({ message, span: { start: from, end: Math.min(length, Math.max(from, end)) } });
   }
 
   private textRun(start: number, end: number): void {
@@ -205,6 +209,7 @@ class Reader {
       while (i < text.length && isSpace(text.charCodeAt(i))) i++;
       if (i >= text.length) {
         this.problem(lt, nameEnd, `The start tag <${element.name}> is not closed: add '>'.`);
+        this.cutShort.add(element);
         element.span.end = text.length;
         this.at = text.length;
         this.stack.push(element);
@@ -228,6 +233,7 @@ class Reader {
       if (c === 0x3c /* < */) {
         // The tag was left unterminated; the next tag starts here.
         this.problem(lt, nameEnd, `The start tag <${element.name}> is not closed: add '>'.`);
+        this.cutShort.add(element);
         element.span.end = i;
         this.at = i;
         this.stack.push(element);
@@ -303,7 +309,7 @@ class Reader {
     }
     for (let k = this.stack.length - 1; k > index; k--) {
       const open = this.stack[k]!;
-      this.problem(open.nameSpan.start - 1, open.nameSpan.end, `<${open.name}> is not closed before </${name}>.`);
+      if (!this.cutShort.has(open)) this.problem(open.nameSpan.start - 1, open.nameSpan.end, `<${open.name}> is not closed before </${name}>.`);
       open.span = { start: open.span.start, end: lt };
     }
     const element = this.stack[index]!;
