@@ -113,6 +113,7 @@ class Checker {
       if (!root.children.some((c) => c.name === 'entity')) this.report('fetchxml.missing-entity', root.nameSpan);
       this.fetchRules(root);
     }
+    this.diagnostics.sort((a, b) => a.span.start - b.span.start || a.span.end - b.span.end);
     return {
       xml: this.xml,
       scopeOf: (element) => this.scopeFor(element),
