@@ -88,7 +88,7 @@ describe('.fetchxml over LSP', () => {
     const text = threeLevels.replace('<attribute name="|" />', '<attribute name="fulname" />');
     const { diagnostics } = await open(text, 'fetchxml');
     assert.deepEqual(spans(text, diagnostics), [['fetchxml.unknown-attribute', 'fulname']]);
-    assert.match(diagnostics[0]!.message, /not a column of systemuser\. Did you mean 'fullname'\?/);
+    assert.match(String(diagnostics[0]!.message), /not a column of systemuser\. Did you mean 'fullname'\?/);
 
     const aggregate = `<fetch aggregate="true" top="5" count="5">
   <entity name="account">
