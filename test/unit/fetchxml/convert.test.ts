@@ -221,3 +221,23 @@ suite('convert: what cannot be expressed says which part and why', () => {
     assert.equal(ok(convert(fetchXml, 'odata'), fetchXml), 'accounts?$select=name&$top=5&$count=true');
   });
 });
+
+suite('convert: never throws', () => {
+  test('random cuts of real queries in both directions answer ok or problems', () => {
+    const inputs = [
+      ...Object.keys(expectations),
+      ...readdirSync(fixtures)
+        .filter((f) => f.endsWith('.fetchxml'))
+        .map((f) => readFileSync(join(fixtures, f), 'utf8')),
+    ];
+    for (const input of inputs) {
+      for (let cut = 0; cut <= input.length; cut += Math.max(1, Math.floor(input.length / 25))) {
+        const text = input.slice(0, cut);
+        for (const to of ['fetchxml', 'odata'] as const) {
+          const result = convert(text, to);
+          assert.ok(result.ok ? typeof result.text === 'string' : result.problems.length > 0 && !result.problems.some((p) => p.startsWith('Internal error')), `${to} of ${JSON.stringify(text)}: ${JSON.stringify(result)}`);
+        }
+      }
+    }
+  });
+});

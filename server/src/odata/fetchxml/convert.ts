@@ -91,7 +91,8 @@ export function convertQuery(input: ConvertInput): ConvertResult {
     return { ok: true, text: input.to === 'fetchxml' ? writeFetch(query) : writeOData(query, model) };
   } catch (error) {
     if (error instanceof NotExpressible) return { ok: false, problems: [...problems, error.message] };
-    throw error;
+    // Never an exception to the caller (the language server, the CLI, an agent tool): say what happened.
+    return { ok: false, problems: [`Internal error while converting (please report it with the query): ${error instanceof Error ? error.message : String(error)}`] };
   }
 }
 
