@@ -28,7 +28,7 @@ export async function activate(context: vscode.ExtensionContext): Promise<void> 
     debug: { module: serverModule, transport: TransportKind.ipc, options: { execArgv: ['--nolazy', '--inspect=6009'] } },
   };
   const clientOptions: LanguageClientOptions = {
-    documentSelector: [{ language: 'odata' }],
+    documentSelector: [{ language: 'odata' }, { language: 'fetchxml' }],
     outputChannel: output,
     initializationOptions: readEnvironmentSettings(),
   };

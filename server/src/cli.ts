@@ -9,6 +9,9 @@
 import { readFileSync } from 'node:fs';
 import packageJson from '../../package.json';
 import {
+  checkFetchXmlDocument,
+  checkFetchXmlInRequests,
+  convertQuery,
   checkRequestFile,
   createModelIndex,
   detectFlavor,
@@ -83,7 +86,7 @@ export async function main(argv: string[], io: CliIo = processIo): Promise<numbe
 
 function runCommand(argv: string[], io: CliIo): number {
   if (argv.length === 0 || argv.includes('--help') || argv.includes('-h')) {
-    (argv.length === 0 ? io.stderr : io.stdout)(usage);
+    (argv.length === 0 ? io.stderr : io.stdout)(usage + convertUsage);
     return argv.length === 0 ? 2 : 0;
   }
   if (argv.includes('--version') || argv.includes('-v')) {
@@ -91,6 +94,7 @@ function runCommand(argv: string[], io: CliIo): number {
     return 0;
   }
   const [command, ...rest] = argv;
+  if (command === 'convert') return runConvert(rest, io);
   if (command !== 'check') throw new UsageError(`unknown command '${command}'; the only command is 'check'.`);
   return runCheck(parseCheckArguments(rest), io);
 }
@@ -220,9 +224,12 @@ function isUsable(document: CsdlDocument): boolean {
 }
 
 function checkFile(file: string, text: string, model: ModelIndex, flavor: Flavor, strict: boolean): { diagnostics: FileDiagnostic[]; requests: number } {
+  if (isFetchXmlFile(file)) return checkFetchXmlFile(file, text, model);
   const requestFile = parseRequestFile(text);
   const lines = new LineIndex(text);
-  const diagnostics = checkRequestFile(requestFile, model, { flavor, strict }).map((d) => toFileDiagnostic(file, lines, d));
+  const diagnostics = [...checkRequestFile(requestFile, model, { flavor, strict }), ...checkFetchXmlInRequests(requestFile, model)]
+    .sort((a, b) => a.span.start - b.span.start || a.span.end - b.span.end)
+    .map((d) => toFileDiagnostic(file, lines, d));
   return { diagnostics, requests: requestFile.requests.length };
 }
 
@@ -239,6 +246,81 @@ function toFileDiagnostic(file: string, lines: LineIndex, diagnostic: ODataDiagn
     code: diagnostic.code,
     message: diagnostic.message,
   };
+}
+
+// ---------------------------------------------------------------------------------------------------------
+// FetchXML: `check` of .fetchxml files, and `convert`
+// ---------------------------------------------------------------------------------------------------------
+
+const convertUsage = `
+       dynamics-odata convert --metadata FILE --to fetchxml|odata INPUT
+
+Checks .fetchxml files too (codes prefixed fetchxml.), and the FetchXML of fetchXml= requests in .odata files.
+convert turns an OData query into FetchXML or a FetchXML query into OData, against the metadata. INPUT is a file
+(.fetchxml, .odata: each request) or the query itself. The result goes to stdout; when a part cannot be expressed
+in the other language, the reasons go to stderr and the exit status is 1.
+`;
+
+function isFetchXmlFile(file: string): boolean {
+  return /\.fetchxml$/i.test(file);
+}
+
+function checkFetchXmlFile(file: string, text: string, model: ModelIndex): { diagnostics: FileDiagnostic[]; requests: number } {
+  const lines = new LineIndex(text);
+  return { diagnostics: checkFetchXmlDocument(text, model).map((d) => toFileDiagnostic(file, lines, d)), requests: 1 };
+}
+
+function runConvert(args: string[], io: CliIo): number {
+  let metadata: string | undefined;
+  let to: 'fetchxml' | 'odata' | undefined;
+  const inputs: string[] = [];
+  for (let i = 0; i < args.length; i++) {
+    const arg = args[i]!;
+    const [flag, inline] = arg.startsWith('--') && arg.includes('=') ? [arg.slice(0, arg.indexOf('=')), arg.slice(arg.indexOf('=') + 1)] : [arg, undefined];
+    const value = (): string => {
+      const v = inline ?? args[++i];
+      if (v === undefined || v === '') throw new UsageError(`${flag} needs a value.`);
+      return v;
+    };
+    if (flag === '--metadata') metadata = value();
+    else if (flag === '--to') {
+      const v = value();
+      if (v !== 'fetchxml' && v !== 'odata') throw new UsageError(`--to takes fetchxml or odata, not '${v}'.`);
+      to = v;
+    } else if (flag.startsWith('--')) throw new UsageError(`unknown option '${flag}'.`);
+    else inputs.push(arg);
+  }
+  if (!metadata) throw new UsageError('--metadata FILE is required (the service $metadata document).');
+  if (!to) throw new UsageError('--to fetchxml|odata is required.');
+  if (inputs.length !== 1) throw new UsageError('convert takes one INPUT: a file or a query (quote it in the shell).');
+  const loaded = loadMetadata(metadata, io);
+  if (!loaded) return 2;
+  const input = inputs[0]!;
+  let text = input;
+  const looksLikeFile = /\.(fetchxml|odata|xml|txt)$/i.test(input) && !input.includes('?') && !input.trim().startsWith('<');
+  if (looksLikeFile) {
+    const read = readInput(input, io);
+    if (read === undefined) return 2;
+    text = read;
+  }
+  const queries: { name: string; text: string }[] = [];
+  if (text.trim().startsWith('<')) queries.push({ name: '', text: text.replace(/<!--[\s\S]*?-->/g, '').trim() });
+  else {
+    const requests = parseRequestFile(text).requests.filter((r) => r.url.trim() !== '');
+    if (requests.length === 0) throw new UsageError('the input holds no query.');
+    requests.forEach((r, i) => queries.push({ name: r.name ?? `request ${i + 1}`, text: r.url }));
+  }
+  let failed = false;
+  for (const query of queries) {
+    const result = convertQuery({ model: loaded.model, input: query.text, to });
+    const label = queries.length > 1 ? `### ${query.name}\n` : '';
+    if (result.ok) io.stdout(`${label}${result.text}\n`);
+    else {
+      failed = true;
+      io.stderr(`dynamics-odata: ${queries.length > 1 ? `${query.name}: ` : ''}cannot convert to ${to === 'odata' ? 'OData' : 'FetchXML'}:\n${result.problems.map((p) => `  - ${p}\n`).join('')}`);
+    }
+  }
+  return failed ? 1 : 0;
 }
 
 // The executable: `node dist/cli.js …` (CommonJS bundle) or `node --import tsx server/src/cli.ts …`.

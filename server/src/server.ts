@@ -10,6 +10,7 @@ import { registerExplorerRequests } from './lsp/explorerRequests';
 import { CompletionPayload, languageFeatureCapabilities, registerLanguageFeatures } from './lsp/languageFeatures';
 import { primeCompletion } from './lsp/prime';
 import { Validation } from './lsp/validation';
+import { FetchXmlFeatures } from './lsp/fetchXmlFeatures';
 
 // Run as `dynamics-odata-language-server` without a transport flag, speak over stdio.
 if (!process.argv.some((arg) => /^--(stdio|node-ipc|socket|pipe)/.test(arg)) && process.send === undefined) process.argv.push('--stdio');
@@ -26,7 +27,8 @@ const environments = new Environments(
   // Once the requests waiting for the model are answered.
   { onModel: (_name, model, flavor) => void setTimeout(() => primeCompletion(service, model, flavor), 20) },
 );
-const validation = new Validation(connection, documents, parsed, environments, service);
+const fetchXml = new FetchXmlFeatures(environments);
+const validation = new Validation(connection, documents, parsed, environments, service, fetchXml);
 
 let completionPayload = new CompletionPayload({});
 
@@ -53,13 +55,14 @@ connection.onNotification(setEnvironments.type, (config) => {
 connection.onNotification(metadataChanged.type, ({ name }) => environments.invalidate(name));
 
 // The payload shaping depends on the client's capabilities, known from `initialize` on.
-registerLanguageFeatures(connection, documents, parsed, environments, service, () => completionPayload);
+registerLanguageFeatures(connection, documents, parsed, environments, service, () => completionPayload, fetchXml);
 registerExplorerRequests(connection, environments);
 
 documents.onDidChangeContent((change) => validation.schedule(change.document));
 documents.onDidClose((event) => {
   validation.cancel(event.document.uri);
   parsed.forget(event.document.uri);
+  fetchXml.forget(event.document.uri);
   void connection.sendDiagnostics({ uri: event.document.uri, diagnostics: [] });
 });
 connection.onShutdown(() => environments.dispose());

@@ -7,6 +7,7 @@ import {
   CodeActionKind,
   InsertTextFormat,
   type ClientCapabilities,
+  type CodeAction,
   type CompletionItem,
   type CompletionList,
   type Connection,
@@ -14,13 +15,14 @@ import {
   type TextDocuments,
 } from 'vscode-languageserver/node';
 import type { TextDocument } from 'vscode-languageserver-textdocument';
-import { documentationSource, matchesTyped, resolveDocumentation, semanticTokenLegend, type LanguageService, type ODataDiagnostic } from '../odata/index';
+import { documentationSource, matchesTyped, resolveDocumentation, semanticTokenLegend, type LanguageService, type ModelIndex, type ODataDiagnostic, type ODataDocument } from '../odata/index';
 import { contextFor } from './context';
 import type { ParsedDocuments } from './documents';
 import type { Environments } from './environments';
+import { convertRequestToFetchXml, isFetchXmlDocument, type FetchXmlFeatures } from './fetchXmlFeatures';
 
 export const languageFeatureCapabilities: ServerCapabilities = {
-  completionProvider: { triggerCharacters: ['?', '&', '=', '(', '/', ',', '$', '@', '{', ';', ' ', "'", ':', '"'], resolveProvider: true },
+  completionProvider: { triggerCharacters: ['?', '&', '=', '(', '/', ',', '$', '@', '{', ';', ' ', "'", ':', '"', '<'], resolveProvider: true },
   hoverProvider: true,
   signatureHelpProvider: { triggerCharacters: ['(', ','], retriggerCharacters: [','] },
   documentSymbolProvider: true,
@@ -138,15 +140,23 @@ export function registerLanguageFeatures(
   environments: Environments,
   service: LanguageService,
   payload: () => CompletionPayload,
+  fetchXml?: FetchXmlFeatures,
 ): void {
+  /** A `.fetchxml` document, answered by the FetchXML features (undefined for any other document). */
+  const fetchXmlDocument = (uri: string) => {
+    const document = fetchXml ? documents.get(uri) : undefined;
+    return document && isFetchXmlDocument(document) ? document : undefined;
+  };
   const open = (uri: string) => {
     const document = documents.get(uri);
-    if (!document) return undefined;
+    if (!document || (fetchXml && isFetchXmlDocument(document))) return undefined;
     const odata = parsed.get(document);
     return { odata, ...contextFor(odata, environments) };
   };
 
   connection.onCompletion((params) => {
+    const fetchXmlDoc = fetchXmlDocument(params.textDocument.uri);
+    if (fetchXmlDoc) return payload().compact(fetchXml!.complete(fetchXmlDoc, params.position));
     const found = open(params.textDocument.uri);
     if (!found) return null;
     const offset = found.odata.lines.offsetAt(params.position);
@@ -159,6 +169,8 @@ export function registerLanguageFeatures(
   connection.onCompletionResolve((item) => payload().resolve(item));
 
   connection.onHover((params) => {
+    const fetchXmlDoc = fetchXmlDocument(params.textDocument.uri);
+    if (fetchXmlDoc) return fetchXml!.hover(fetchXmlDoc, params.position);
     const found = open(params.textDocument.uri);
     return found ? service.hover(found.odata, found.odata.lines.offsetAt(params.position), found.context) : null;
   });
@@ -184,6 +196,8 @@ export function registerLanguageFeatures(
   });
 
   connection.onCodeAction((params) => {
+    const fetchXmlDoc = fetchXmlDocument(params.textDocument.uri);
+    if (fetchXmlDoc) return fetchXml!.codeActions(fetchXmlDoc, params.range);
     const found = open(params.textDocument.uri);
     if (!found) return null;
     const lines = found.odata.lines;
@@ -197,6 +211,20 @@ export function registerLanguageFeatures(
         suggestions: (d.data as { suggestions?: string[] } | undefined)?.suggestions,
       }));
     const range = { start: lines.offsetAt(params.range.start), end: lines.offsetAt(params.range.end) };
-    return service.codeActions(found.odata, range, diagnostics, found.context);
+    const actions = service.codeActions(found.odata, range, diagnostics, found.context);
+    if (fetchXml && found.context.model) actions.push(...fetchXmlConversionActions(found.odata, range.start, found.context.model, params.textDocument.uri));
+    return actions;
   });
+}
+
+/** On a GET request of a `.odata` file: convert it to FetchXML, added below as a runnable `fetchXml=` request. */
+function fetchXmlConversionActions(document: ODataDocument, offset: number, model: ModelIndex, uri: string): CodeAction[] {
+  const request = document.file.requests.find((r) => r.urlSpan.start <= offset && offset <= r.urlSpan.end);
+  if (!request || (request.method && request.method !== 'GET') || /[?&]fetchxml=/i.test(request.url) || request.url.includes('{{')) return [];
+  const converted = convertRequestToFetchXml(model, request.url);
+  if (!converted.ok) return [{ title: `Convert to FetchXML: not expressible (${converted.problems[0]})`, kind: CodeActionKind.RefactorRewrite, disabled: { reason: converted.problems.join(' ') } }];
+  const set = /^\s*([^?(/]+)/.exec(request.url)?.[1] ?? '';
+  const end = document.lines.positionAt(request.span.end);
+  const newText = `${document.text.slice(0, request.span.end).endsWith('\n') ? '' : '\n'}\n### ${request.name ? `${request.name} (FetchXML)` : 'FetchXML'}\n# ${converted.text.replace(/\n\s*/g, '')}\nGET ${set}?fetchXml=${encodeURIComponent(converted.text.replace(/\n\s*/g, ''))}\n`;
+  return [{ title: 'Convert to FetchXML (add a fetchXml= request below)', kind: CodeActionKind.RefactorRewrite, edit: { changes: { [uri]: [{ range: { start: end, end }, newText }] } } }];
 }

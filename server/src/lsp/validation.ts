@@ -9,6 +9,7 @@ import { createDiagnostic, toRange, type LanguageService, type ODataDiagnostic, 
 import { contextFor } from './context';
 import type { ParsedDocuments } from './documents';
 import type { Environments } from './environments';
+import { embeddedFetchXmlDiagnostics, isFetchXmlDocument, type FetchXmlFeatures } from './fetchXmlFeatures';
 
 const VALIDATION_DELAY_MS = 150;
 
@@ -43,6 +44,7 @@ export class Validation {
     private readonly parsed: ParsedDocuments,
     private readonly environments: Environments,
     private readonly service: LanguageService,
+    private readonly fetchXml?: FetchXmlFeatures,
   ) {}
 
   schedule(document: TextDocument): void {
@@ -67,6 +69,7 @@ export class Validation {
 
   /** Diagnostics of one document version (exported for tests through the server). */
   async diagnose(document: TextDocument): Promise<Diagnostic[]> {
+    if (this.fetchXml && isFetchXmlDocument(document)) return this.fetchXml.diagnose(document);
     const parsed = this.parsed.get(document);
     const { environment, context } = contextFor(parsed, this.environments);
     const requested = parsed.file.environment;
@@ -77,6 +80,7 @@ export class Validation {
     const loaded = await this.environments.model(environment.name);
     if (!loaded.ok) return [atTop(parsed, 'metadata.unreadable', loaded.message)];
     const diagnostics = this.service.validate(parsed, { ...context, model: loaded.model }).map((d) => toLspDiagnostic(parsed, d));
+    if (this.fetchXml) diagnostics.push(...embeddedFetchXmlDiagnostics(parsed, loaded.model, context.variables).map((d) => toLspDiagnostic(parsed, d)));
     if (loaded.problem) diagnostics.unshift(atTop(parsed, 'metadata.damaged', loaded.problem));
     return diagnostics;
   }

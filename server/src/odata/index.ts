@@ -55,3 +55,14 @@ export { matchesTyped } from './services/completionFilter';
 export { semanticTokenLegend, semanticTokens, encodeSemanticTokens, type SemanticToken } from './services/semanticTokens';
 export { completeVariables } from './services/variableCompletion';
 export type { LanguageServiceOptions } from './services/languageService';
+
+// FetchXML: the same model read as tables, columns and relationships; reader, checker, completion, hover, conversion.
+export { fetchXmlModel, columnOf } from './fetchxml/fetchXmlModel';
+export type { FetchXmlModel, FetchEntity, FetchAttribute, FetchRelationship } from './fetchxml/fetchXmlModel';
+export { analyzeFetchXml } from './fetchxml/checkFetchXml';
+export type { FetchXmlAnalysis } from './fetchxml/checkFetchXml';
+export { completeFetchXml, hoverFetchXml } from './fetchxml/fetchXmlCompletion';
+export { convertQuery } from './fetchxml/convert';
+export type { ConvertInput, ConvertResult } from './fetchxml/convert';
+export { fetchXmlCodes, conditionOperators } from './fetchxml/fetchXmlFacts';
+export { checkFetchXmlInRequests, checkFetchXmlDocument, fetchXmlEnvironment, fetchXmlParameter } from './fetchxml/embeddedFetchXml';
