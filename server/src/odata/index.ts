@@ -55,3 +55,8 @@ export { matchesTyped } from './services/completionFilter';
 export { semanticTokenLegend, semanticTokens, encodeSemanticTokens, type SemanticToken } from './services/semanticTokens';
 export { completeVariables } from './services/variableCompletion';
 export type { LanguageServiceOptions } from './services/languageService';
+// Trust (issue 12): headers a file may not set, and the bounds of {{variable}} expansion.
+export { FORBIDDEN_HEADERS, forbiddenHeader, forbiddenHeaderMessage } from './facts/forbiddenHeaders';
+export type { ForbiddenHeader } from './facts/forbiddenHeaders';
+export { VARIABLE_LIMITS, unboundedDefinitions } from './requestFile/variables';
+export type { UnboundedDefinition, UnresolvedReason } from './requestFile/variables';

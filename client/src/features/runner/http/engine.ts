@@ -8,6 +8,7 @@
  */
 import { STATUS_CODES } from 'node:http';
 import { Agent, type Dispatcher } from 'undici';
+import { forbiddenHeader, forbiddenHeaderMessage } from '../../../../../server/src/odata/index';
 import type { BearerTokenSource, ODataErrorBody, PreparedRequest, RequestFailure, ResponseResult, SendOutcome } from '../types';
 import { classifyNetworkError } from './networkErrors';
 import { backoffDelay, formatWait, parseRetryAfter } from './retryAfter';
@@ -93,6 +94,17 @@ export async function sendRequest(request: PreparedRequest, options: SendOptions
   const fail = (kind: RequestFailure['kind'], message: string): RequestFailure =>
     scrub({ ok: false, kind, message, elapsedMs: performance.now() - started, attempts }, tokens);
 
+  // Whatever built the request (a file, the history, a scaffolding command), the headers a file may not set never leave.
+  const forbidden = (signedIn: boolean): string | undefined => {
+    for (const [name] of request.headers) {
+      const entry = forbiddenHeader(name, { signedIn });
+      if (entry) return forbiddenHeaderMessage(name, entry);
+    }
+    return undefined;
+  };
+  const refused = forbidden(false);
+  if (refused) return fail('invalidRequest', refused);
+
   for (;;) {
     if (options.signal?.aborted) return fail('cancelled', 'The request was cancelled.');
     // The token goes only to the environment's own origin; it is asked for once and renewed once after a 401.
@@ -106,6 +118,8 @@ export async function sendRequest(request: PreparedRequest, options: SendOptions
           return fail('signIn', signInMessage(`Could not get a token for ${request.environment.name}`, error));
         }
         if (currentToken) tokens.push(currentToken);
+        const refusedWithToken = currentToken ? forbidden(true) : undefined;
+        if (refusedWithToken) return fail('invalidRequest', refusedWithToken);
       }
       token = currentToken || undefined;
     }
