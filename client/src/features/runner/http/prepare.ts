@@ -17,6 +17,7 @@ import {
   type SystemVariableResolver,
   type UnresolvedVariable,
 } from '../../../../../server/src/odata/index';
+import { redactUrl } from '../redaction';
 import type { PreparedRequest, RequestFailure, RunnerEnvironment } from '../types';
 import { sendingSystemVariables } from '../systemVariables';
 import { encodeODataUrl } from './urlEncoding';
@@ -100,7 +101,8 @@ export function prepareRequest(
     method,
     url: resolved.url,
     headers: finalHeaders,
-    title: request.name ?? `${method} ${url.text.trim()}`,
+    // The title is shown and kept (panel, history): a URL's secret query parameters are not part of it.
+    title: request.name ?? `${method} ${redactUrl(url.text.trim())}`,
     environment,
   };
   if (bodyText !== undefined) prepared.body = /^multipart\//i.test(contentType) ? toCrlf(bodyText) : bodyText;
