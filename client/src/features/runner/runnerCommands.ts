@@ -13,11 +13,12 @@ import { environmentSettings } from '../environments/environmentSettings';
 import { SAMPLE_ENVIRONMENT_NAME } from '../environments/sampleEnvironment';
 import { chooseEnvironment, toRunnerEnvironment, type EnvironmentEntry } from './environmentFor';
 import { entryAsOdataText, historyEntry, requestFromEntry, RequestHistory, type HistoryEntry } from './history';
-import { batchReadsAndWrites, checkBatchLimits, parseBatchResponse } from './http/batch';
+import { checkBatchLimits, parseBatchResponse } from './http/batch';
 import { toCurl } from './http/curl';
 import { sendRequest, type SendOptions } from './http/engine';
 import { loadPagesAfter, nextLinkOf, nextPageRequest, rowsOf } from './http/paging';
-import { isWriteMethod, prepareRequest } from './http/prepare';
+import { prepareRequest } from './http/prepare';
+import { productionQuestion } from './productionConfirmation';
 import { redactUrl } from './redaction';
 import { ResultsPanel, type ResultsActions } from './panel/resultsPanel';
 import { sendingSystemVariables } from './systemVariables';
@@ -90,24 +91,6 @@ class RunnerCodeLensProvider implements vscode.CodeLensProvider {
     });
     return lenses;
   }
-}
-
-/**
- * What the production confirmation asks about a request, or undefined when it needs no confirmation: a write to a
- * production environment, including a `$batch` that holds writes (with how many reads and writes it holds).
- */
-export function productionQuestion(request: PreparedRequest, options: { again?: boolean } = {}): { message: string; detail: string } | undefined {
-  if (!request.environment.production || !isWriteMethod(request.method)) return undefined;
-  const batch = batchReadsAndWrites(request);
-  if (batch && batch.writes === 0 && batch.reads > 0) return undefined;
-  const plural = (count: number, word: string): string => `${count} ${word}${count === 1 ? '' : 's'}`;
-  const what = batch ? `this $batch (${plural(batch.reads, 'read')} and ${plural(batch.writes, 'write')})` : `${request.method} ${redactUrl(request.url)}`;
-  return {
-    message: `"${request.environment.name}" is a production environment. ${options.again ? 'Send again' : 'Send'} ${what}?`,
-    detail: batch
-      ? `This $batch holds ${plural(batch.reads, 'read')} and ${plural(batch.writes, 'write')}: the writes change data.`
-      : 'This request changes data. Environments are marked production in the dynamicsOData.environments setting.',
-  };
 }
 
 export function registerRunner(context: vscode.ExtensionContext, deps: RunnerDependencies): void {
