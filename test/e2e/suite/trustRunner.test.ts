@@ -77,7 +77,7 @@ suite('trust: the runner (issue 12)', () => {
 
   suiteTeardown(async () => {
     await confirmations(undefined);
-    for (const file of files) fs.rmSync(file, { force: true });
+    for (const file of files) fs.rmSync(file, { force: true, recursive: true });
     fs.writeFileSync(settingsFile, original);
     await attacker.stop();
     await waitFor('the original workspace settings', () => (vscode.workspace.getConfiguration('dynamicsOData').get<{ name: string }[]>('environments', []).some((env) => env.name === PROD) ? undefined : true));
@@ -168,6 +168,23 @@ suite('trust: the runner (issue 12)', () => {
       await configuration.update('runner.csvNeutralizeFormulas', undefined, vscode.ConfigurationTarget.Workspace);
     }
     attacker.received.length = 0;
+  });
+
+  test('the Business Central page command does not replace existing files without asking', async () => {
+    const folder = path.join(workspace, 'trust-bc');
+    files.push(folder);
+    const answers = ['contoso', 'sales', 'v1.0', 'Customer', true, true, '50100', 'Contoso Customer API', 'No.', true, 'Name', 'displayName', ''];
+    type Result = { written: string[]; cancelled?: boolean } | undefined;
+    const first = await vscode.commands.executeCommand<Result>('dynamicsOData.newBusinessCentralApiPage', { folder, environment: '', answers });
+    assert.equal(first?.written.length, 2, JSON.stringify(first));
+    const page = first!.written.find((written) => written.endsWith('.Page.al'))!;
+    fs.writeFileSync(page, '// my own edits\n');
+    const second = await vscode.commands.executeCommand<Result>('dynamicsOData.newBusinessCentralApiPage', { folder, environment: '', answers });
+    assert.equal(second?.cancelled, true, JSON.stringify(second));
+    assert.equal(fs.readFileSync(page, 'utf8'), '// my own edits\n', 'not replaced without asking');
+    const third = await vscode.commands.executeCommand<Result>('dynamicsOData.newBusinessCentralApiPage', { folder, environment: '', answers, overwrite: true });
+    assert.equal(third?.written.length, 2);
+    assert.match(fs.readFileSync(page, 'utf8'), /page 50100/);
   });
 
   test('the manifest declares none of the runner\'s test-only commands', () => {
