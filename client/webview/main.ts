@@ -6,6 +6,7 @@
 import { parseHostMessage, type HostToPage, type PageToHost } from '../src/features/runner/panel/messages';
 import { tableFromRows, cellAt } from '../src/features/runner/results/table';
 import type { PartView, ResultView } from '../src/features/runner/results/viewModel';
+import { MAYBE_APPLIED_NOTE } from '../src/features/runner/types';
 import { button, clip, el, externalLink } from './dom';
 import { Grid, type GridUiState } from './grid';
 
@@ -69,6 +70,7 @@ class ResultsPage {
     json: button('Export JSON', () => this.send({ type: 'export', format: 'json' }), { className: 'secondary' }),
     url: button('Copy URL', () => this.send({ type: 'copyUrl' }), { className: 'secondary' }),
     curl: button('Copy as curl', () => this.send({ type: 'copyCurl' }), { className: 'secondary' }),
+    again: button('Send again', () => this.send({ type: 'sendAgain' }), { attributes: { title: 'Send this write once more (only if it did not happen)' } }),
   };
 
   constructor(private readonly root: HTMLElement) {}
@@ -85,7 +87,7 @@ class ResultsPage {
     const toolbar = el(
       'div',
       { className: 'toolbar', attributes: { role: 'toolbar', 'aria-label': 'Result actions' } },
-      b.next, b.all, this.maxRowsInput, this.progress, b.cancel,
+      b.again, b.next, b.all, this.maxRowsInput, this.progress, b.cancel,
       el('span', { className: 'separator' }),
       b.raw, b.csv, b.json, b.url, b.curl,
     );
@@ -163,6 +165,7 @@ class ResultsPage {
     this.busy = undefined;
     this.notices.replaceChildren();
     if (view.restored) this.notice('Restored after a reload: paging is off. Send the request again to page, load all or copy as curl.', 'info');
+    else if (view.maybeApplied) this.notice(MAYBE_APPLIED_NOTE, 'error');
     this.filterInput.value = ui?.grid?.filter ?? '';
     this.maxRowsInput.value = String(this.maxRows);
     this.grid.setRows(view.rows ?? [], ui?.grid);
@@ -341,6 +344,8 @@ class ResultsPage {
     b.json.disabled = busy || !view?.rows;
     b.url.disabled = !view;
     b.curl.disabled = !view || !!view.restored;
+    b.again.hidden = !view?.maybeApplied || !!view.restored;
+    b.again.disabled = busy || b.again.hidden;
     this.root.setAttribute('aria-busy', String(busy));
     this.updateStatus();
   }

@@ -6,6 +6,7 @@ import { runLspBench } from './lspBench';
 import { explorerBench } from './explorerBench';
 import { runnerBench } from './runnerBench';
 import { panelBench } from './panelBench';
+import { variablesBench } from './variablesBench';
 
 async function main(): Promise<void> {
   console.log(`bench: node ${process.version}, ${process.platform}/${process.arch}, gc ${typeof global.gc === 'function' ? 'exposed' : 'NOT exposed (memory figures are rough)'}`);
@@ -21,6 +22,8 @@ async function main(): Promise<void> {
   console.log((await runnerBench()).join('\n'));
   console.log('\n## Results panel: time to first paint, 5,000 x 100 rows (headless Chromium)\n');
   console.log((await panelBench()).join('\n'));
+  console.log('\n## Bounded {{variable}} expansion (issue 12: the 510-byte exponential file)\n');
+  console.log(variablesBench().join('\n'));
 }
 
 main().catch((error: unknown) => {

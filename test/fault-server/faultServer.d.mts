@@ -6,6 +6,8 @@ export interface FaultServer {
   tlsUrl: string;
   /** Requests received so far for a pathname, e.g. `hits('/write-then-reset/a')`. */
   hits(pathname: string): number;
+  /** Records created so far by `/create-503/<id>` (pathname without the query). */
+  records(pathname: string): number;
   /** Closes every connection and the server. */
   stop(): Promise<void>;
 }

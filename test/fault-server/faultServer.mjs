@@ -27,6 +27,10 @@
 //   POST /write-then-hang/<id>  reads the body, counts it as done, never answers
 //   GET  /paged?page=N&size=S&pages=P  S rows a page, relative @odata.nextLink until page P, @odata.count
 //   GET  /paged-fail?page=N     page 1 and 2 fine, page 3 answers 500
+//   POST /create-503/<id>?applied=1  creates records: the first POST answers 503 (after creating the record when
+//                               applied=1, as a front end that timed out on a busy service does), later ones 201;
+//                               GET lists what was created; `records(pathname)` counts them
+//   POST /query-post/<id>       a query sent as POST: 2 rows and an @odata.nextLink to GET /paged (page 2 of 3)
 import { createServer } from 'node:http';
 import { createServer as createTlsServer } from 'node:https';
 import selfsigned from 'selfsigned';
@@ -59,6 +63,7 @@ function readBody(req) {
 
 export async function startFaultServer() {
   const hits = new Map();
+  const records = new Map();
   const firstTokens = new Map();
   const sockets = new Set();
   const timers = new Set();
@@ -170,6 +175,21 @@ export async function startFaultServer() {
         if (page < pages || fault === 'paged-fail') answer['@odata.nextLink'] = `${fault}?page=${page + 1}&size=${size}&pages=${pages}`;
         return json(res, 200, answer);
       }
+      case 'create-503': {
+        const created = records.get(path) ?? [];
+        records.set(path, created);
+        if (req.method === 'GET') return json(res, 200, { value: created });
+        const posts = created.posts = (created.posts ?? 0) + 1;
+        const record = () => created.push({ id: created.length + 1, body });
+        if (posts === 1) {
+          if (url.searchParams.get('applied') === '1') record();
+          return json(res, 503, { error: { code: '503', message: 'Service Unavailable' } });
+        }
+        record();
+        return json(res, 201, created.at(-1));
+      }
+      case 'query-post':
+        return json(res, 200, { value: [{ id: 1 }, { id: 2 }], '@odata.nextLink': '/paged?page=2&size=2&pages=3' });
       default:
         return json(res, 404, { error: { code: 'NotFound', message: `No fault at ${path}` } });
     }
@@ -198,6 +218,7 @@ export async function startFaultServer() {
     url: `http://127.0.0.1:${port}`,
     tlsUrl: `https://127.0.0.1:${tlsServer.address().port}`,
     hits: (pathname) => hits.get(pathname) ?? 0,
+    records: (pathname) => (records.get(pathname) ?? []).length,
     stop: async () => {
       for (const timer of timers) clearTimeout(timer);
       for (const socket of sockets) socket.destroy();

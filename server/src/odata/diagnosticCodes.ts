@@ -73,6 +73,9 @@ const bindingCodes = {
   'request.variable-cycle': { severity: 'error', message: "Variable '{name}' refers to itself through other variables; give it a value that does not." },
   'request.missing-url': { severity: 'error', message: 'The request has no URL. Write it after the method, e.g. GET accounts?$select=name.' },
   'request.unknown-environment': { severity: 'warning', message: "No environment named '{name}' is configured. Add it, or change @environment." },
+  'request.variable-too-deep': { severity: 'error', message: "Variable '{name}' nests other variables more than {max} levels deep; give it a flatter value." },
+  'request.variable-too-large': { severity: 'error', message: "Variable '{name}' expands to more than {max} characters; shorten it (definitions that use another variable twice double at every level)." },
+  'request.forbidden-header': { severity: 'error', message: '{detail}' },
   'metadata.unreadable': { severity: 'error', message: '{detail}' },
   'metadata.damaged': { severity: 'warning', message: '{detail}' },
   // --- guard ---------------------------------------------------------------------------------------------

@@ -66,3 +66,8 @@ export { convertQuery } from './fetchxml/convert';
 export type { ConvertInput, ConvertResult } from './fetchxml/convert';
 export { fetchXmlCodes, conditionOperators } from './fetchxml/fetchXmlFacts';
 export { checkFetchXmlInRequests, checkFetchXmlDocument, fetchXmlEnvironment, fetchXmlParameter } from './fetchxml/embeddedFetchXml';
+// Trust (issue 12): headers a file may not set, and the bounds of {{variable}} expansion.
+export { FORBIDDEN_HEADERS, forbiddenHeader, forbiddenHeaderMessage } from './facts/forbiddenHeaders';
+export type { ForbiddenHeader } from './facts/forbiddenHeaders';
+export { VARIABLE_LIMITS, unboundedDefinitions } from './requestFile/variables';
+export type { UnboundedDefinition, UnresolvedReason } from './requestFile/variables';

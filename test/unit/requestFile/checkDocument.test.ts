@@ -19,9 +19,13 @@ test('request codes are in the diagnostics table with their severities', () => {
   assert.equal(diagnosticCodes['request.unknown-environment'].severity, 'warning');
 });
 
-test('request.unknown-variable and request.variable-cycle point at the reference', () => {
+test('request.unknown-variable and request.variable-cycle point at the reference (and a cycle at its definitions)', () => {
   assert.deepEqual(check('GET accounts?$top={{n}}'), [{ code: 'request.unknown-variable', text: '{{n}}', severity: 'error' }]);
-  assert.deepEqual(check('@a = {{b}}\n@b = {{a}}\nGET accounts?$top={{a}}'), [{ code: 'request.variable-cycle', text: '{{a}}', severity: 'error' }]);
+  assert.deepEqual(check('@a = {{b}}\n@b = {{a}}\nGET accounts?$top={{a}}'), [
+    { code: 'request.variable-cycle', text: 'a', severity: 'error' },
+    { code: 'request.variable-cycle', text: 'b', severity: 'error' },
+    { code: 'request.variable-cycle', text: '{{a}}', severity: 'error' },
+  ]);
 });
 
 test('request.missing-url points at the method', () => {

@@ -2,9 +2,11 @@
  * The history of sent requests: what was sent where, when, and how it ended, kept in the workspace state so a
  * request can be sent again or its (small) result looked at later. Pure: the storage is a Memento-like object.
  *
- * Never stored: an Authorization header (it is never in a PreparedRequest), header values whose names look
- * like secrets (redacted), request bodies and response bodies over the size cap.
+ * Never stored (../redaction.ts, the runner's one redaction): an Authorization header (it is never in a
+ * PreparedRequest), secret headers, secret query parameters, secret members of request and response bodies, and
+ * bodies over the size cap. An entry from which something was redacted cannot be sent again from the history.
  */
+import { redactBody, redactHeaders, redactUrl, REDACTED } from './redaction';
 import type { PreparedRequest, RunnerEnvironment, SendOutcome } from './types';
 
 export interface HistoryStorage {
@@ -24,6 +26,8 @@ export interface HistoryEntry {
   /** Absent when there was none or it was over the cap (`bodyOmitted`). */
   body?: string;
   bodyOmitted?: boolean;
+  /** Something secret was removed (a header, a query parameter, a body member): sending it again needs the file. */
+  redacted?: boolean;
   /** HTTP status, or the failure kind when no response came. */
   status?: number;
   failure?: string;
@@ -36,11 +40,7 @@ export const HISTORY_KEY = 'dynamicsOData.history';
 export const HISTORY_LIMIT = 200;
 export const BODY_CAP = 32 * 1024;
 
-const SECRET_HEADER = /authorization|cookie|secret|token|password|api[-_]?key|subscription-key/i;
-
-export function redactHeaders(headers: ReadonlyArray<[string, string]>): Array<[string, string]> {
-  return headers.map(([name, value]) => [name, SECRET_HEADER.test(name) ? '•••' : value]);
-}
+export { redactHeaders } from './redaction';
 
 export function historyEntry(request: PreparedRequest, outcome: SendOutcome, at: Date, id: string): HistoryEntry {
   const body = request.body;
@@ -50,17 +50,21 @@ export function historyEntry(request: PreparedRequest, outcome: SendOutcome, at:
     title: request.title,
     environment: request.environment,
     method: request.method,
-    url: request.url,
+    url: redactUrl(request.url),
     headers: redactHeaders(request.headers),
     elapsedMs: Math.round(outcome.elapsedMs),
   };
+  let redacted = entry.url !== request.url || entry.headers.some(([, value], index) => value !== request.headers[index]?.[1]);
   if (body !== undefined) {
-    if (body.length <= BODY_CAP) entry.body = body;
-    else entry.bodyOmitted = true;
+    if (body.length <= BODY_CAP) {
+      entry.body = redactBody(body);
+      redacted ||= entry.body !== body;
+    } else entry.bodyOmitted = true;
   }
+  if (redacted) entry.redacted = true;
   if (outcome.ok) {
     entry.status = outcome.status;
-    if (!outcome.truncated && outcome.bodyText.length <= BODY_CAP) entry.responseText = outcome.bodyText;
+    if (!outcome.truncated && outcome.bodyText.length <= BODY_CAP) entry.responseText = redactBody(outcome.bodyText);
   } else {
     entry.failure = outcome.kind;
   }
@@ -72,8 +76,8 @@ export function requestFromEntry(entry: HistoryEntry): { ok: true; request: Prep
   if (entry.bodyOmitted) {
     return { ok: false, message: `"${entry.title}" had a body over ${BODY_CAP / 1024} KB, which the history does not keep: send it again from its .odata file.` };
   }
-  if (entry.headers.some(([, value]) => value === '•••')) {
-    return { ok: false, message: `"${entry.title}" had a secret-looking header that the history does not keep: send it again from its .odata file.` };
+  if (entry.redacted || entry.headers.some(([, value]) => value.endsWith(REDACTED))) {
+    return { ok: false, message: `"${entry.title}" had a secret (a header, a query parameter or a body member) that the history does not keep: send it again from its .odata file.` };
   }
   return {
     ok: true,

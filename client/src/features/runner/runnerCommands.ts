@@ -22,14 +22,16 @@ import {
   fetchXmlNextPage,
   fetchXmlTooLong,
   isFetchXmlRequest,
-  loadAllFetchXmlPages,
+  loadFetchXmlPagesAfter,
   sendableFetchXmlRequest,
   sendFetchXml,
   withFetchXmlPrefer,
 } from './http/fetchXmlPaging';
 import { registerFetchXmlRun, type EntitySetResolver } from './fetchXmlRun';
-import { loadAllPages, nextLinkOf, nextPageRequest, rowsOf } from './http/paging';
-import { isWriteMethod, prepareRequest } from './http/prepare';
+import { loadPagesAfter, nextLinkOf, nextPageRequest, rowsOf } from './http/paging';
+import { prepareRequest } from './http/prepare';
+import { productionQuestion } from './productionConfirmation';
+import { redactUrl } from './redaction';
 import { ResultsPanel, type ResultsActions } from './panel/resultsPanel';
 import { sendingSystemVariables } from './systemVariables';
 import type { BearerTokenSource, PreparedRequest, RunnerEnvironment, SendOutcome } from './types';
@@ -53,6 +55,8 @@ export interface SendSummary {
   cancelled?: boolean;
   /** FetchXML: 'GET', or 'POST' when the query went inside a `$batch` (its URL was too long for a GET). */
   sentAs?: string;
+  /** A write that may or may not have happened (503, reset after sending, timeout): the panel offers "Send again". */
+  maybeApplied?: boolean;
 }
 
 interface RequestTarget {
@@ -109,6 +113,15 @@ class RunnerCodeLensProvider implements vscode.CodeLensProvider {
 
 export function registerRunner(context: vscode.ExtensionContext, deps: RunnerDependencies): void {
   const history = new RequestHistory(context.workspaceState);
+  /** Scripted answers to the production confirmations: only under the test harness (ExtensionMode.Test). */
+  let scriptedConfirmations: { answers: boolean[]; asked: string[] } | undefined;
+  const confirm = async (message: string, detail: string, action: string): Promise<boolean> => {
+    if (scriptedConfirmations) {
+      scriptedConfirmations.asked.push(`${message}\n${detail}`);
+      return scriptedConfirmations.answers.shift() ?? false;
+    }
+    return (await vscode.window.showWarningMessage(message, { modal: true, detail }, action)) === action;
+  };
   const historyView = new HistoryTreeProvider(history);
   const codeLenses = new RunnerCodeLensProvider();
   let sequence = 0;
@@ -121,24 +134,18 @@ export function registerRunner(context: vscode.ExtensionContext, deps: RunnerDep
     onProgress: progress ? (received) => progress.report({ message: `${(received / 1024).toFixed(0)} KB received` }) : undefined,
   });
 
-  /** Production writes ask first; answers true to go on. */
-  const confirmWrite = async (request: PreparedRequest): Promise<boolean> => {
-    if (!request.environment.production || !isWriteMethod(request.method)) return true;
-    const answer = await vscode.window.showWarningMessage(
-      `"${request.environment.name}" is a production environment. Send ${request.method} ${request.url}?`,
-      { modal: true, detail: 'This request changes data. Environments are marked production in the dynamicsOData.environments setting.' },
-      'Send',
-    );
-    return answer === 'Send';
+  /** Production writes ask first (a single send, Send all, Send again from the panel or the History, a $batch); true to go on. */
+  const confirmWrite = async (request: PreparedRequest, options: { again?: boolean } = {}): Promise<boolean> => {
+    const question = productionQuestion(request, options);
+    return question ? confirm(question.message, question.detail, options.again ? 'Send again' : 'Send') : true;
   };
 
   /** FetchXML pages with its paging cookie (http/fetchXmlPaging.ts), not with `@odata.nextLink`. */
   const fetchXmlActions = (request: PreparedRequest): ResultsActions => ({
     nextPage: (nextLink, signal) => fetchXmlNextPage(request, nextLink, sendOptions(signal)),
-    loadAll: async (maxRows, signal, onProgress) => {
-      const first = (await sendFetchXml(request, sendOptions(signal))).outcome;
-      if (!first.ok) return { failure: first.message, stoppedBecause: 'failed' };
-      const all = await loadAllFetchXmlPages(request, first, { ...sendOptions(signal), maxRows, onPage: (rows, total) => onProgress(rows, total) });
+    loadAll: async (nextLink, loaded, maxRows, signal, onProgress) => {
+      // Paging links only, from where the panel is: the first request is not sent again.
+      const all = await loadFetchXmlPagesAfter(request, nextLink, { ...sendOptions(signal), maxRows, loaded, onPage: (rows, total) => onProgress(rows, total) });
       const failure = all.failure && (all.failure.ok ? `${all.failure.status} ${all.failure.statusText}` : all.failure.message);
       return { nextLink: all.nextLink, failure, stoppedBecause: all.stoppedBecause };
     },
@@ -154,18 +161,19 @@ export function registerRunner(context: vscode.ExtensionContext, deps: RunnerDep
       if (outcome.status >= 400) return { failure: outcome.error?.message ?? `${outcome.status} ${outcome.statusText}` };
       return { rows: rowsOf(outcome) ?? [], nextLink: nextLinkOf(outcome) };
     },
-    loadAll: async (maxRows, signal, onProgress) => {
-      // The panel asks with the rows it has; start again from the first page so the rows are complete and in order.
-      const first = await sendRequest(request, sendOptions(signal));
-      if (!first.ok) return { failure: first.message, stoppedBecause: 'failed' };
-      const all = await loadAllPages(request, first, { ...sendOptions(signal), maxRows, onPage: (_rows, total) => onProgress(_rows, total) });
+    loadAll: async (nextLink, loaded, maxRows, signal, onProgress) => {
+      // Next links only, from where the panel is: the request itself (perhaps a write) is never sent again.
+      const all = await loadPagesAfter(request, nextLink, { ...sendOptions(signal), maxRows, loaded, onPage: (rows, total) => onProgress(rows, total) });
       const failure = all.failure && (all.failure.ok ? `${all.failure.status} ${all.failure.statusText}` : all.failure.message);
       return { nextLink: all.nextLink, failure, stoppedBecause: all.stoppedBecause };
     },
     curl: () => toCurl(request),
+    url: () => request.url,
+    // Only ever the user's click ("Send again" after a write that may or may not have happened), with the confirmations.
+    sendAgain: () => void run(request, { again: true }),
   });
 
-  const run = async (given: PreparedRequest): Promise<SendSummary> => {
+  const run = async (given: PreparedRequest, options: { again?: boolean; confirmed?: boolean } = {}): Promise<SendSummary> => {
     const fetchXml = isFetchXmlRequest(given);
     const request = fetchXml ? withFetchXmlPrefer(given) : given;
     const summary: SendSummary = { title: request.title, environment: request.environment.name };
@@ -180,7 +188,7 @@ export function registerRunner(context: vscode.ExtensionContext, deps: RunnerDep
       void vscode.window.showErrorMessage(batchProblem);
       return { ...summary, failure: 'invalidRequest', message: batchProblem };
     }
-    if (!(await confirmWrite(request))) return { ...summary, cancelled: true, message: 'Not sent: the production write was not confirmed.' };
+    if (!options.confirmed && !(await confirmWrite(request, options))) return { ...summary, cancelled: true, message: 'Not sent: the production write was not confirmed.' };
     const outcome: SendOutcome = await vscode.window.withProgress(
       { location: vscode.ProgressLocation.Notification, title: `${request.method} ${request.title}`, cancellable: true },
       (progress, cancellation) => {
@@ -197,7 +205,7 @@ export function registerRunner(context: vscode.ExtensionContext, deps: RunnerDep
     await history.add(historyEntry(request, outcome, new Date(), `${Date.now()}-${sequence}`));
     historyView.refresh();
     if (!outcome.ok) {
-      deps.output.warn(`${request.method} ${request.url}: ${outcome.kind}: ${outcome.message}`);
+      deps.output.warn(`${request.method} ${redactUrl(request.url)}: ${outcome.kind}: ${outcome.message}`);
       if (outcome.kind === 'signIn') {
         void vscode.window.showErrorMessage(outcome.message, 'Sign in again').then((choice) => {
           if (choice) void vscode.commands.executeCommand('dynamicsOData.signIn', request.environment.name);
@@ -206,7 +214,7 @@ export function registerRunner(context: vscode.ExtensionContext, deps: RunnerDep
         void vscode.window.showErrorMessage(outcome.message);
       }
     } else {
-      deps.output.info(`${request.method} ${request.url}: ${outcome.status} in ${Math.round(outcome.elapsedMs)} ms`);
+      deps.output.info(`${request.method} ${redactUrl(request.url)}: ${outcome.status} in ${Math.round(outcome.elapsedMs)} ms`);
     }
     const pagingLink = fetchXml && outcome.ok ? fetchXmlNextLink(request.url, outcome) : undefined;
     if (outcome.ok || outcome.kind !== 'cancelled') {
@@ -215,9 +223,17 @@ export function registerRunner(context: vscode.ExtensionContext, deps: RunnerDep
         reuse: vscode.workspace.getConfiguration('dynamicsOData').get<boolean>('results.reusePanel', true),
       });
     }
-    if (!outcome.ok) return { ...summary, failure: outcome.kind, message: outcome.message, cancelled: outcome.kind === 'cancelled' };
+    if (!outcome.ok) return { ...summary, failure: outcome.kind, message: outcome.message, cancelled: outcome.kind === 'cancelled', maybeApplied: outcome.maybeApplied === true };
     const hasNext = fetchXml ? pagingLink !== undefined : nextLinkOf(outcome) !== undefined;
-    return { ...summary, status: outcome.status, rows: rowsOf(outcome)?.length, nextLink: hasNext, message: outcome.error?.message, ...(fetchXml ? { sentAs: sent.method } : {}) };
+    return {
+      ...summary,
+      maybeApplied: outcome.maybeApplied === true,
+      status: outcome.status,
+      rows: rowsOf(outcome)?.length,
+      nextLink: hasNext,
+      message: outcome.error?.message,
+      ...(fetchXml ? { sentAs: sent.method } : {}),
+    };
   };
 
   const documentFor = async (target: RequestTarget | undefined): Promise<vscode.TextDocument | undefined> => {
@@ -240,7 +256,7 @@ export function registerRunner(context: vscode.ExtensionContext, deps: RunnerDep
     return chooseEnvironment(fileEnvironment, configuredEnvironments(), defaultEnvironmentName(), SAMPLE_ENVIRONMENT_NAME);
   };
 
-  const sendOne = async (target: RequestTarget | undefined): Promise<SendSummary | undefined> => {
+  const sendOne = async (target: RequestTarget | undefined, options: { confirmed?: boolean } = {}): Promise<SendSummary | undefined> => {
     const document = await documentFor(target);
     if (!document) {
       void vscode.window.showWarningMessage('Open an .odata file and put the cursor in a request to send it.');
@@ -262,7 +278,7 @@ export function registerRunner(context: vscode.ExtensionContext, deps: RunnerDep
       void vscode.window.showErrorMessage(prepared.failure.message);
       return { title: `request ${index + 1}`, environment: choice.environment.name, failure: prepared.failure.kind, message: prepared.failure.message };
     }
-    return run(prepared.request);
+    return run(prepared.request, options);
   };
 
   const pickEnvironment = async (): Promise<string | undefined> => {
@@ -302,9 +318,28 @@ export function registerRunner(context: vscode.ExtensionContext, deps: RunnerDep
       const document = await documentFor(target);
       if (!document) return [];
       const count = parseRequestFile(document.getText()).requests.length;
+      // One confirmation for the whole run when it writes to production (each write, $batch writes included, counted).
+      const choice = environmentFor(document, target?.environment);
+      let confirmed = false;
+      if (choice.ok && choice.environment.production) {
+        const variables = environmentSettings().find((env) => env.name === choice.environment.name)?.variables;
+        const questions = Array.from({ length: count }, (_, index) => prepareRequest(document.getText(), index, choice.environment, { systemVariables: sendingSystemVariables(), variables }))
+          .flatMap((prepared) => (prepared.ok ? [productionQuestion(prepared.request)] : []))
+          .filter((question) => question !== undefined);
+        if (questions.length > 0) {
+          const listed = questions.map((question) => question.message.replace(/^"[^"]*" is a production environment\. Send /, '').replace(/\?$/, ''));
+          const go = await confirm(
+            `"${choice.environment.name}" is a production environment. Send all ${count} requests? ${questions.length} of them change data.`,
+            `Writes: ${listed.join('; ')}.`,
+            'Send all',
+          );
+          if (!go) return [{ title: `Send all (${count})`, environment: choice.environment.name, cancelled: true, message: 'Not sent: the production writes were not confirmed.' } satisfies SendSummary];
+          confirmed = true;
+        }
+      }
       const summaries: SendSummary[] = [];
       for (let index = 0; index < count; index += 1) {
-        const summary = await sendOne({ uri: document.uri.toString(), index, environment: target?.environment });
+        const summary = await sendOne({ uri: document.uri.toString(), index, environment: target?.environment }, { confirmed });
         if (summary) summaries.push(summary);
         if (summary?.cancelled) break;
       }
@@ -326,7 +361,7 @@ export function registerRunner(context: vscode.ExtensionContext, deps: RunnerDep
         void vscode.window.showErrorMessage(message);
         return { title: entry.title, failure: 'otherHost', message } satisfies SendSummary;
       }
-      return run({ ...again.request, environment: environment.environment });
+      return run({ ...again.request, environment: environment.environment }, { again: true });
     }),
     vscode.commands.registerCommand('dynamicsOData.history.open', async (item?: HistoryItem) => {
       if (!item) return;
@@ -347,10 +382,22 @@ export function registerRunner(context: vscode.ExtensionContext, deps: RunnerDep
       await history.clear();
       historyView.refresh();
     }),
-    vscode.commands.registerCommand('dynamicsOData.history.entries', () =>
-      history.entries().map(({ id, title, method, url, status, failure, environment }) => ({ id, title, method, url, status, failure, environment: environment.name })),
-    ),
   );
+  // Commands for the end-to-end tests only, never in the shipped extension's surface (issue 12, item 12).
+  if (context.extensionMode === vscode.ExtensionMode.Test) {
+    context.subscriptions.push(
+      vscode.commands.registerCommand('dynamicsOData.history.entries', () =>
+        history.entries().map(({ id, title, method, url, status, failure, environment, headers, body, responseText, redacted }) => ({
+          id, title, method, url, status, failure, environment: environment.name, headers, body, responseText, redacted,
+        })),
+      ),
+      vscode.commands.registerCommand('dynamicsOData.runner.scriptConfirmations', (answers: unknown) => {
+        const asked = scriptedConfirmations?.asked ?? [];
+        scriptedConfirmations = Array.isArray(answers) ? { answers: answers.map((answer) => answer === true), asked: [] } : undefined;
+        return asked;
+      }),
+    );
+  }
 }
 
 function prettyJson(text: string): string {

@@ -7,6 +7,10 @@
  * never returns it).
  */
 
+/** What the panel says about a write that may or may not have reached the service (503, reset after sending, timeout). */
+export const MAYBE_APPLIED_NOTE =
+  'This write may or may not have happened: the service did not say, and it was not sent again automatically. Check the data first; use "Send again" only if it did not happen.';
+
 export type RunnerFlavor = 'dataverse' | 'fno' | 'bc' | 'generic';
 
 /** The environment a request is sent to. */
@@ -52,6 +56,8 @@ export interface RequestFailure {
   elapsedMs: number;
   /** Attempts made (1 + retries). */
   attempts: number;
+  /** A write whose bytes may have reached the service (reset after sending, timed out): it may or may not have happened. */
+  maybeApplied?: boolean;
 }
 
 export interface ODataErrorBody {
@@ -85,6 +91,8 @@ export interface ResponseResult {
   attempts: number;
   /** Human-readable notes on what the engine did: "waited 2 s for Retry-After", "renewed the token". */
   notes: string[];
+  /** A write answered 503: the service may or may not have made the change (not sent again automatically). */
+  maybeApplied?: boolean;
 }
 
 export type SendOutcome = ResponseResult | RequestFailure;

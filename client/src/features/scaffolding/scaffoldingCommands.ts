@@ -18,6 +18,7 @@ import { generateBcApiPage, generateBcODataCall, runBcApiPageWizard } from './bc
 import { planCustomApiFolder } from './customApiFolder';
 import { validateCustomApi, type CustomApi } from './customApiModel';
 import { deploy, extraInEnvironment, lookupRequest, planDeploy, previewText, readLookup, type DeployReport } from './deploy';
+import { resolveAllInside, resolveInside } from './safePaths';
 import { CUSTOM_API_FILE, readCustomApiFolder, type GeneratedFile } from './solutionXml';
 import { ScriptedPrompter, WizardCancelled, runEditCustomApiWizard, runNewCustomApiWizard, type PickItem, type Prompter, type Rejection, type ScriptedAnswer, type TableChoice, type Validate } from './wizard';
 
@@ -38,6 +39,7 @@ export interface ScaffoldingServices {
  * - `answers`: the dialog answers in order (a pick's label, an input's text or `true` for its default, a
  *   confirm's boolean, `null` to cancel).
  * - `solution` (deploy): the solution unique name, `''` for none; `confirm` (deploy): answers the confirmation.
+ * - `overwrite`: answers "replace the existing files?" (default: no, nothing is overwritten).
  */
 export interface ScaffoldingScript {
   folder?: string;
@@ -45,6 +47,7 @@ export interface ScaffoldingScript {
   answers?: ScriptedAnswer[];
   solution?: string;
   confirm?: boolean;
+  overwrite?: boolean;
 }
 
 /** What a command did: the files written (absolute paths), rejected answers, and the deploy report. */
@@ -117,10 +120,30 @@ async function readFolder(root: vscode.Uri, relative = ''): Promise<GeneratedFil
   return out;
 }
 
-async function writeFiles(root: vscode.Uri, files: readonly GeneratedFile[]): Promise<string[]> {
+/** Asked before existing files with other content are replaced; false keeps them (and writes nothing). */
+type ConfirmOverwrite = (paths: string[]) => Promise<boolean>;
+
+/**
+ * Writes files under `root`: every path checked first (each name a valid segment, the result inside `root`; nothing
+ * is written when one is refused), and existing files with other content replaced only when `confirmOverwrite` agrees
+ * (without it, the caller is (re)generating files the user chose to change).
+ */
+async function writeFiles(root: vscode.Uri, files: readonly GeneratedFile[], confirmOverwrite?: ConfirmOverwrite): Promise<string[]> {
+  const checked = resolveAllInside(root.fsPath, files.map((file) => file.path));
+  if (!checked.ok) throw new Error(checked.message);
+  if (confirmOverwrite) {
+    const replaced: string[] = [];
+    for (const [index, file] of files.entries()) {
+      const uri = vscode.Uri.file(checked.paths[index]!);
+      if (!(await exists(uri))) continue;
+      const current = new TextDecoder().decode(await vscode.workspace.fs.readFile(uri));
+      if (current !== file.content) replaced.push(uri.fsPath);
+    }
+    if (replaced.length > 0 && !(await confirmOverwrite(replaced))) throw new WizardCancelled();
+  }
   const written: string[] = [];
-  for (const file of files) {
-    const uri = vscode.Uri.joinPath(root, file.path);
+  for (const [index, file] of files.entries()) {
+    const uri = vscode.Uri.file(checked.paths[index]!);
     await vscode.workspace.fs.createDirectory(vscode.Uri.joinPath(uri, '..'));
     await vscode.workspace.fs.writeFile(uri, new TextEncoder().encode(file.content));
     written.push(uri.fsPath);
@@ -150,6 +173,21 @@ export function registerScaffolding(context: vscode.ExtensionContext, services: 
 
   const prompterFor = (script?: ScaffoldingScript): Prompter & { rejections?: Rejection[] } =>
     script?.answers ? new ScriptedPrompter(script.answers) : new VsCodePrompter();
+
+  /** "Replace these files?": a modal question, or the script's `overwrite` answer (default no). */
+  const confirmOverwrite =
+    (script?: ScaffoldingScript): ConfirmOverwrite =>
+    async (paths) => {
+      const answer = script
+        ? script.overwrite === true
+        : (await vscode.window.showWarningMessage(
+            `${paths.length === 1 ? 'A file already exists' : `${paths.length} files already exist`} and would be replaced: ${paths.map((p) => path.basename(p)).join(', ')}.`,
+            { modal: true, detail: paths.join('\n') },
+            'Replace',
+          )) === 'Replace';
+      if (!answer) output.info(`Not written: ${paths.join(', ')} already exist${paths.length === 1 ? 's' : ''} and ${paths.length === 1 ? 'was' : 'were'} not replaced.`);
+      return answer;
+    };
 
   async function chooseEnvironment(prompter: Prompter, script: ScaffoldingScript | undefined, filter: (e: RunnerEnvironment) => boolean, optional: boolean): Promise<RunnerEnvironment | undefined> {
     const candidates = services.environments().filter(filter);
@@ -195,6 +233,8 @@ export function registerScaffolding(context: vscode.ExtensionContext, services: 
     let current: GeneratedFile[] = [];
     if (chosen === NEW_API) {
       api = await runNewCustomApiWizard(prompter, { tables });
+      const inside = resolveInside(root.fsPath, api.uniquename);
+      if (!inside.ok) throw new Error(inside.message);
       const folder = vscode.Uri.joinPath(root, api.uniquename);
       if (await exists(folder)) current = await readFolder(folder);
       if (current.some((f) => f.path === CUSTOM_API_FILE)) throw new Error(`${api.uniquename} already exists in ${root.fsPath}: run the command again and choose it to change it.`);
@@ -211,7 +251,8 @@ export function registerScaffolding(context: vscode.ExtensionContext, services: 
     }, previous);
     // An existing API stays in its folder (even if it was renamed); a new one gets `{uniquename}/`.
     const apiFolder = vscode.Uri.joinPath(root, chosen === NEW_API ? api.uniquename : chosen);
-    const written = await writeFiles(apiFolder, plan.files);
+    // A new API's folder may hold files already: they are replaced only when the user agrees.
+    const written = await writeFiles(apiFolder, plan.files, chosen === NEW_API ? confirmOverwrite(script) : undefined);
     for (const k of plan.kept) output.info(`${k.path} kept: ${k.reason}.`);
     if (plan.missingRegions.length > 0) {
       void vscode.window.showWarningMessage(
@@ -290,10 +331,14 @@ export function registerScaffolding(context: vscode.ExtensionContext, services: 
     const environment = await chooseEnvironment(prompter, script, (e) => e.flavor === 'bc', true);
     const page = await runBcApiPageWizard(prompter);
     const base = page.name.replace(/[^A-Za-z0-9]/g, '');
-    const written = await writeFiles(root, [
-      { path: `${base}.Page.al`, content: generateBcApiPage(page) },
-      { path: `${page.entitySetName}.odata`, content: generateBcODataCall(page, environment ? { serviceRoot: environment.serviceRoot, environment: environment.name } : {}) },
-    ]);
+    const written = await writeFiles(
+      root,
+      [
+        { path: `${base}.Page.al`, content: generateBcApiPage(page) },
+        { path: `${page.entitySetName}.odata`, content: generateBcODataCall(page, environment ? { serviceRoot: environment.serviceRoot, environment: environment.name } : {}) },
+      ],
+      confirmOverwrite(script),
+    );
     if (!script) await vscode.window.showTextDocument(vscode.Uri.file(written[0]!), { preview: false });
     return { written, rejections: prompter.rejections ?? [] };
   }

@@ -31,11 +31,27 @@ export const checkingSystemVariables: SystemVariableResolver = (name) => {
   }
 };
 
+/**
+ * Bounds on `{{…}}` expansion (issue 12, item 6): definitions that refer to each other twice would otherwise
+ * double at every level (a 510-byte file expanding to hundreds of megabytes). Past a bound the value is not
+ * built: the language server reports it on the definition and the runner refuses the request, both at once.
+ */
+export const VARIABLE_LIMITS = {
+  /** Variables inside variables, this many levels at most. */
+  maxDepth: 32,
+  /** Characters of one variable's expanded value. */
+  maxValueLength: 100_000,
+  /** Characters of one request's expanded URL, headers and body together. */
+  maxRequestLength: 2_000_000,
+} as const;
+
+export type UnresolvedReason = 'unknown' | 'cycle' | 'tooDeep' | 'tooLarge';
+
 export interface UnresolvedVariable {
   name: string;
   /** Document span of the whole `{{…}}` reference. */
   span: Span;
-  reason: 'unknown' | 'cycle';
+  reason: UnresolvedReason;
 }
 
 export interface ExpandedText {
@@ -79,26 +95,158 @@ export function variableTable(file: RequestFile, environmentVariables?: Readonly
   return table;
 }
 
-/** Expands a variable's value recursively (for display, sending and checking). */
+type Resolution = { ok: true; value: string } | { ok: false; reason: UnresolvedReason };
+
+/**
+ * Resolves variables of one table, each at most once (memoised), within VARIABLE_LIMITS: the work is bounded by
+ * the limits, however the definitions refer to each other.
+ */
+class VariableResolver {
+  private readonly memo = new Map<string, Resolution>();
+  private readonly visiting = new Set<string>();
+
+  constructor(
+    private readonly table: Map<string, VariableDefinition>,
+    private readonly system: SystemVariableResolver,
+  ) {}
+
+  resolve(reference: string, depth = 0): Resolution {
+    const [head = '', ...args] = reference.split(/\s+/);
+    if (head.startsWith('$')) {
+      const value = this.system(head, args);
+      return value === undefined ? { ok: false, reason: 'unknown' } : { ok: true, value };
+    }
+    const definition = this.table.get(head);
+    if (!definition) return { ok: false, reason: 'unknown' };
+    if (this.visiting.has(head)) return { ok: false, reason: 'cycle' };
+    const known = this.memo.get(head);
+    if (known) return known;
+    if (depth >= VARIABLE_LIMITS.maxDepth) return { ok: false, reason: 'tooDeep' };
+    this.visiting.add(head);
+    const result = this.expandValue(definition.value, depth);
+    this.visiting.delete(head);
+    this.memo.set(head, result);
+    return result;
+  }
+
+  private expandValue(text: string, depth: number): Resolution {
+    let out = '';
+    let last = 0;
+    let failure: UnresolvedReason | undefined;
+    for (const match of text.matchAll(REFERENCE)) {
+      const index = match.index ?? 0;
+      out += text.slice(last, index);
+      last = index + match[0].length;
+      const inner = this.resolve(match[1] ?? '', depth + 1);
+      if (!inner.ok) {
+        // The worst reason wins: a cycle or a bound says more than an unknown name.
+        if (failure === undefined || failure === 'unknown') failure = inner.reason;
+        if (inner.reason !== 'unknown') return { ok: false, reason: inner.reason };
+        continue;
+      }
+      out += inner.value;
+      if (out.length > VARIABLE_LIMITS.maxValueLength) return { ok: false, reason: 'tooLarge' };
+    }
+    if (failure) return { ok: false, reason: failure };
+    out += text.slice(last);
+    if (out.length > VARIABLE_LIMITS.maxValueLength) return { ok: false, reason: 'tooLarge' };
+    return { ok: true, value: out };
+  }
+}
+
+/** Expands a variable's value recursively (for display, sending and checking); undefined when it cannot be. */
 export function resolveVariableValue(
   name: string,
   table: Map<string, VariableDefinition>,
   system: SystemVariableResolver = checkingSystemVariables,
-  visiting: Set<string> = new Set(),
 ): string | undefined {
-  const [head, ...args] = name.split(/\s+/);
-  if (head.startsWith('$')) return system(head, args);
-  const definition = table.get(head);
-  if (!definition || visiting.has(head)) return undefined;
-  visiting.add(head);
-  let failed = false;
-  const value = definition.value.replace(REFERENCE, (_whole, inner: string) => {
-    const resolved = resolveVariableValue(inner, table, system, visiting);
-    if (resolved === undefined) failed = true;
-    return resolved ?? '';
-  });
-  visiting.delete(head);
-  return failed ? undefined : value;
+  const result = new VariableResolver(table, system).resolve(name);
+  return result.ok ? result.value : undefined;
+}
+
+/** A definition whose value cannot be expanded within the bounds, with why. */
+export interface UnboundedDefinition {
+  definition: VariableDefinition;
+  reason: 'cycle' | 'tooDeep' | 'tooLarge';
+}
+
+/**
+ * The file's definitions that are on a cycle, nest too deep or expand past the size bound (the definitions in
+ * force: a definition overridden later is not checked). Linear in the size of the definitions.
+ */
+export function unboundedDefinitions(
+  file: RequestFile,
+  table: Map<string, VariableDefinition> = variableTable(file),
+  system: SystemVariableResolver = checkingSystemVariables,
+): UnboundedDefinition[] {
+  const onCycle = definitionsOnCycles(table);
+  const resolver = new VariableResolver(table, system);
+  const found: UnboundedDefinition[] = [];
+  for (const definition of file.variables) {
+    if (table.get(definition.name) !== definition) continue;
+    if (onCycle.has(definition.name)) {
+      found.push({ definition, reason: 'cycle' });
+      continue;
+    }
+    const result = resolver.resolve(definition.name);
+    if (!result.ok && (result.reason === 'tooDeep' || result.reason === 'tooLarge')) found.push({ definition, reason: result.reason });
+  }
+  return found;
+}
+
+/** Names that reach themselves through references (Tarjan's strongly connected components, iterative). */
+function definitionsOnCycles(table: Map<string, VariableDefinition>): Set<string> {
+  const edges = new Map<string, string[]>();
+  for (const [name, definition] of table) {
+    const targets = [...definition.value.matchAll(REFERENCE)].map((m) => (m[1] ?? '').split(/\s+/)[0] ?? '').filter((t) => table.has(t));
+    edges.set(name, [...new Set(targets)]);
+  }
+  const index = new Map<string, number>();
+  const low = new Map<string, number>();
+  const stack: string[] = [];
+  const onStack = new Set<string>();
+  const result = new Set<string>();
+  let counter = 0;
+  for (const root of table.keys()) {
+    if (index.has(root)) continue;
+    const work: Array<{ node: string; next: number }> = [{ node: root, next: 0 }];
+    index.set(root, counter);
+    low.set(root, counter++);
+    stack.push(root);
+    onStack.add(root);
+    while (work.length > 0) {
+      const frame = work[work.length - 1]!;
+      const targets = edges.get(frame.node) ?? [];
+      if (frame.next < targets.length) {
+        const target = targets[frame.next++]!;
+        if (!index.has(target)) {
+          index.set(target, counter);
+          low.set(target, counter++);
+          stack.push(target);
+          onStack.add(target);
+          work.push({ node: target, next: 0 });
+        } else if (onStack.has(target)) {
+          low.set(frame.node, Math.min(low.get(frame.node)!, index.get(target)!));
+        }
+        continue;
+      }
+      work.pop();
+      const parent = work[work.length - 1];
+      if (parent) low.set(parent.node, Math.min(low.get(parent.node)!, low.get(frame.node)!));
+      if (low.get(frame.node) === index.get(frame.node)) {
+        const component: string[] = [];
+        for (;;) {
+          const member = stack.pop()!;
+          onStack.delete(member);
+          component.push(member);
+          if (member === frame.node) break;
+        }
+        const selfLoop = (edges.get(frame.node) ?? []).includes(frame.node);
+        if (component.length > 1 || selfLoop) for (const member of component) result.add(member);
+      }
+    }
+  }
+  return result;
 }
 
 /**
@@ -114,6 +262,7 @@ export function expandPieces(
   const map: Piece[] = [];
   const unresolved: UnresolvedVariable[] = [];
   let length = 0;
+  const resolver = new VariableResolver(table, system);
   const push = (value: string, doc: Span, substituted: boolean): void => {
     parts.push(value);
     map.push({ from: length, to: length + value.length, doc, substituted });
@@ -129,15 +278,13 @@ export function expandPieces(
         push(piece.text.slice(last, match.index), { start: piece.span.start + last, end: piece.span.start + match.index }, false);
       }
       const refSpan = { start: piece.span.start + match.index, end: piece.span.start + match.index + match[0].length };
-      const name = match[1];
-      const head = name.split(/\s+/)[0];
-      const isCycle = !head.startsWith('$') && table.has(head) && refersToItself(head, table);
-      const value = isCycle ? undefined : resolveVariableValue(name, table, system);
-      if (value === undefined) {
-        unresolved.push({ name, span: refSpan, reason: isCycle ? 'cycle' : 'unknown' });
+      const name = match[1] ?? '';
+      const resolved = resolver.resolve(name);
+      if (!resolved.ok || length + resolved.value.length > VARIABLE_LIMITS.maxRequestLength) {
+        unresolved.push({ name, span: refSpan, reason: resolved.ok ? 'tooLarge' : resolved.reason });
         push(match[0], refSpan, true);
       } else {
-        push(value, refSpan, true);
+        push(resolved.value, refSpan, true);
       }
       last = match.index + match[0].length;
     }
@@ -177,17 +324,6 @@ export function expandPieces(
       return undefined;
     },
   };
-}
-
-function refersToItself(name: string, table: Map<string, VariableDefinition>, seen: Set<string> = new Set()): boolean {
-  if (seen.has(name)) return true;
-  const definition = table.get(name);
-  if (!definition) return false;
-  seen.add(name);
-  const references = [...definition.value.matchAll(REFERENCE)].map((match) => match[1].split(/\s+/)[0]);
-  const cyclic = references.some((ref) => !ref.startsWith('$') && refersToItself(ref, table, seen));
-  seen.delete(name);
-  return cyclic;
 }
 
 /** The request's URL with variables expanded. */

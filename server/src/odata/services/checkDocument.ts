@@ -5,7 +5,8 @@
 import { createDiagnostic, type Flavor, type ODataDiagnostic } from '../diagnosticCodes';
 import type { ModelIndex } from '../csdl/modelIndex';
 import { parseRequestFile, type RequestFile } from '../requestFile/requestFile';
-import { expandRequestUrl, variableTable, type SystemVariableResolver } from '../requestFile/variables';
+import { expandRequestUrl, unboundedDefinitions, variableTable, VARIABLE_LIMITS, type SystemVariableResolver, type UnresolvedReason } from '../requestFile/variables';
+import { forbiddenHeader, forbiddenHeaderMessage } from '../facts/forbiddenHeaders';
 import { checkUrl } from './checkUrl';
 
 export interface CheckDocumentOptions {
@@ -17,6 +18,19 @@ export interface CheckDocumentOptions {
   variables?: Readonly<Record<string, string>>;
   /** The pure OASIS grammar (see `CheckUrlOptions.strict`). */
   strict?: boolean;
+  /** The environment sends a token (then a Cookie header is refused too); default: every flavour but generic. */
+  signedIn?: boolean;
+}
+
+const REFERENCE_CODES = {
+  unknown: 'request.unknown-variable',
+  cycle: 'request.variable-cycle',
+  tooDeep: 'request.variable-too-deep',
+  tooLarge: 'request.variable-too-large',
+} as const satisfies Record<UnresolvedReason, string>;
+
+function variableArgs(name: string, reason: UnresolvedReason): Record<string, string | number> {
+  return { name, max: reason === 'tooDeep' ? VARIABLE_LIMITS.maxDepth : VARIABLE_LIMITS.maxValueLength.toLocaleString('en-US') };
 }
 
 export function checkDocument(text: string, model: ModelIndex, options: CheckDocumentOptions): ODataDiagnostic[] {
@@ -26,11 +40,19 @@ export function checkDocument(text: string, model: ModelIndex, options: CheckDoc
 export function checkRequestFile(file: RequestFile, model: ModelIndex, options: CheckDocumentOptions): ODataDiagnostic[] {
   const diagnostics: ODataDiagnostic[] = [];
   const table = variableTable(file, options.variables);
+  // A definition on a cycle or past a bound is marked where it is written (and every use of it below).
+  for (const { definition, reason } of unboundedDefinitions(file, table, options.system)) {
+    diagnostics.push(createDiagnostic(REFERENCE_CODES[reason], definition.nameSpan, variableArgs(definition.name, reason)));
+  }
+  const signedIn = options.signedIn ?? options.flavor !== 'generic';
   for (const request of file.requests) {
+    for (const header of request.headers) {
+      const forbidden = forbiddenHeader(header.name, { signedIn });
+      if (forbidden) diagnostics.push(createDiagnostic('request.forbidden-header', header.span, { detail: forbiddenHeaderMessage(header.name, forbidden) }));
+    }
     const expanded = expandRequestUrl(request, table, options.system);
     for (const unresolved of expanded.unresolved) {
-      const code = unresolved.reason === 'cycle' ? 'request.variable-cycle' : 'request.unknown-variable';
-      diagnostics.push(createDiagnostic(code, unresolved.span, { name: unresolved.name }));
+      diagnostics.push(createDiagnostic(REFERENCE_CODES[unresolved.reason], unresolved.span, variableArgs(unresolved.name, unresolved.reason)));
     }
     // A URL with an unknown variable would only give follow-on errors.
     if (expanded.unresolved.length > 0) continue;

@@ -23,6 +23,20 @@ function hover(document: ODataDocument, span: Span, lines: string[]): Hover {
   return { contents: { kind: 'markdown', value: lines.filter((line) => line !== undefined).join('\n\n') }, range: toRange(document, span) };
 }
 
+/**
+ * A description read from metadata, as plain text in the markdown hover (issue 12, item 9): every ASCII punctuation
+ * character that markdown or HTML could act on is escaped, so a service's (or a forged file's) description cannot
+ * add links, command links, remote images or HTML; line breaks are kept.
+ */
+export function plainTextDescription(text: string): string {
+  return text
+    .replace(/\r\n?/g, '\n')
+    .replace(/[\\`*_{}[\]()#+\-!|<>~&:=]/g, (character) => `\\${character}`)
+    // A dot that could make a link (`www.x.com`) or an ordered list (`1. `) is escaped too; a sentence's full stop is not.
+    .replace(/\.(?=\S)|^(\s*\d+)\./gm, (_whole: string, number: string | undefined) => (number !== undefined ? `${number}\\.` : '\\.'))
+    .replace(/\n{3,}/g, '\n\n');
+}
+
 // ---------------------------------------------------------------------------------------------------------
 // Model for binding when the environment's metadata is not there (canonical functions, options still answer)
 // ---------------------------------------------------------------------------------------------------------
@@ -380,7 +394,7 @@ function entitySetHover(set: EntitySet | Singleton, model: ModelIndex): string[]
       );
     }
     const description = model.description(type.fullName) ?? model.description(containerTarget(model, set.name));
-    if (description) lines.push(description);
+    if (description) lines.push(plainTextDescription(description));
     lines.push(`${model.properties(type).length} properties, ${model.navigationProperties(type).length} navigation properties`);
   }
   return lines;
@@ -393,7 +407,7 @@ function containerTarget(model: ModelIndex, name: string): string {
 function structuredTypeHover(type: StructuredType, model: ModelIndex): string[] {
   const lines = [`**${type.fullName}** · ${type.kind === 'EntityType' ? 'entity type' : 'complex type'}${type.baseType ? ` (derived from \`${type.baseType}\`)` : ''}`];
   const description = model.description(type.fullName);
-  if (description) lines.push(description);
+  if (description) lines.push(plainTextDescription(description));
   lines.push(`${model.properties(type).length} properties, ${model.navigationProperties(type).length} navigation properties`);
   return lines;
 }
@@ -453,7 +467,7 @@ function propertyHover(property: Property, resolution: Resolution, model: ModelI
   lines.push(facts.join(' · '));
   const annotations = owner ? model.annotationsFor(`${owner}/${property.name}`) : property.annotations;
   const description = owner ? model.description(`${owner}/${property.name}`) : undefined;
-  if (description) lines.push(description);
+  if (description) lines.push(plainTextDescription(description));
   const more = annotationFacts(annotations.length > 0 ? annotations : property.annotations);
   if (more.length > 0) lines.push(more.join(' · '));
   const enumType = model.findEnumType(property.type.name);
@@ -484,7 +498,7 @@ function navigationHover(nav: NavigationProperty, resolution: Resolution, model:
   if (nav.containsTarget) facts.push('contained');
   lines.push(facts.join(' · '));
   const description = declaring ? model.description(`${declaring.fullName}/${nav.name}`) : undefined;
-  if (description) lines.push(description);
+  if (description) lines.push(plainTextDescription(description));
   if (context.flavor === 'dataverse' && !nav.type.collection) {
     const lookupName = nav.referentialConstraints[0]?.property;
     if (lookupName && /^_.*_value$/.test(lookupName)) lines.push(`Its GUID is the lookup property \`${lookupName}\`; bind it with \`"${nav.name}@odata.bind": "/…(id)"\`.`);
@@ -505,7 +519,7 @@ function operationHover(operation: Operation, model: ModelIndex): string[] {
   lines.push(binding ? `Bound to \`${typeRefText(binding.type)}\`` : 'Unbound');
   lines.push(operation.returnType ? `Returns \`${typeRefText(operation.returnType)}\`` : 'Returns nothing');
   const description = model.description(operation.fullName);
-  if (description) lines.push(description);
+  if (description) lines.push(plainTextDescription(description));
   if (operation.kind === 'Action') lines.push('Call it with POST and the parameters in a JSON body.');
   return lines;
 }

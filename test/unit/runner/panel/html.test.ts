@@ -28,13 +28,13 @@ function render(title = 'Big accounts', nonce = makeNonce()): { html: string; no
 }
 
 describe('panel HTML', () => {
-  test('the CSP: nothing by default, scripts by nonce, styles from the extension or by nonce', () => {
+  test('the CSP: nothing by default, scripts by nonce, styles from the extension or by nonce, no base or form target', () => {
     const { html, nonce } = render();
     const csp = /<meta http-equiv="Content-Security-Policy" content="([^"]*)">/.exec(html)?.[1];
     assert.equal(csp, escapeHtml(contentSecurityPolicy(CSP_SOURCE, nonce)));
     assert.equal(
       contentSecurityPolicy(CSP_SOURCE, nonce),
-      `default-src 'none'; script-src 'nonce-${nonce}'; style-src ${CSP_SOURCE} 'nonce-${nonce}'; img-src ${CSP_SOURCE} data:; font-src ${CSP_SOURCE}`,
+      `default-src 'none'; script-src 'nonce-${nonce}'; style-src ${CSP_SOURCE} 'nonce-${nonce}'; img-src ${CSP_SOURCE} data:; font-src ${CSP_SOURCE}; base-uri 'none'; form-action 'none'`,
     );
     assert.ok(!html.includes('unsafe-inline'));
     assert.ok(!html.includes('unsafe-eval'));

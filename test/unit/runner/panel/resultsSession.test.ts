@@ -46,10 +46,11 @@ function pagedActions(lastPage = 3): ResultsActions & { calls: string[] } {
       const page = Number(new URL(nextLink).searchParams.get('$skiptoken'));
       return { rows: rows((page - 1) * 2, 2), nextLink: page < lastPage ? `accounts?$skiptoken=${page + 1}` : undefined };
     },
-    // like http/paging.ts loadAllPages: the first page read again but not reported, then each page with the total so far
-    async loadAll(maxRows, signal, onProgress) {
-      let total = 2;
-      for (let page = 2; page <= lastPage; page += 1) {
+    // like runnerCommands' loadAll: follows next links only, from the session's link, with the total so far
+    async loadAll(nextLink, loaded, maxRows, signal, onProgress) {
+      calls.push(`all:${nextLink}`);
+      let total = loaded;
+      for (let page = Number(new URL(nextLink).searchParams.get('$skiptoken')); page <= lastPage; page += 1) {
         if (signal.aborted) return { stoppedBecause: 'cancelled', nextLink: `accounts?$skiptoken=${page}` };
         if (total >= maxRows) return { stoppedBecause: 'cap', nextLink: `accounts?$skiptoken=${page}` };
         total += 2;
@@ -102,7 +103,7 @@ describe('paging', () => {
     sent.length = 0;
     await session.loadNextPage();
     assert.deepEqual(sent, [{ type: 'notice', text: 'There is no next page.', level: 'info' }]);
-    assert.deepEqual(session.snapshot(), { title: 'Accounts', status: '200 OK · 5 ms · 100 B', httpStatus: 200, rowCount: 6, columns: ['name'], hasNextLink: false, busy: false, restored: false });
+    assert.deepEqual(session.snapshot(), { title: 'Accounts', status: '200 OK · 5 ms · 100 B', httpStatus: 200, rowCount: 6, columns: ['name'], hasNextLink: false, busy: false, restored: false, maybeApplied: false });
   });
 
   test('a failed page: an error notice, the rows and the link unchanged', async () => {
@@ -137,15 +138,20 @@ describe('paging', () => {
     assert.deepEqual(sent[8], { type: 'idle', nextLink: null });
   });
 
-  test('load all after next pages: the pages loaded before are replaced, not doubled', async () => {
+  test('load all after next pages: goes on from the last next link, nothing loaded twice, the request never sent again', async () => {
     const { session, sent } = readySession();
-    session.load(firstPage(), pagedActions(3));
+    const actions = pagedActions(3);
+    session.load(firstPage(), actions);
     await session.loadNextPage();
     assert.equal(session.rows.length, 4);
     sent.length = 0;
     await session.loadAll(100);
     assert.deepEqual(session.rows, rows(0, 6));
-    assert.deepEqual(sent[1], { type: 'appendRows', rows: rows(2, 2), from: 2 });
+    assert.deepEqual(sent[1], { type: 'appendRows', rows: rows(4, 2), from: 4 });
+    assert.deepEqual(actions.calls, [`${ROOT}accounts?$skiptoken=2`, `all:${ROOT}accounts?$skiptoken=3`]);
+    sent.length = 0;
+    await session.loadAll(100);
+    assert.deepEqual(sent, [{ type: 'notice', text: 'Every page is loaded (6 rows).', level: 'info' }]);
   });
 
   test('load all up to a cap keeps the next link', async () => {

@@ -4,7 +4,7 @@
  */
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
-import { csvHeader, exportFileName, toCsv, toJson } from '../../../../client/src/features/runner/results/export';
+import { csvHeader, exportFileName, neutralizeFormula, toCsv, toJson } from '../../../../client/src/features/runner/results/export';
 import { tableFromRows } from '../../../../client/src/features/runner/results/table';
 import { ACCOUNT_ROWS } from './dataverseRows';
 
@@ -102,5 +102,15 @@ describe('export file name', () => {
     assert.equal(exportFileName('Big accounts', 'csv'), 'Big-accounts.csv');
     assert.equal(exportFileName('GET ../../etc/passwd?$top=1', 'json'), 'GET-..-..-etc-passwd-top-1.json');
     assert.equal(exportFileName('***', 'csv'), 'results.csv');
+  });
+});
+
+describe('CSV formula neutralising (OWASP)', () => {
+  test("cells and headers that begin with = + - @ tab or CR get a leading '; numbers do not", () => {
+    for (const cell of ['=1+1', '+1+1', '-1+1', '@SUM(A1)', '\t=x', '\r=x', '=HYPERLINK("http://x")']) assert.equal(neutralizeFormula(cell), `'${cell}`, JSON.stringify(cell));
+    for (const cell of ['-5', '+3.25', '-1e10', 'plain', '', "'=already"]) assert.equal(neutralizeFormula(cell), cell, JSON.stringify(cell));
+    const table = tableFromRows([{ '=evil': '=cmd', n: -2 }]);
+    assert.equal(toCsv(table), "'=evil,n\r\n'=cmd,-2\r\n");
+    assert.equal(toCsv(table, { neutralizeFormulas: false }), '=evil,n\r\n=cmd,-2\r\n');
   });
 });

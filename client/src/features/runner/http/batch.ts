@@ -50,6 +50,43 @@ function countOperations(parts: MimePart[]): number {
   return count;
 }
 
+/** How many operations of a `$batch` read (GET, HEAD) and how many write; undefined when the request is not a `$batch`. */
+export function batchReadsAndWrites(request: PreparedRequest): { reads: number; writes: number } | undefined {
+  if (!isBatch(request)) return undefined;
+  const body = request.body ?? '';
+  const boundary = boundaryOf(headerValue(request.headers, 'content-type') ?? '');
+  const methods: string[] = [];
+  if (boundary) collectMethods(splitMultipart(body, boundary), methods);
+  else {
+    try {
+      const json = JSON.parse(body) as { requests?: unknown };
+      if (Array.isArray(json.requests)) {
+        for (const item of json.requests as unknown[]) {
+          const method = item !== null && typeof item === 'object' ? (item as { method?: unknown }).method : undefined;
+          methods.push(typeof method === 'string' ? method.toUpperCase() : 'UNKNOWN');
+        }
+      }
+    } catch {
+      // Not JSON: no operation known.
+    }
+  }
+  const reads = methods.filter((method) => method === 'GET' || method === 'HEAD').length;
+  return { reads, writes: methods.length - reads };
+}
+
+function collectMethods(parts: MimePart[], methods: string[]): void {
+  for (const part of parts) {
+    const type = headerValue(part.headers, 'content-type') ?? '';
+    const nested = boundaryOf(type);
+    if (/^multipart\/mixed/i.test(type) && nested) collectMethods(splitMultipart(part.body, nested), methods);
+    else {
+      const line = /^([A-Za-z]+) \S+ HTTP\/\d/m.exec(part.body.trimStart());
+      if (line) methods.push(line[1]!.toUpperCase());
+      else if (/^application\/http/i.test(type)) methods.push('UNKNOWN');
+    }
+  }
+}
+
 /** A message when the batch has more operations than the environment's flavour accepts. */
 export function checkBatchLimits(request: PreparedRequest): string | undefined {
   const count = batchOperationCount(request);

@@ -3,12 +3,14 @@
  * environment's own origin, one token renewal on 401, 429/503 honoured with `Retry-After` or bounded back-off,
  * same-origin redirects followed (never across origins), the body streamed under a size guard, timeouts and
  * cancellation, and network failures turned into messages that say what to check. Nothing it returns ever
- * contains the token. A request whose bytes may have reached the service is never sent again after a network
- * failure: only answers that say the service did not act (401, 429, 503) are retried.
+ * contains the token. No write is sent twice (issue 12, item 5): 429 (the service did not act) is retried for any
+ * method, 503 only for GET/HEAD/OPTIONS (a reset is never retried); a write answered 503, reset after sending or timed
+ * out comes back marked `maybeApplied`, with a note saying so, for the user to decide ("Send again").
  */
 import { STATUS_CODES } from 'node:http';
 import { Agent, type Dispatcher } from 'undici';
-import type { BearerTokenSource, ODataErrorBody, PreparedRequest, RequestFailure, ResponseResult, SendOutcome } from '../types';
+import { forbiddenHeader, forbiddenHeaderMessage } from '../../../../../server/src/odata/index';
+import { MAYBE_APPLIED_NOTE, type BearerTokenSource, type ODataErrorBody, type PreparedRequest, type RequestFailure, type ResponseResult, type SendOutcome } from '../types';
 import { classifyNetworkError } from './networkErrors';
 import { backoffDelay, formatWait, parseRetryAfter } from './retryAfter';
 
@@ -31,6 +33,15 @@ const DEFAULT_MAX_BODY_BYTES = 25 * 1024 * 1024;
 const DEFAULT_MAX_RETRIES = 3;
 const DEFAULT_MAX_RETRY_WAIT_MS = 60_000;
 const MAX_REDIRECTS = 5;
+/** Methods that are safe to repeat: retried after 503. */
+const SAFE_METHODS: ReadonlySet<string> = new Set(['GET', 'HEAD', 'OPTIONS']);
+/** Failure kinds after which a sent request may have been processed. */
+const MAYBE_SENT_KINDS: ReadonlySet<string> = new Set(['reset', 'timeout', 'network', 'cancelled']);
+
+/** True when the method may be repeated without changing anything more (GET, HEAD, OPTIONS). */
+export function isSafeToRepeat(method: string): boolean {
+  return SAFE_METHODS.has(method.toUpperCase());
+}
 const REDIRECTS: ReadonlySet<number> = new Set([301, 302, 303, 307, 308]);
 
 let sharedAgent: Agent | undefined;
@@ -93,6 +104,17 @@ export async function sendRequest(request: PreparedRequest, options: SendOptions
   const fail = (kind: RequestFailure['kind'], message: string): RequestFailure =>
     scrub({ ok: false, kind, message, elapsedMs: performance.now() - started, attempts }, tokens);
 
+  // Whatever built the request (a file, the history, a scaffolding command), the headers a file may not set never leave.
+  const forbidden = (signedIn: boolean): string | undefined => {
+    for (const [name] of request.headers) {
+      const entry = forbiddenHeader(name, { signedIn });
+      if (entry) return forbiddenHeaderMessage(name, entry);
+    }
+    return undefined;
+  };
+  const refused = forbidden(false);
+  if (refused) return fail('invalidRequest', refused);
+
   for (;;) {
     if (options.signal?.aborted) return fail('cancelled', 'The request was cancelled.');
     // The token goes only to the environment's own origin; it is asked for once and renewed once after a 401.
@@ -106,6 +128,8 @@ export async function sendRequest(request: PreparedRequest, options: SendOptions
           return fail('signIn', signInMessage(`Could not get a token for ${request.environment.name}`, error));
         }
         if (currentToken) tokens.push(currentToken);
+        const refusedWithToken = currentToken ? forbidden(true) : undefined;
+        if (refusedWithToken) return fail('invalidRequest', refusedWithToken);
       }
       token = currentToken || undefined;
     }
@@ -125,7 +149,7 @@ export async function sendRequest(request: PreparedRequest, options: SendOptions
         duringBody: false,
         receivedBytes: 0,
       });
-      return fail(kind, message);
+      return maybeApplied(fail(kind, message), method);
     }
     const { status } = exchange;
     const header = (name: string): string | undefined => exchange.headers.find(([n]) => n === name)?.[1];
@@ -144,7 +168,8 @@ export async function sendRequest(request: PreparedRequest, options: SendOptions
       }
       continue;
     }
-    if ((status === 429 || status === 503) && retries < maxRetries) {
+    // 429: the service did not act, for any method. 503: it may have, so only a request safe to repeat goes again.
+    if ((status === 429 || (status === 503 && isSafeToRepeat(method))) && retries < maxRetries) {
       attempt.end();
       await discard(exchange);
       const asked = parseRetryAfter(header('retry-after'));
@@ -188,6 +213,8 @@ export async function sendRequest(request: PreparedRequest, options: SendOptions
             : `The service redirected to another host (${target.href}); not followed, so that the token stays with ${hostOf(url)}. Check the service root.`,
       );
     }
+    const writeMayHaveHappened = status === 503 && !isSafeToRepeat(method);
+    if (writeMayHaveHappened) notes.push(`The service answered 503 to this ${method}. ${MAYBE_APPLIED_NOTE}`);
     if ((status === 429 || status === 503) && retries > 0) notes.push(`Gave up after ${retries} retr${retries === 1 ? 'y' : 'ies'}: the service is still busy; try again later.`);
     if (status === 401 && renewed) notes.push('The renewed token was refused too: sign in again, or check that your account has access.');
 
@@ -206,11 +233,18 @@ export async function sendRequest(request: PreparedRequest, options: SendOptions
       return fail(kind, message);
     }
     const result = buildResult(exchange, read.bytes, read.truncated, options.maxBodyBytes ?? DEFAULT_MAX_BODY_BYTES);
+    if (writeMayHaveHappened) result.maybeApplied = true;
     result.notes.unshift(...notes);
     result.elapsedMs = performance.now() - started;
     result.attempts = attempts;
     return scrub(result, tokens);
   }
+}
+
+/** A failure of a write after its bytes may have left: marked (the message already says to check first). */
+function maybeApplied(failure: RequestFailure, method: string): RequestFailure {
+  if (isSafeToRepeat(method) || !MAYBE_SENT_KINDS.has(failure.kind) || failure.attempts === 0) return failure;
+  return { ...failure, maybeApplied: true };
 }
 
 async function send(

@@ -320,43 +320,58 @@ export async function fetchXmlNextPage(previous: PreparedRequest, nextLink: stri
 }
 
 /**
- * Every page from `firstResult` on, following the paging cookie, until the end, `maxRows`, cancellation or a
- * failure (the same contract as paging.ts loadAllPages).
+ * The FetchXML pages after `link` (a paging link: the next page's URL with its page number and paging cookie), until
+ * `maxRows` rows in all (`loaded` are there already): the original request is never sent again. `onPage(rows, total)`
+ * after each page, `total` counting the rows loaded before.
  */
+export async function loadFetchXmlPagesAfter(
+  first: PreparedRequest,
+  nextLink: string | undefined,
+  options: SendOptions & { maxRows: number; loaded: number; onPage?(newRows: unknown[], totalRows: number): void },
+): Promise<Omit<LoadAllResult, 'rows'> & { rowCount: number }> {
+  let total = options.loaded;
+  let pages = 0;
+  let link = nextLink;
+  for (;;) {
+    if (!link) return { rowCount: total, pages, stoppedBecause: 'end' };
+    if (total >= options.maxRows) return { rowCount: total, pages, stoppedBecause: 'cap', nextLink: link };
+    if (options.signal?.aborted) return { rowCount: total, pages, stoppedBecause: 'cancelled', nextLink: link };
+    const request = fetchXmlPageRequest(first, link);
+    const tooLong = request ? fetchXmlTooLong(request.url) : 'The next page is not a FetchXML request to the environment.';
+    if (!request || tooLong) {
+      return { rowCount: total, pages, stoppedBecause: 'failed', nextLink: link, failure: { ok: false, kind: 'invalidRequest', message: tooLong ?? '', elapsedMs: 0, attempts: 0 } };
+    }
+    const { outcome } = await sendFetchXml(request, options);
+    if (!outcome.ok) return { rowCount: total, pages, stoppedBecause: outcome.kind === 'cancelled' ? 'cancelled' : 'failed', failure: outcome, nextLink: link };
+    const pageRows = rowsOfResult(outcome);
+    if (!pageRows) return { rowCount: total, pages, stoppedBecause: 'failed', failure: outcome, nextLink: link };
+    pages++;
+    const added = pageRows.slice(0, Math.max(0, options.maxRows - total));
+    total += added.length;
+    options.onPage?.(added, total);
+    const after = fetchXmlNextLink(request.url, outcome);
+    if (added.length < pageRows.length) return { rowCount: total, pages, stoppedBecause: 'cap', nextLink: after };
+    link = after;
+  }
+}
+
+/** Every page from a first answer on (its rows included), following the paging cookie, up to `maxRows` rows. */
 export async function loadAllFetchXmlPages(
   first: PreparedRequest,
   firstResult: ResponseResult,
   options: SendOptions & { maxRows: number; onPage?(newRows: unknown[], totalRows: number): void },
 ): Promise<LoadAllResult> {
-  const rows: unknown[] = [];
-  let pages = 1;
-  const take = (page: unknown[]): unknown[] => {
-    const added = page.slice(0, Math.max(0, options.maxRows - rows.length));
-    rows.push(...added);
-    return added;
-  };
-  take(rowsOfResult(firstResult) ?? []);
-  let link = fetchXmlNextLink(first.url, firstResult);
-  for (;;) {
-    if (!link) return { rows, pages, stoppedBecause: 'end' };
-    if (rows.length >= options.maxRows) return { rows, pages, stoppedBecause: 'cap', nextLink: link };
-    if (options.signal?.aborted) return { rows, pages, stoppedBecause: 'cancelled', nextLink: link };
-    const request = fetchXmlPageRequest(first, link);
-    const tooLong = request ? fetchXmlTooLong(request.url) : 'The next page is not a FetchXML request to the environment.';
-    if (!request || tooLong) {
-      return { rows, pages, stoppedBecause: 'failed', nextLink: link, failure: { ok: false, kind: 'invalidRequest', message: tooLong ?? '', elapsedMs: 0, attempts: 0 } };
-    }
-    const { outcome } = await sendFetchXml(request, options);
-    if (!outcome.ok) return { rows, pages, stoppedBecause: outcome.kind === 'cancelled' ? 'cancelled' : 'failed', failure: outcome, nextLink: link };
-    const pageRows = rowsOfResult(outcome);
-    if (!pageRows) return { rows, pages, stoppedBecause: 'failed', failure: outcome, nextLink: link };
-    pages++;
-    const added = take(pageRows);
-    options.onPage?.(added, rows.length);
-    const after = fetchXmlNextLink(request.url, outcome);
-    if (added.length < pageRows.length) return { rows, pages, stoppedBecause: 'cap', nextLink: after };
-    link = after;
-  }
+  const rows = (rowsOfResult(firstResult) ?? []).slice(0, options.maxRows);
+  const after = await loadFetchXmlPagesAfter(first, fetchXmlNextLink(first.url, firstResult), {
+    ...options,
+    loaded: rows.length,
+    onPage: (added, total) => {
+      rows.push(...added);
+      options.onPage?.(added, total);
+    },
+  });
+  const { rowCount: _rowCount, ...rest } = after;
+  return { ...rest, rows, pages: after.pages + 1 };
 }
 
 /**

@@ -110,3 +110,37 @@ export async function loadAllPages(
     if (added.length < pageRows.length) return { rows, pages, stoppedBecause: 'cap', nextLink: nextLinkOf(outcome) };
   }
 }
+
+/**
+ * "Load all" from where the panel is: follows `nextLink` and the links after it (GETs only: the original request,
+ * which may be a write, is never sent again) until the end, `maxRows` rows in all (`loaded` already there),
+ * cancellation or a failure. `onPage(rows, total)` after each page, `total` counting the rows loaded before.
+ */
+export async function loadPagesAfter(
+  previous: PreparedRequest,
+  nextLink: string,
+  options: SendOptions & { maxRows: number; loaded: number; onPage?(newRows: unknown[], totalRows: number): void },
+): Promise<Omit<LoadAllResult, 'rows'> & { rowCount: number }> {
+  let total = options.loaded;
+  let pages = 0;
+  let request = previous;
+  let link: string | undefined = nextLink;
+  for (;;) {
+    if (!link) return { rowCount: total, pages, stoppedBecause: 'end' };
+    if (total >= options.maxRows) return { rowCount: total, pages, stoppedBecause: 'cap', nextLink: link };
+    if (options.signal?.aborted) return { rowCount: total, pages, stoppedBecause: 'cancelled', nextLink: link };
+    const next = nextPageRequest(request, link);
+    if (!next.ok) return { rowCount: total, pages, stoppedBecause: 'failed', failure: next.failure, nextLink: link };
+    const outcome = await sendRequest(next.request, options);
+    if (!outcome.ok) return { rowCount: total, pages, stoppedBecause: outcome.kind === 'cancelled' ? 'cancelled' : 'failed', failure: outcome, nextLink: link };
+    const pageRows = outcome.status < 300 && !outcome.truncated ? rowsOf(outcome) : undefined;
+    if (!pageRows) return { rowCount: total, pages, stoppedBecause: 'failed', failure: outcome, nextLink: link };
+    pages++;
+    const added = pageRows.slice(0, Math.max(0, options.maxRows - total));
+    total += added.length;
+    options.onPage?.(added, total);
+    request = next.request;
+    link = nextLinkOf(outcome);
+    if (added.length < pageRows.length) return { rowCount: total, pages, stoppedBecause: 'cap', nextLink: link };
+  }
+}

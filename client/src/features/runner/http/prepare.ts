@@ -1,10 +1,23 @@
 /**
  * Prepares one request of an `.odata` file for sending: variables substituted, the URL resolved against the
  * environment's service root and encoded for real servers, the OData headers every request needs plus the
- * file's own (which win), and the body. Refuses what must not be sent: unresolved variables, another host,
- * an `Authorization` header written in the file.
+ * file's own (which win), and the body. Refuses what must not be sent: unresolved variables, variables past their
+ * bounds (a cycle, too deep, too large), another host, and the headers a file may not set (the core's one list,
+ * facts/forbiddenHeaders.ts, which the editor's diagnostics read too).
  */
-import { parseRequestFile, requestMethod, expandPieces, expandRequestUrl, variableTable, type SystemVariableResolver, type UnresolvedVariable } from '../../../../../server/src/odata/index';
+import {
+  forbiddenHeader,
+  forbiddenHeaderMessage,
+  parseRequestFile,
+  requestMethod,
+  expandPieces,
+  expandRequestUrl,
+  variableTable,
+  VARIABLE_LIMITS,
+  type SystemVariableResolver,
+  type UnresolvedVariable,
+} from '../../../../../server/src/odata/index';
+import { redactUrl } from '../redaction';
 import type { PreparedRequest, RequestFailure, RunnerEnvironment } from '../types';
 import { sendingSystemVariables } from '../systemVariables';
 import { encodeODataUrl } from './urlEncoding';
@@ -23,7 +36,12 @@ export function prepareRequest(
   text: string,
   requestIndex: number,
   environment: RunnerEnvironment,
-  options: { systemVariables?: SystemVariableResolver; variables?: Readonly<Record<string, string>> } = {},
+  options: {
+    systemVariables?: SystemVariableResolver;
+    variables?: Readonly<Record<string, string>>;
+    /** The environment sends a token (then a Cookie header is refused too); default: every flavour but generic. */
+    signedIn?: boolean;
+  } = {},
 ): PrepareResult {
   const file = parseRequestFile(text);
   const request = file.requests[requestIndex];
@@ -42,6 +60,18 @@ export function prepareRequest(
   });
   const body = request.body ? expandPieces([request.body], table, system) : undefined;
   if (body) unresolved.push(...body.unresolved);
+  const bounded = unresolved.find((u) => u.reason === 'tooDeep' || u.reason === 'tooLarge');
+  if (bounded) {
+    return invalid(
+      bounded.reason === 'tooDeep'
+        ? `Not sent: {{${bounded.name}}} nests other variables more than ${VARIABLE_LIMITS.maxDepth} levels deep. Give it a flatter value.`
+        : `Not sent: {{${bounded.name}}} expands past the size limit (${VARIABLE_LIMITS.maxValueLength.toLocaleString('en-US')} characters a value, ${VARIABLE_LIMITS.maxRequestLength.toLocaleString('en-US')} a request). Definitions that use another variable twice double at every level: shorten them.`,
+    );
+  }
+  const expandedLength = url.text.length + headers.reduce((sum, [name, value]) => sum + name.length + value.length, 0) + (body?.text.length ?? 0);
+  if (expandedLength > VARIABLE_LIMITS.maxRequestLength) {
+    return invalid(`Not sent: with its variables expanded this request is ${expandedLength.toLocaleString('en-US')} characters, over the limit of ${VARIABLE_LIMITS.maxRequestLength.toLocaleString('en-US')}. Shorten the variables it uses.`);
+  }
   if (unresolved.length > 0) {
     const names = [...new Set(unresolved.map((u) => u.name))];
     const cycles = unresolved.filter((u) => u.reason === 'cycle').map((u) => u.name);
@@ -52,8 +82,10 @@ export function prepareRequest(
     );
   }
 
-  if (headers.some(([name]) => name.toLowerCase() === 'authorization')) {
-    return invalid("This request has an Authorization header: remove it and sign in to the environment instead; tokens don't belong in files.");
+  const signedIn = options.signedIn ?? environment.flavor !== 'generic';
+  for (const [name] of headers) {
+    const forbidden = forbiddenHeader(name, { signedIn });
+    if (forbidden) return invalid(forbiddenHeaderMessage(name, forbidden));
   }
 
   const resolved = resolveUrl(url.text.trim(), environment);
@@ -69,7 +101,8 @@ export function prepareRequest(
     method,
     url: resolved.url,
     headers: finalHeaders,
-    title: request.name ?? `${method} ${url.text.trim()}`,
+    // The title is shown and kept (panel, history): a URL's secret query parameters are not part of it.
+    title: request.name ?? `${method} ${redactUrl(url.text.trim())}`,
     environment,
   };
   if (bodyText !== undefined) prepared.body = /^multipart\//i.test(contentType) ? toCrlf(bodyText) : bodyText;

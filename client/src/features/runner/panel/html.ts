@@ -34,6 +34,9 @@ export function contentSecurityPolicy(cspSource: string, nonce: string): string 
     `style-src ${cspSource} 'nonce-${nonce}'`,
     `img-src ${cspSource} data:`,
     `font-src ${cspSource}`,
+    // No <base> to re-point relative URLs, no form to post anywhere (issue 12, item 12).
+    "base-uri 'none'",
+    "form-action 'none'",
   ].join('; ');
 }
 

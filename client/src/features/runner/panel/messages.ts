@@ -16,7 +16,9 @@ export type PageToHost =
   | { type: 'openRaw' }
   | { type: 'export'; format: 'csv' | 'json' }
   | { type: 'copyUrl' }
-  | { type: 'copyCurl' };
+  | { type: 'copyCurl' }
+  /** "Send again" after a write that may or may not have happened (the user's choice, never automatic). */
+  | { type: 'sendAgain' };
 
 export type HostToPage =
   | { type: 'show'; view: ResultView }
@@ -45,6 +47,7 @@ export function parsePageMessage(data: unknown): PageToHost | undefined {
     case 'openRaw':
     case 'copyUrl':
     case 'copyCurl':
+    case 'sendAgain':
       return { type: data.type };
     case 'loadAll': {
       const maxRows = data.maxRows;

@@ -136,8 +136,11 @@ export class ResultsPanel {
       case 'export':
         await this.exportWithDialog(message.format);
         return;
+      case 'sendAgain':
+        session.sendAgain();
+        return;
       case 'copyUrl':
-        await vscode.env.clipboard.writeText(session.view.request.url);
+        await vscode.env.clipboard.writeText(session.requestUrl());
         session.notice('URL copied.');
         return;
       case 'copyCurl': {
@@ -167,7 +170,8 @@ export class ResultsPanel {
     const uri = typeof target === 'string' ? vscode.Uri.file(target) : target;
     const rows = this.session.rows.length;
     try {
-      await vscode.workspace.fs.writeFile(uri, new TextEncoder().encode(this.session.exportText(format)));
+      const neutralizeFormulas = vscode.workspace.getConfiguration('dynamicsOData').get<boolean>('runner.csvNeutralizeFormulas', true);
+      await vscode.workspace.fs.writeFile(uri, new TextEncoder().encode(this.session.exportText(format, { neutralizeFormulas })));
     } catch (error) {
       const message = `Could not write ${uri.fsPath}: ${error instanceof Error ? error.message : String(error)}. Choose another folder.`;
       this.session.notice(message, 'error');
@@ -194,12 +198,14 @@ export function registerResultsPanelSerializer(context: vscode.ExtensionContext)
 }
 
 /**
- * Commands for end-to-end tests (hide them from the palette):
+ * Commands for end-to-end tests, registered only when the extension runs under the test harness
+ * (`ExtensionMode.Test`): never part of the shipped extension's surface (issue 12, item 12).
  * - `dynamicsOData.results.snapshot` → ResultsSnapshot & { openPanels } | undefined (the current panel)
  * - `dynamicsOData.results.exportTo` (path: string, format: 'csv' | 'json') → { path, rows } (no dialog)
  * - `dynamicsOData.results.loadNextPage` → the snapshot after the next page loaded
  */
 export function registerResultsPanelTestCommands(context: vscode.ExtensionContext): void {
+  if (context.extensionMode !== vscode.ExtensionMode.Test) return;
   const currentPanel = (): ResultsPanel => {
     const panel = ResultsPanel.current();
     if (!panel) throw new Error('No results panel is open: send a request first.');
@@ -216,5 +222,11 @@ export function registerResultsPanelTestCommands(context: vscode.ExtensionContex
       await panel.session.loadNextPage();
       return panel.snapshot();
     }),
+    vscode.commands.registerCommand('dynamicsOData.results.loadAll', async (maxRows: unknown) => {
+      const panel = currentPanel();
+      await panel.session.loadAll(typeof maxRows === 'number' ? maxRows : 100_000);
+      return panel.snapshot();
+    }),
+    vscode.commands.registerCommand('dynamicsOData.results.sendAgain', () => currentPanel().session.sendAgain()),
   );
 }

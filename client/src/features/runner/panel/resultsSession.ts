@@ -3,6 +3,7 @@
  * the caller's actions (one operation at a time, cancellable) and the messages that keep the page in step.
  * resultsPanel.ts wires it to a webview, the clipboard, dialogs and editors.
  */
+import { redactJson } from '../redaction';
 import { toCsv, toJson } from '../results/export';
 import { tableFromRows } from '../results/table';
 import { buildResultView, resolveNextLink, type ResultView } from '../results/viewModel';
@@ -14,11 +15,21 @@ export interface ResultsActions {
   /** The page after `nextLink` (absolute). */
   nextPage(nextLink: string, signal: AbortSignal): Promise<{ rows: unknown[]; nextLink?: string } | { failure: string }>;
   /**
-   * Every page from the first, up to `maxRows`. `onProgress(pageRows, total)` after each page read after the first,
-   * in order: `total` counts every row loaded so far, the first page's included. The panel keeps its first
-   * `total - pageRows.length` rows and puts these after them.
+   * The pages after `nextLink` (absolute), following next links only (never the original request again: it may be a
+   * write), until `maxRows` rows in all (`loaded` are there already). `onProgress(pageRows, total)` after each page,
+   * in order: `total` counts every row loaded so far, the ones loaded before included.
    */
-  loadAll(maxRows: number, signal: AbortSignal, onProgress: (rows: unknown[], total: number) => void): Promise<{ nextLink?: string; failure?: string; stoppedBecause: string }>;
+  loadAll(
+    nextLink: string,
+    loaded: number,
+    maxRows: number,
+    signal: AbortSignal,
+    onProgress: (rows: unknown[], total: number) => void,
+  ): Promise<{ nextLink?: string; failure?: string; stoppedBecause: string }>;
+  /** Sends the request again (the user's "Send again" after a write that may or may not have happened). */
+  sendAgain?(): void;
+  /** The request's URL as sent (the view shows it redacted): for "Copy URL". */
+  url?(): string;
   /** The request as a curl command (without the token). */
   curl(): string;
 }
@@ -44,6 +55,8 @@ export interface ResultsSnapshot {
   busy: boolean;
   restored: boolean;
   error?: string;
+  /** A write that may or may not have happened: the panel says so and offers "Send again". */
+  maybeApplied: boolean;
 }
 
 /** The page's saved state as the serializer receives it (written by client/webview/main.ts). */
@@ -219,26 +232,31 @@ export class ResultsSession {
         this.notice(`The next page could not be loaded: ${result.failure}`, 'error');
         return;
       }
-      this.loaded.push(...result.rows);
+      const rows = redactJson(result.rows);
+      this.loaded.push(...rows);
       this.pageCount += 1;
       this.link = resolveNextLink(result.nextLink, link);
-      this.send({ type: 'appendRows', rows: result.rows, nextLink: this.link ?? null });
+      this.send({ type: 'appendRows', rows, nextLink: this.link ?? null });
     });
   }
 
-  /** Loads every page from the first, up to maxRows. */
+  /** Loads every page after the current one, up to maxRows rows in all, following next links only. */
   async loadAll(maxRows: number): Promise<void> {
     const actions = this.actions;
+    const link = this.link;
     if (!actions) {
       this.notice(RESTORED_NOTE);
       return;
     }
+    if (!link) {
+      this.notice(`Every page is loaded (${this.loaded.length} rows).`);
+      return;
+    }
     await this.run(`Loading all pages (up to ${maxRows} rows)…`, async (signal) => {
-      let pages = 1;
-      const result = await actions.loadAll(maxRows, signal, (pageRows, total) => {
+      let pages = this.pageCount;
+      const result = await actions.loadAll(link, this.loaded.length, maxRows, signal, (received, total) => {
         if (this.closed || signal.aborted || this.actions !== actions) return;
-        // The rows before this page stay (the caller read the first page again; the one shown stands for it).
-        // A caller that passes all rows so far (pageRows.length === total) replaces them.
+        const pageRows = redactJson(received);
         const from = Math.max(0, Math.min(this.loaded.length, total - pageRows.length));
         if (from < this.loaded.length) this.loaded = this.loaded.slice(0, from);
         this.loaded.push(...pageRows);
@@ -248,10 +266,24 @@ export class ResultsSession {
       });
       if (this.closed || this.actions !== actions) return;
       this.pageCount = pages;
-      this.link = resolveNextLink(result.nextLink, this.current.request.url);
+      this.link = resolveNextLink(result.nextLink, link);
       if (result.failure) this.notice(`Loading stopped after ${this.loaded.length} rows: ${result.failure}`, 'error');
       else if (!signal.aborted) this.notice(`Loaded ${this.loaded.length} rows in ${pages} page${pages === 1 ? '' : 's'}${STOP_REASONS[result.stoppedBecause] ?? ` (${result.stoppedBecause})`}.`);
     });
+  }
+
+  /** "Send again" (offered after a write that may or may not have happened): the caller sends, with its confirmations. */
+  sendAgain(): void {
+    if (!this.actions?.sendAgain) {
+      this.notice(this.actions ? 'This result cannot be sent again from here: send it from its .odata file.' : RESTORED_NOTE);
+      return;
+    }
+    this.actions.sendAgain();
+  }
+
+  /** The URL to copy: the request's own (the view's is redacted). */
+  requestUrl(): string {
+    return this.actions?.url?.() ?? this.current.request.url;
   }
 
   /** What "Raw JSON" opens: the first response as received (pretty JSON when it parsed), or the saved rows after a restore. */
@@ -267,9 +299,9 @@ export class ResultsSession {
     return { content: outcome.bodyText, language: 'plaintext' };
   }
 
-  /** The export's text for every loaded row. */
-  exportText(format: 'csv' | 'json'): string {
-    return format === 'csv' ? toCsv(tableFromRows(this.loaded)) : toJson(this.loaded);
+  /** The export's text for every loaded row (secret-named members already redacted; CSV formulas neutralised unless turned off). */
+  exportText(format: 'csv' | 'json', options: { neutralizeFormulas?: boolean } = {}): string {
+    return format === 'csv' ? toCsv(tableFromRows(this.loaded), options) : toJson(this.loaded);
   }
 
   snapshot(): ResultsSnapshot {
@@ -281,6 +313,7 @@ export class ResultsSession {
       hasNextLink: this.link !== undefined,
       busy: this.busy,
       restored: this.current.restored === true,
+      maybeApplied: this.current.maybeApplied === true,
     };
     if (this.current.status !== undefined) snapshot.httpStatus = this.current.status;
     if (this.current.count !== undefined) snapshot.count = this.current.count;

@@ -5,6 +5,10 @@
  * `name (formatted)` column right after it. Raw values are written as received (numbers and booleans as JSON
  * writes them, nested values as JSON text); null and a missing property are empty fields. Records end with CRLF.
  * No columns (no rows) gives an empty text.
+ *
+ * Formula injection (OWASP's CSV injection rule): a cell, header included, that begins with `=`, `+`, `-`, `@`, a tab
+ * or a carriage return gets a leading `'`, so a spreadsheet shows it as text instead of running it (numbers such as
+ * `-5` are left alone). The setting `dynamicsOData.runner.csvNeutralizeFormulas` turns it off.
  */
 import { stringify } from 'csv-stringify/sync';
 import { cellOf, type ResultTable } from './table';
@@ -19,9 +23,23 @@ export function csvHeader(table: ResultTable): string[] {
   return header;
 }
 
+export interface CsvOptions {
+  /** Neutralise cells that a spreadsheet would run as formulas (default true). */
+  neutralizeFormulas?: boolean;
+}
+
+const FORMULA_START = /^[=+\-@\t\r]/;
+const NUMBER = /^[-+]?(\d+(\.\d*)?|\.\d+)([eE][-+]?\d+)?$/;
+
+/** A cell as a spreadsheet will take it safely: `'` before text that would start a formula. */
+export function neutralizeFormula(cell: string): string {
+  return FORMULA_START.test(cell) && !NUMBER.test(cell) ? `'${cell}` : cell;
+}
+
 /** The whole table as CSV text. */
-export function toCsv(table: ResultTable): string {
+export function toCsv(table: ResultTable, options: CsvOptions = {}): string {
   if (table.columns.length === 0) return '';
+  const neutralize = options.neutralizeFormulas ?? true;
   const records: string[][] = [csvHeader(table)];
   for (const row of table.rows) {
     const record: string[] = [];
@@ -32,7 +50,7 @@ export function toCsv(table: ResultTable): string {
     }
     records.push(record);
   }
-  return stringify(records, { record_delimiter: 'windows' });
+  return stringify(neutralize ? records.map((record) => record.map(neutralizeFormula)) : records, { record_delimiter: 'windows' });
 }
 
 /** The rows as received (annotations kept), as indented JSON. */

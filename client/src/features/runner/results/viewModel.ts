@@ -2,10 +2,12 @@
  * The results panel's view model: everything the page shows for one sent request, as plain JSON data
  * (it crosses postMessage and is kept in the webview state). Built from the runner's contract types; pure.
  *
- * The request is shown as sent, except that an `Authorization` (or `Proxy-Authorization`) header is always
- * redacted to its scheme and `•••`, even if one reached a PreparedRequest by mistake.
+ * Nothing secret is in it (it is kept in the webview's saved state): the request's secret headers, query
+ * parameters and body members, the response's Set-Cookie and secret headers, and secret-named members of the rows
+ * are redacted by ../redaction.ts (`Authorization` to its scheme and `•••`). "Raw JSON" opens the body as received.
  */
-import type { PreparedRequest, RequestFailure, ResponseResult, SendOutcome } from '../types';
+import { redactBody, redactHeaders, redactJson, redactUrl } from '../redaction';
+import { MAYBE_APPLIED_NOTE, type PreparedRequest, type RequestFailure, type ResponseResult, type SendOutcome } from '../types';
 
 /** Longest body text shown in the panel (the raw editor and export have everything). */
 export const MAX_SHOWN_TEXT = 256 * 1024;
@@ -74,18 +76,12 @@ export interface ResultView {
   batchParts?: PartView[];
   /** Paging and re-sending are off (a view restored after a reload). */
   restored?: boolean;
+  /** A write that may or may not have happened (503, reset after sending, timeout): the page offers "Send again". */
+  maybeApplied?: boolean;
 }
 
-const REDACTED_HEADERS = new Set(['authorization', 'proxy-authorization']);
-
-/** Headers with credentials hidden: `Authorization: Bearer •••` (the scheme kept, the secret never). */
-export function redactHeaders(headers: ReadonlyArray<readonly [string, string]>): Array<[string, string]> {
-  return headers.map(([name, value]) => {
-    if (!REDACTED_HEADERS.has(name.toLowerCase())) return [name, value];
-    const scheme = /^\s*([A-Za-z][\w-]*)\s+\S/.exec(value)?.[1] ?? 'Bearer';
-    return [name, `${scheme} •••`];
-  });
-}
+/** Headers with credentials hidden (the runner's one redaction, ../redaction.ts). */
+export { redactHeaders } from '../redaction';
 
 /** "4.5 KB" style sizes. */
 export function formatBytes(bytes: number): string {
@@ -179,14 +175,17 @@ export function buildResultView(request: PreparedRequest, outcome: SendOutcome, 
   sequence += 1;
   const requestView: RequestView = {
     method: request.method,
-    url: request.url,
+    url: redactUrl(request.url),
     headers: redactHeaders(request.headers),
     environment: request.environment.name,
   };
-  if (request.body !== undefined) requestView.body = request.body.length > MAX_SHOWN_TEXT ? `${request.body.slice(0, MAX_SHOWN_TEXT)}…` : request.body;
+  if (request.body !== undefined) {
+    const body = request.body.length > MAX_SHOWN_TEXT ? `${request.body.slice(0, MAX_SHOWN_TEXT)}…` : request.body;
+    requestView.body = redactBody(body);
+  }
   const base = { id: `${Date.now().toString(36)}-${sequence}`, title: request.title, request: requestView };
   if (!outcome.ok) {
-    return {
+    const failure: ResultView = {
       ...base,
       kind: 'failure',
       success: false,
@@ -196,6 +195,11 @@ export function buildResultView(request: PreparedRequest, outcome: SendOutcome, 
       attempts: outcome.attempts,
       notes: [outcome.message],
     };
+    if (outcome.maybeApplied) {
+      failure.maybeApplied = true;
+      failure.notes.push(MAYBE_APPLIED_NOTE);
+    }
+    return failure;
   }
   const view: ResultView = {
     ...base,
@@ -209,11 +213,12 @@ export function buildResultView(request: PreparedRequest, outcome: SendOutcome, 
     attempts: outcome.attempts,
     notes: [...outcome.notes],
   };
+  if (outcome.maybeApplied) view.maybeApplied = true;
   const contentType = headerValue(outcome.headers, 'content-type');
   if (outcome.error) view.error = errorView(outcome.error);
   else if (outcome.status >= 400) view.error = errorOfJson(outcome.json) ?? { message: `${outcome.status} ${outcome.statusText}`.trim() };
   if (outcome.json !== undefined && !outcome.error) {
-    view.rows = rowsOfJson(outcome.json);
+    view.rows = redactJson(rowsOfJson(outcome.json));
     if (isRecord(outcome.json)) {
       if (typeof outcome.json['@odata.count'] === 'number') view.count = outcome.json['@odata.count'];
       const nextLink = resolveNextLink(outcome.json['@odata.nextLink'], request.url);
@@ -221,7 +226,7 @@ export function buildResultView(request: PreparedRequest, outcome: SendOutcome, 
       if (outcome.json['@Microsoft.Dynamics.CRM.totalrecordcountlimitexceeded'] === true) view.notes.push('The service counts at most 5,000 rows: the count is capped.');
     }
   } else if (outcome.bodyText !== '') {
-    view.text = textView(outcome.bodyText, outcome.truncated, contentType, outcome.jsonError);
+    view.text = textView(redactBody(outcome.bodyText), outcome.truncated, contentType, outcome.jsonError);
   }
   if (outcome.truncated) view.notes.push('The body passed the size limit and was cut: the rows shown may be incomplete.');
   if (batchParts) view.batchParts = batchParts.map((part, index) => partView(part, index));
@@ -263,8 +268,8 @@ export function partView(part: unknown, index: number): PartView {
   }
   if (isRecord(record.error)) view.error = errorView(record.error);
   else if (json !== undefined) view.error = errorOfJson(json);
-  if (!view.error && json !== undefined) view.rows = rowsOfJson(json);
-  else if (!view.error && text !== undefined && text !== '') view.text = textView(text, false, undefined, undefined);
+  if (!view.error && json !== undefined) view.rows = redactJson(rowsOfJson(json));
+  else if (!view.error && text !== undefined && text !== '') view.text = textView(redactBody(text), false, undefined, undefined);
   if (!view.error) delete view.error;
   return view;
 }
