@@ -7,7 +7,7 @@
 import type { Hover } from 'vscode-languageserver-types';
 import type { ActionImport, CsdlDocument, EntitySet, EnumMember, EnumType, FunctionImport, NavigationProperty, Operation, Parameter, Property, Singleton, StructuredType, TypeRef } from '../csdl/model';
 import { createModelIndex, type LookupProperty, type ModelIndex } from '../csdl/modelIndex';
-import { findCanonicalFunction, signatureText } from '../uri/binderCanonicalFunctions';
+import { findCanonicalFunction, signatureText } from '../facts/canonicalFunctions';
 import { resolutionAt } from '../uri/binderScope';
 import type { CanonicalFunctionRef, Resolution } from '../uri/binderTypes';
 import type { ODataUri, Span } from '../uri/ast';

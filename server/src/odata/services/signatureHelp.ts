@@ -8,7 +8,7 @@
 import type { ParameterInformation, SignatureHelp, SignatureInformation } from 'vscode-languageserver-types';
 import type { ModelIndex } from '../csdl/modelIndex';
 import type { Operation, TypeRef } from '../csdl/model';
-import { findCanonicalFunction, type CanonicalFunction, type CanonicalSignature, type ParameterSpec } from '../uri/binderCanonicalFunctions';
+import { findCanonicalFunction, type CanonicalFunction, type CanonicalSignature, type ParameterSpec } from '../facts/canonicalFunctions';
 import { resolutionAt } from '../uri/binderScope';
 import { analyzeUrl } from './checkUrl';
 import { modelOrEmpty } from './hover';
@@ -118,7 +118,7 @@ function nameBefore(text: string, open: number): { text: string; start: number }
 // Canonical functions
 // ---------------------------------------------------------------------------------------------------------
 
-/** Parameter names of the canonical functions (the table in binderCanonicalFunctions has types only). */
+/** Parameter names of the canonical functions (the table in facts/canonicalFunctions has types only). */
 const canonicalParameterNames: Record<string, readonly string[]> = {
   contains: ['text', 'substring'],
   startswith: ['text', 'prefix'],

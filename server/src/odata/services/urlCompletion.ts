@@ -26,7 +26,7 @@ import type { ModelIndex } from '../csdl/modelIndex';
 import type { Flavor } from '../diagnosticCodes';
 import { HTTP_METHODS } from '../requestFile/requestFile';
 import { bindUri } from '../uri/binder';
-import { canonicalFunctions } from '../uri/binderCanonicalFunctions';
+import { canonicalFunctions } from '../facts/canonicalFunctions';
 import { scopeAt } from '../uri/binderScope';
 import type { BoundUri } from '../uri/binderTypes';
 import { parseUri } from '../uri/parser';

@@ -34,7 +34,7 @@ import { bindEnumLiteral, checkEnumString } from './binderEnums';
 import { bindKeyPredicate } from './binderKeys';
 import { boundOperationNames, derivesFrom, findBoundOperations, findMember, memberNames } from './binderMembers';
 import { bindOperationArguments, operationReturnType } from './binderOperations';
-import { findCanonicalFunction, canonicalFunctions } from './binderCanonicalFunctions';
+import { findCanonicalFunction, canonicalFunctions } from '../facts/canonicalFunctions';
 import { unknownType, type TypeInfo } from './binderTypes';
 
 export function bindExpression(ctx: BindContext, expr: Expression | undefined, scope: ExprScope): TypeInfo {

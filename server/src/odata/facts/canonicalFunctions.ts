@@ -2,7 +2,7 @@
  * The canonical functions of OData v4.01 (`contains`, `year`, `round`, `cast`…) with their parameter
  * families and return types, as the binder checks them.
  */
-import type { TypeFamily } from './binderEdmTypes';
+import type { TypeFamily } from '../uri/binderEdmTypes';
 
 /** What an argument may be: one of these families, `any` value, or a type name (`cast`, `isof`). */
 export type ParameterSpec = readonly TypeFamily[] | 'any' | 'typeName';
