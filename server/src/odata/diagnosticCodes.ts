@@ -61,6 +61,7 @@ const bindingCodes = {
   // --- query options -------------------------------------------------------------------------------------
   'option-not-allowed': { severity: 'error', message: '{detail}' },
   'invalid-option-value': { severity: 'error', message: '{detail}' },
+  'option-not-supported': { severity: 'error', message: '{flavor} does not support {name}: {reason}' },
   // --- flavour rules -------------------------------------------------------------------------------------
   'dataverse.url-too-long': { severity: 'error', message: 'The URL is {length} characters long; Dataverse accepts at most 32,768. Send long queries inside a $batch request (64 KB) or shorten $filter with parameter aliases.' },
   'dataverse.segment-too-long': { severity: 'error', message: 'This path segment is {length} characters long; Dataverse accepts at most 260 characters per segment. Move long values into parameter aliases (…(Param=@p1)?@p1=…).' },

@@ -17,6 +17,7 @@ import { bindUri, systemOptions } from '../uri/binder';
 import { suggest, suggestionSentence } from '../uri/binderSuggest';
 import type { BoundUri } from '../uri/binderTypes';
 import { parseUri, syntaxErrorCodes } from '../uri/parser';
+import { dataverseMaxSegmentLength, dataverseMaxUrlLength } from '../facts/flavorRules';
 
 registerDiagnosticCodes(syntaxErrorCodes);
 
@@ -26,9 +27,7 @@ export interface CheckUrlOptions {
   serviceRoot?: string;
 }
 
-/** Dataverse limits (Web API): the whole URL, and one path segment. */
-export const dataverseMaxUrlLength = 32768;
-export const dataverseMaxSegmentLength = 260;
+export { dataverseMaxUrlLength, dataverseMaxSegmentLength };
 
 export function checkUrl(text: string, model: ModelIndex, options: CheckUrlOptions): ODataDiagnostic[] {
   try {

@@ -13,6 +13,7 @@ import type { CanonicalFunctionRef, Resolution } from '../uri/binderTypes';
 import type { ODataUri, Span } from '../uri/ast';
 import { ENVIRONMENT_VARIABLE_SPAN, resolveVariableValue, variableTable, type ExpandedText } from '../requestFile/variables';
 import { analyzeUrl } from './checkUrl';
+import { findFlavorQueryParameter, systemQueryOptionOf, unsupportedNotes } from '../facts/systemQueryOptions';
 import { requestAt, toRange, urlAtCursor, type ODataDocument, type ServiceContext } from './serviceContext';
 
 export function doHover(document: ODataDocument, offset: number, context: ServiceContext): Hover | null {
@@ -163,8 +164,8 @@ function urlHover(document: ODataDocument, offset: number, context: ServiceConte
   }
   const option = optionAt(analysis.uri, at.offset);
   if (option) {
-    const doc = queryOptionDocs[option.name.toLowerCase()] ?? queryOptionDocs['$' + option.name.toLowerCase()];
-    if (doc) return hover(document, toDoc(option.nameSpan), [`**${option.name}** · query option`, doc]);
+    const lines = optionDocLines(option.name);
+    if (lines) return hover(document, toDoc(option.nameSpan), [`**${option.name}** · query option`, ...lines]);
     if (option.name.startsWith('@')) return hover(document, toDoc(option.nameSpan), [`**${option.name}** · parameter alias`, 'A value referred to as `' + option.name + '` in the URL.']);
   }
   const keyword = keywordAt(text, at.offset);
@@ -173,6 +174,14 @@ function urlHover(document: ODataDocument, offset: number, context: ServiceConte
     if (doc) return hover(document, toDoc(keyword.span), [`**${keyword.word}**`, doc]);
   }
   return null;
+}
+
+/** A system query option's documentation and the flavours that reject it, or a flavour's query parameter's. */
+function optionDocLines(name: string): string[] | undefined {
+  const option = systemQueryOptionOf(name);
+  if (option) return [option.doc, ...unsupportedNotes(option)];
+  const parameter = findFlavorQueryParameter(name);
+  return parameter ? [parameter.doc] : undefined;
 }
 
 function docSpan(expanded: ExpandedText, span: Span): Span {
@@ -244,36 +253,6 @@ function keywordAt(text: string, offset: number): { word: string; span: Span } |
   }
   return undefined;
 }
-
-/** One-line documentation of the system query options. Keys are lower case. */
-export const queryOptionDocs: Record<string, string> = {
-  $filter: 'Restricts the results to the items for which the boolean expression is true.',
-  $select: 'Returns only the listed properties (always select what you need in Dataverse: it is much faster).',
-  $expand: 'Includes related records through navigation properties, with nested `($select=…;$filter=…;$expand=…)` options.',
-  $orderby: 'Sorts the results by one or more expressions, each `asc` (default) or `desc`.',
-  $top: 'Returns at most this many items (Dataverse: use `Prefer: odata.maxpagesize` for paging instead).',
-  $skip: 'Skips this many items (not supported by Dataverse; use paging with `@odata.nextLink`).',
-  $count: '`true` adds the total count `@odata.count` to the response (Dataverse counts at most 5,000).',
-  $search: 'Free-text search over the items (Dataverse: needs Dataverse search enabled).',
-  $apply: 'Aggregation transformations: `groupby(...)`, `aggregate(... with sum as total)`, `filter(...)`.',
-  $compute: 'Computed properties, `expression as alias`, usable in `$select`, `$filter` and `$orderby`.',
-  $levels: 'How many levels a recursive `$expand` goes (`max` for all).',
-  $format: 'The response format (`json`); prefer the `Accept` header.',
-  $skiptoken: 'Server-side paging token from `@odata.nextLink`; do not write it by hand.',
-  $deltatoken: 'Change tracking token from `@odata.deltaLink`.',
-  $schemaversion: 'Requests a particular version of the service\'s schema.',
-  $id: 'The entity id, with `$ref` (remove a reference) or `$entity`.',
-  $index: 'The zero-based position where a new item is inserted into an ordered collection.',
-  $at: 'Temporal: the state of the data at this point in time.',
-  $from: 'Temporal: the start of a time range.',
-  $to: 'Temporal: the end of a time range (exclusive).',
-  $toinclusive: 'Temporal: the end of a time range (inclusive).',
-  fetchxml: 'Dataverse: runs a FetchXML query (URL-encoded `<fetch>` XML) against the entity set instead of OData options.',
-  savedquery: 'Dataverse: runs a system view by its savedqueryid.',
-  userquery: 'Dataverse: runs a personal view by its userqueryid.',
-  'cross-company': 'Finance & Operations: `true` returns records of every legal entity, not only the user\'s default company.',
-  company: 'Business Central: the company (name) to address through the `company` query parameter.',
-};
 
 const pathKeywordDocs: Record<string, string> = {
   $count: 'The number of items (as plain text in a path; `$count=true` adds `@odata.count`).',

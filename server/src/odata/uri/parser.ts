@@ -48,6 +48,9 @@ import {
 } from './literals';
 import { parseAggregateInPath, parseApplyExpr } from './applyParser';
 import { validateContextFragment } from './contextUrl';
+import { canonicalFunctionNamesLower } from '../facts/canonicalFunctions';
+import { binaryOperatorLevels } from '../facts/operators';
+import { findSystemQueryOption, optionsAllowedIn, systemQueryOptionOf } from '../facts/systemQueryOptions';
 
 // ---------------------------------------------------------------------------------------------------------
 // Error codes
@@ -96,42 +99,16 @@ export type SyntaxErrorCode = keyof typeof syntaxErrorCodes;
 // Tables
 // ---------------------------------------------------------------------------------------------------------
 
-/** Canonical functions (lower case). */
-export const canonicalFunctions = new Set([
-  'contains', 'startswith', 'endswith', 'length', 'indexof', 'substring', 'tolower', 'toupper', 'trim', 'concat',
-  'year', 'month', 'day', 'hour', 'minute', 'second', 'fractionalseconds', 'totalseconds', 'date', 'time',
-  'totaloffsetminutes', 'now', 'mindatetime', 'maxdatetime', 'round', 'floor', 'ceiling', 'cast', 'isof',
-  'geo.distance', 'geo.length', 'geo.intersects', 'case', 'hassubset', 'hassubsequence', 'matchespattern',
-  'isdefined',
-]);
-
-/** System query options by lower-case name without `$` → canonical kind. */
-const systemOptions: Record<string, string> = {
-  filter: '$filter', select: '$select', expand: '$expand', orderby: '$orderby', top: '$top', skip: '$skip',
-  count: '$count', search: '$search', apply: '$apply', compute: '$compute', index: '$index', levels: '$levels',
-  format: '$format', skiptoken: '$skiptoken', deltatoken: '$deltatoken', schemaversion: '$schemaversion', id: '$id',
-  at: '$at', from: '$from', to: '$to', toinclusive: '$toInclusive',
-};
-/** Options that are only recognised with their `$`. */
-const dollarOnly = new Set(['$skiptoken', '$deltatoken', '$at', '$from', '$to', '$toInclusive']);
-
-const binaryLevels: readonly (readonly string[])[] = [
-  ['or'],
-  ['and'],
-  ['eq', 'ne', 'lt', 'le', 'gt', 'ge', 'has', 'in'],
-  ['add', 'sub'],
-  ['mul', 'div', 'divby', 'mod'],
-];
-
 type OptionContext = 'top' | 'expand' | 'expandRef' | 'expandCount' | 'expandStar' | 'select' | 'count';
 
-const nestedAllowed: Record<Exclude<OptionContext, 'top'>, Set<string>> = {
-  expand: new Set(['$filter', '$search', '$orderby', '$skip', '$top', '$count', '$select', '$expand', '$compute', '$levels', '$apply', 'alias', '$at', '$from', '$to', '$toInclusive']),
-  expandRef: new Set(['$filter', '$search', '$orderby', '$skip', '$top', '$count']),
-  expandCount: new Set(['$filter', '$search']),
-  expandStar: new Set(['$levels']),
-  select: new Set(['$filter', '$search', '$count', '$orderby', '$skip', '$top', '$compute', '$select', 'alias']),
-  count: new Set(['$filter', '$search']),
+/** Which options each parenthesised place allows (`alias`: parameter aliases), from the facts. */
+const nestedAllowed: Record<Exclude<OptionContext, 'top'>, ReadonlySet<string>> = {
+  expand: optionsAllowedIn('expand'),
+  expandRef: optionsAllowedIn('expandRef'),
+  expandCount: optionsAllowedIn('expandCount'),
+  expandStar: optionsAllowedIn('expandStar'),
+  select: optionsAllowedIn('select'),
+  count: optionsAllowedIn('count'),
 };
 
 const NOT_JSON = Symbol('not-json');
@@ -334,10 +311,10 @@ export class Parser {
   }
 
   private parseBinary(level: number): Expression | undefined {
-    if (level === binaryLevels.length) return this.parseUnary(false);
+    if (level === binaryOperatorLevels.length) return this.parseUnary(false);
     let left = this.parseBinary(level + 1);
     if (!left) return undefined;
-    const ops = binaryLevels[level];
+    const ops = binaryOperatorLevels[level];
     for (;;) {
       const t = this.tok;
       if (!t.wsBefore) break;
@@ -653,7 +630,7 @@ export class Parser {
         return { kind: 'Literal', span, type: 'double', value: name === 'INF' ? Infinity : NaN, raw: name };
       }
     }
-    if (parenFollows && canonicalFunctions.has(lower)) return this.parseCanonicalCall();
+    if (parenFollows && canonicalFunctionNamesLower.has(lower)) return this.parseCanonicalCall();
     return this.parseMemberPath();
   }
 
@@ -827,7 +804,7 @@ export class Parser {
       }
       if (this.is(TokenType.OpenParen) && this.adjacent()) {
         const qualified = t.text.includes('.');
-        if (!qualified && canonicalFunctions.has(t.text.toLowerCase()) && first) {
+        if (!qualified && canonicalFunctionNamesLower.has(t.text.toLowerCase()) && first) {
           // Reached through a path start such as `length(x)/…` — parse as arguments anyway.
         }
         seg.args = this.parseArgs(false);
@@ -969,10 +946,7 @@ export class Parser {
     const nameSpan = this.span(start, nameEnd);
     const hasEq = i < end && text.charCodeAt(i) === 61;
     const valueStart = hasEq ? i + 1 : nameEnd;
-    const lower = name.toLowerCase();
-    const bare = lower.startsWith('$') ? lower.slice(1) : lower;
-    let kind: string | undefined = systemOptions[bare];
-    if (kind && !name.startsWith('$') && dollarOnly.has(kind)) kind = undefined;
+    const kind = systemQueryOptionOf(name)?.name;
     const base = { name, nameSpan, span: this.span(start, nameEnd) } as const;
 
     const finishSpan = (opt: QueryOption, valueEnd: number): QueryOption => {
@@ -1963,7 +1937,7 @@ function looksLikeQueryOnly(d: string, end: number): boolean {
   if (c === 64 /* @ */) return /^@[A-Za-z_][A-Za-z0-9_]*=/.test(d);
   if (c !== 36) return false;
   const m = /^\$([A-Za-z]+)=/.exec(d.slice(0, 20));
-  return !!m && m[1].toLowerCase() in systemOptions;
+  return !!m && findSystemQueryOption('$' + m[1]) !== undefined;
 }
 
 /** Which options a `$entity`, `$metadata` or `$batch` request accepts. */
