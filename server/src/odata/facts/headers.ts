@@ -1,5 +1,7 @@
 /**
- * The request headers people send to Dynamics 365 and what their values mean.
+ * The headers people send to (and read from) Dynamics 365 and what their values mean, and the `Prefer`
+ * preferences OData defines. Completion (names and values), hover and the header checker (uri/headers.ts) read
+ * these tables; none keeps its own list.
  */
 import type { Flavor } from '../diagnosticCodes';
 
@@ -18,6 +20,8 @@ export interface HeaderInfo {
   values: HeaderValue[];
   /** Comma-separated list of values (Prefer). */
   list?: boolean;
+  /** Completion leaves it out (the runner adds it, or it is a response header or an old one); hover still explains it. */
+  notOffered?: boolean;
 }
 
 const DV: Flavor[] = ['dataverse'];
@@ -50,7 +54,7 @@ export const REQUEST_HEADERS: readonly HeaderInfo[] = [
   },
   {
     name: 'Prefer',
-    doc: 'Preferences (RFC 7240) the service may honour; several are separated by commas. `Preference-Applied` in the response says which were.',
+    doc: 'Preferences (RFC 7240) the service may honour, separated by commas: `odata.include-annotations="*"` (formatted values, lookup names), `odata.maxpagesize=N` (page size), `return=representation` (return the created/updated record), `odata.track-changes`, `respond-async`, `odata.continue-on-error` (`$batch`). `Preference-Applied` in the response says which were honoured.',
     list: true,
     values: [
       { value: 'return=representation', doc: 'Return the created or updated entity in the response (201/200 with a body instead of 204). Combine with `$select` on the URL.' },
@@ -127,7 +131,7 @@ export const REQUEST_HEADERS: readonly HeaderInfo[] = [
   },
   {
     name: 'CallerObjectId',
-    doc: 'Dataverse impersonation: run the request as the user with this Microsoft Entra object id (needs the `prvActOnBehalfOfAnotherUser` privilege).',
+    doc: 'Dataverse: impersonate another user, by their Microsoft Entra object id (needs the `prvActOnBehalfOfAnotherUser` privilege).',
     flavors: DV,
     values: [{ value: 'objectid', insert: '${1:00000000-0000-0000-0000-000000000000}', doc: 'Entra ID object id of the user.' }],
   },
@@ -158,4 +162,30 @@ export const REQUEST_HEADERS: readonly HeaderInfo[] = [
       { value: 'ReadWrite', doc: 'Read from the primary database (the default).' },
     ],
   },
+  {
+    name: 'MSCRM.MergeLabels',
+    doc: 'Dataverse: `true` merges localized labels on metadata updates instead of replacing them.',
+    flavors: DV,
+    values: trueFalse('Merge the labels of other languages.', 'Replace the labels (the default).'),
+  },
+  { name: 'OData-Isolation', doc: '`snapshot`: the whole request sees one snapshot of the data.', values: [{ value: 'snapshot', doc: 'One snapshot of the data.' }], notOffered: true },
+  { name: 'Authorization', doc: "The credentials: `Bearer <access token>` for Microsoft Entra ID. The runner adds it from the environment's sign-in.", values: [], notOffered: true },
+  { name: 'Content-ID', doc: '`$batch`: names an operation of a change set so later ones can refer to it as `$<id>`.', values: [], notOffered: true },
+  { name: 'Retry-After', doc: 'Response: seconds to wait after 429 Too Many Requests or 503.', values: [], notOffered: true },
+  { name: 'DataServiceVersion', doc: 'OData v2/v3 version header (not used by OData v4 services).', values: [], notOffered: true },
 ];
+
+const headerByLowerName = new Map(REQUEST_HEADERS.map((h) => [h.name.toLowerCase(), h]));
+
+/** The header named `name` (any case). */
+export function findHeader(name: string): HeaderInfo | undefined {
+  return headerByLowerName.get(name.toLowerCase());
+}
+
+// ---------------------------------------------------------------------------------------------------------
+// Prefer
+// ---------------------------------------------------------------------------------------------------------
+
+/** The preferences OData defines: those written with `odata.` (optional on the wire), and the plain RFC 7240 ones. */
+export const odataPreferences: ReadonlySet<string> = new Set(['allow-entityreferences', 'callback', 'continue-on-error', 'include-annotations', 'maxpagesize', 'track-changes']);
+export const plainPreferences: ReadonlySet<string> = new Set(['omit-values', 'respond-async', 'return', 'wait']);

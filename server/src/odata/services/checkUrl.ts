@@ -18,6 +18,7 @@ import { suggest, suggestionSentence } from '../uri/binderSuggest';
 import type { BoundUri } from '../uri/binderTypes';
 import { parseUri, syntaxErrorCodes } from '../uri/parser';
 import { dataverseMaxSegmentLength, dataverseMaxUrlLength } from '../facts/flavorRules';
+import { dataverseNamespace } from '../facts/dataverseQueryFunctions';
 
 registerDiagnosticCodes(syntaxErrorCodes);
 
@@ -127,7 +128,7 @@ function encodedLength(text: string): number {
  */
 export function detectFlavor(document: CsdlDocument): Flavor {
   const namespaces = document.schemas.map((s) => s.namespace);
-  if (namespaces.includes('Microsoft.Dynamics.CRM')) return 'dataverse';
+  if (namespaces.includes(dataverseNamespace)) return 'dataverse';
   if (namespaces.includes('Microsoft.Dynamics.DataEntities')) return 'fno';
   if (namespaces.some((n) => n === 'Microsoft.NAV' || n.startsWith('Microsoft.NAV.'))) return 'bc';
   return 'generic';

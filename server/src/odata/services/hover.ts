@@ -13,6 +13,7 @@ import type { CanonicalFunctionRef, Resolution } from '../uri/binderTypes';
 import type { ODataUri, Span } from '../uri/ast';
 import { ENVIRONMENT_VARIABLE_SPAN, resolveVariableValue, variableTable, type ExpandedText } from '../requestFile/variables';
 import { analyzeUrl } from './checkUrl';
+import { findHeader } from '../facts/headers';
 import { findFlavorQueryParameter, systemQueryOptionOf, unsupportedNotes } from '../facts/systemQueryOptions';
 import { requestAt, toRange, urlAtCursor, type ODataDocument, type ServiceContext } from './serviceContext';
 
@@ -105,41 +106,12 @@ const systemVariableDocs: Record<string, string> = {
 // Headers
 // ---------------------------------------------------------------------------------------------------------
 
-/** One-line documentation of the request headers people use against Dynamics 365. Keys are lower case. */
-export const headerDocs: Record<string, string> = {
-  prefer:
-    'Preferences for the response: `odata.include-annotations="*"` (formatted values, lookup names), `odata.maxpagesize=N` (page size; Dataverse max 5000), `return=representation` (return the created/updated record), `odata.track-changes`, `respond-async`, `odata.continue-on-error` (`$batch`).',
-  'if-match':
-    'Only apply the change when the record\'s ETag matches (optimistic concurrency; `*` = the record must exist, so a PATCH never creates). A stale ETag gives 412 Precondition Failed. Business Central requires it on PATCH and DELETE.',
-  'if-none-match':
-    'Only answer when the ETag differs (`*` on PATCH prevents an update, i.e. create only). Dataverse: send `null` to bypass the cache.',
-  'mscrm.suppressduplicatedetection':
-    'Dataverse: `false` runs duplicate detection rules on create/update (they are skipped by default for the Web API).',
-  callerobjectid: 'Dataverse: impersonate another user by their Microsoft Entra object ID (the caller needs the Act on Behalf of Another User privilege).',
-  mscrmcallerid: 'Dataverse: impersonate another user by their systemuserid (legacy; prefer CallerObjectId).',
-  consistency: 'Dataverse: `Strong` reads from the primary store so a read right after a write sees it (bypasses cached metadata/data).',
-  'mscrm.bypasscustompluginexecution': 'Dataverse: `true` skips custom synchronous plug-ins and workflows (needs the prvBypassCustomPlugins privilege).',
-  'mscrm.bypassbusinesslogicexecution': 'Dataverse: `CustomSync`, `CustomAsync` or both to skip custom business logic.',
-  'mscrm.solutionuniquename': 'Dataverse: the unmanaged solution that a created solution component is added to.',
-  'mscrm.mergelabels': 'Dataverse: `true` merges localized labels on metadata updates instead of replacing them.',
-  'odata-version': 'The OData protocol version of the request payload (`4.0`).',
-  'odata-maxversion': 'The highest OData version the client understands (`4.0`).',
-  'odata-isolation': '`snapshot`: the whole request sees one snapshot of the data.',
-  accept: 'The response media types the client accepts, e.g. `application/json` (with `;odata.metadata=minimal|full|none`).',
-  'content-type': 'The media type of the body: `application/json` for records, `multipart/mixed;boundary=…` for `$batch`.',
-  authorization: 'The credentials: `Bearer <access token>` for Microsoft Entra ID. The runner adds it from the environment\'s sign-in.',
-  'content-id': '`$batch`: names an operation of a change set so later ones can refer to it as `$<id>`.',
-  'retry-after': 'Response: seconds to wait after 429 Too Many Requests or 503.',
-  'data-serviceversion': 'OData v2/v3 version header (not used by OData v4 services).',
-  isolation: 'OData 4.01 name of `OData-Isolation`.',
-};
-
 function headerHover(document: ODataDocument, offset: number): Hover | null {
   const request = requestAt(document, offset);
   if (!request) return null;
   for (const header of request.headers) {
     if (offset < header.nameSpan.start || offset >= header.nameSpan.end) continue;
-    const doc = headerDocs[header.name.toLowerCase()];
+    const doc = findHeader(header.name)?.doc;
     return hover(document, header.nameSpan, [`**${header.name}** · header`, doc ?? 'A custom header, sent as written.']);
   }
   return null;

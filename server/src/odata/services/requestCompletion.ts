@@ -22,7 +22,8 @@ import { HTTP_METHODS, splitLines, type Line, type ODataRequest } from '../reque
 import { expandRequestUrl, variableTable } from '../requestFile/variables';
 import type { Span } from '../uri/ast';
 import { analyzeUrl } from './checkUrl';
-import { REQUEST_HEADERS } from '../facts/headers';
+import { findHeader, REQUEST_HEADERS } from '../facts/headers';
+import { flavorNames } from '../facts/flavorRules';
 import { toRange, type ODataDocument, type ServiceContext } from './serviceContext';
 
 export function completeRequestParts(document: ODataDocument, offset: number, context: ServiceContext): CompletionList | null {
@@ -266,8 +267,7 @@ function methodCompletion(document: ODataDocument, offset: number, line: Line, a
 
 function flavorName(flavors: Flavor[] | undefined): string {
   if (!flavors) return 'OData';
-  const names: Record<Flavor, string> = { dataverse: 'Dataverse', fno: 'Finance & Operations', bc: 'Business Central', generic: 'OData' };
-  return flavors.map((f) => names[f]).join(', ');
+  return flavors.map((f) => (f === 'generic' ? 'OData' : flavorNames[f])).join(', ');
 }
 
 function headerNameCompletion(document: ODataDocument, offset: number, line: Line, info: BlockInfo, context: ServiceContext): CompletionItem[] | null {
@@ -279,7 +279,7 @@ function headerNameCompletion(document: ODataDocument, offset: number, line: Lin
   const span = { start: line.start, end: line.start + end };
   const items: CompletionItem[] = [];
   REQUEST_HEADERS.forEach((header, i) => {
-    if (info.headers.has(header.name.toLowerCase())) return;
+    if (header.notOffered || info.headers.has(header.name.toLowerCase())) return;
     const own = header.flavors === undefined || header.flavors.includes(context.flavor);
     if (!own && context.flavor !== 'generic') return;
     const values = header.values.map((v) => `- \`${v.value}\`: ${v.doc}`).join('\n');
@@ -294,8 +294,8 @@ function headerNameCompletion(document: ODataDocument, offset: number, line: Lin
 }
 
 function headerValueCompletion(document: ODataDocument, offset: number, line: Line, name: string, context: ServiceContext): CompletionItem[] | null {
-  const header = REQUEST_HEADERS.find((h) => h.name.toLowerCase() === name.toLowerCase());
-  if (!header) return null;
+  const header = findHeader(name);
+  if (!header || header.notOffered) return null;
   const colon = line.text.indexOf(':');
   let valueStart = colon + 1;
   while (valueStart < line.text.length && /\s/.test(line.text[valueStart])) valueStart++;

@@ -27,6 +27,7 @@ import type { Flavor } from '../diagnosticCodes';
 import { HTTP_METHODS } from '../requestFile/requestFile';
 import { bindUri } from '../uri/binder';
 import { canonicalFunctions, canonicalSnippet } from '../facts/canonicalFunctions';
+import { isDataverseQueryFunction, queryFunctionSnippet } from '../facts/dataverseQueryFunctions';
 import { comparisonOperatorWords, operators, operatorWords } from '../facts/operators';
 import { findFlavorQueryParameter, findSystemQueryOption, offeredOptions, systemQueryOptionOf } from '../facts/systemQueryOptions';
 import { scopeAt } from '../uri/binderScope';
@@ -1111,7 +1112,7 @@ class Session {
     if (model && this.flavor === 'dataverse') {
       for (const operation of this.queryFunctions()) {
         const parameters = operation.parameters;
-        const snippet = `${operation.fullName}(${parameters.map((p, i) => `${p.name}=${p.name === 'PropertyName' ? `'\${${i + 1}}'` : `\${${i + 1}}`}`).join(',')})`;
+        const snippet = queryFunctionSnippet(operation);
         this.add(operation.fullName, CompletionItemKind.Function, '7', {
           detail: `query function (${parameters.map((p) => p.name).join(', ')})`,
           doc: this.describe(operation.fullName, undefined) ?? `Dataverse query function \`${operation.name}\`.`,
@@ -1136,7 +1137,7 @@ class Session {
       cached = [];
       for (const schema of model.document.schemas) {
         for (const operation of schema.operations) {
-          if (operation.kind === 'Function' && !operation.isBound && operation.parameters.some((p) => p.name === 'PropertyName')) cached.push(operation);
+          if (isDataverseQueryFunction(operation)) cached.push(operation);
         }
       }
       queryFunctionCache.set(model, cached);
