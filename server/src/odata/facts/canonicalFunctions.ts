@@ -126,9 +126,9 @@ export function canonicalSnippet(f: CanonicalFunction): string {
   return f.snippet ?? `${f.name}(\${1})`;
 }
 
-/** `contains(Edm.String, Edm.String) -> Edm.Boolean`, for messages and hover. */
-export function signatureText(f: CanonicalFunction, overload: CanonicalSignature = f.overloads[0]!): string {
+/** `contains(string, string) -> Edm.Boolean`, for messages and hover (completion's detail writes the arrow `→`). */
+export function signatureText(f: CanonicalFunction, overload: CanonicalSignature = f.overloads[0]!, arrow = '->'): string {
   const parameters = overload.parameters.map((p) => (p === 'any' ? 'any' : p === 'typeName' ? 'type' : p.join('|')));
   const returns = overload.returns === 'arg0' ? 'same type' : overload.returns === 'castTarget' ? 'type' : overload.returns;
-  return `${f.name}(${parameters.join(', ')}) -> ${returns}`;
+  return `${f.name}(${parameters.join(', ')}) ${arrow} ${returns}`;
 }

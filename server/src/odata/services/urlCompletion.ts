@@ -26,7 +26,7 @@ import type { ModelIndex } from '../csdl/modelIndex';
 import type { Flavor } from '../diagnosticCodes';
 import { HTTP_METHODS } from '../requestFile/requestFile';
 import { bindUri } from '../uri/binder';
-import { canonicalFunctions, canonicalSnippet } from '../facts/canonicalFunctions';
+import { canonicalFunctions, canonicalSnippet, signatureText } from '../facts/canonicalFunctions';
 import { isDataverseQueryFunction, queryFunctionSnippet } from '../facts/dataverseQueryFunctions';
 import { comparisonOperatorWords, operators, operatorWords } from '../facts/operators';
 import { findFlavorQueryParameter, findSystemQueryOption, offeredOptions, systemQueryOptionOf } from '../facts/systemQueryOptions';
@@ -1107,7 +1107,7 @@ class Session {
     this.add('$root', CompletionItemKind.Keyword, '8', { detail: 'service root', doc: 'Start a path at the service root: `$root/accounts(…)/name`.' });
     for (const f of canonicalFunctions()) {
       const snippet = canonicalSnippet(f);
-      this.add(f.name, CompletionItemKind.Function, '6', { detail: signatureOf(f.name, f.overloads[0]!), doc: f.description, insert: snippet, snippet: true, filter: f.name });
+      this.add(f.name, CompletionItemKind.Function, '6', { detail: signatureText(f, f.overloads[0], '→'), doc: f.description, insert: snippet, snippet: true, filter: f.name });
     }
     if (model && this.flavor === 'dataverse') {
       for (const operation of this.queryFunctions()) {
@@ -1676,8 +1676,3 @@ function signature(name: string, parameters: Parameter[]): string {
   return `\`${name}(${parameters.map((p) => `${p.name}: ${typeText(p.type)}`).join(', ')})\``;
 }
 
-function signatureOf(name: string, overload: { parameters: readonly unknown[]; returns: string }): string {
-  const parameters = overload.parameters.map((p) => (p === 'any' ? 'any' : p === 'typeName' ? 'type' : (p as string[]).join('|')));
-  const returns = overload.returns === 'arg0' ? 'same type' : overload.returns === 'castTarget' ? 'type' : overload.returns;
-  return `${name}(${parameters.join(', ')}) → ${returns}`;
-}
