@@ -8,6 +8,7 @@ import {
   compareDiagnostics,
   createDiagnostic,
   registerDiagnosticCodes,
+  syntaxErrorCodes,
   severityOf,
   type Flavor,
   type ODataDiagnostic,
@@ -16,7 +17,7 @@ import type { ODataUri, SyntaxError } from '../uri/ast';
 import { bindUri, systemOptions } from '../uri/binder';
 import { suggest, suggestionSentence } from '../uri/binderSuggest';
 import type { BoundUri } from '../uri/binderTypes';
-import { parseUri, syntaxErrorCodes } from '../uri/parser';
+import { parseUri } from '../uri/parser';
 import { dataverseMaxSegmentLength, dataverseMaxUrlLength } from '../facts/flavorRules';
 import { dataverseNamespace } from '../facts/dataverseQueryFunctions';
 

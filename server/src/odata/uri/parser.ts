@@ -48,52 +48,11 @@ import {
 } from './literals';
 import { parseAggregateInPath, parseApplyExpr } from './applyParser';
 import { validateContextFragment } from './contextUrl';
+import { syntaxErrorCodes, type SyntaxErrorCode } from '../diagnosticCodes';
 import { canonicalFunctionNamesLower } from '../facts/canonicalFunctions';
 import { binaryOperatorLevels } from '../facts/operators';
 import { findSystemQueryOption, optionsAllowedIn, systemQueryOptionOf } from '../facts/systemQueryOptions';
 
-// ---------------------------------------------------------------------------------------------------------
-// Error codes
-// ---------------------------------------------------------------------------------------------------------
-
-export const syntaxErrorCodes = {
-  'syntax.unexpected-token': 'Unexpected text at this position.',
-  'syntax.unterminated-string': "A string literal is missing its closing quote.",
-  'syntax.expected-expression': 'An expression was expected here.',
-  'syntax.expected-closing-paren': "A closing parenthesis ')' was expected.",
-  'syntax.expected-open-paren': "An opening parenthesis '(' (or a '/' after a type cast) was expected.",
-  'syntax.expected-identifier': 'A name was expected here.',
-  'syntax.expected-equals': "An '=' and a value were expected after the option name.",
-  'syntax.expected-whitespace': 'Operators must be separated from their operands by whitespace.',
-  'syntax.unexpected-whitespace': 'Whitespace is not allowed here.',
-  'syntax.expected-literal': 'A literal value or a parameter alias (@name) was expected.',
-  'syntax.invalid-literal': 'The literal is not valid for its type.',
-  'syntax.invalid-number': 'A non-negative integer was expected.',
-  'syntax.invalid-json': 'Invalid JSON array or object.',
-  'syntax.unknown-system-option': 'Unknown system query option.',
-  'syntax.duplicate-option': 'The system query option is given more than once.',
-  'syntax.option-not-allowed': 'This query option is not allowed here.',
-  'syntax.empty-option': 'Empty query option (two consecutive "&").',
-  'syntax.empty-key': 'A key predicate cannot be empty.',
-  'syntax.unencoded-slash': "A '/' inside a literal in the resource path must be percent-encoded as %2F.",
-  'syntax.unexpected-segment': 'No path segment may follow this one.',
-  'syntax.unknown-segment': 'Unknown $-segment.',
-  'syntax.expected-segment': 'A path segment was expected after "/".',
-  'syntax.unexpected-list': "A parenthesised list is only allowed after 'in'.",
-  'syntax.unexpected-fragment': "A '#' fragment is only allowed after $metadata.",
-  'syntax.invalid-character': 'This character is not allowed here; percent-encode it.',
-  'syntax.invalid-service-root': 'The service root URL is malformed.',
-  'syntax.expected-lambda': "A lambda 'variable:expression' was expected.",
-  'syntax.invalid-search': 'Invalid $search expression.',
-  'syntax.expected-alias': "'as' and an alias name were expected.",
-  'syntax.unknown-transformation': 'Unknown $apply transformation.',
-  'syntax.invalid-aggregate': 'Invalid aggregate expression.',
-  'syntax.missing-option': 'A required query option is missing.',
-  'syntax.invalid-header': 'Invalid header or preference value.',
-  'syntax.too-deep': 'The expression is nested too deeply.',
-} as const;
-
-export type SyntaxErrorCode = keyof typeof syntaxErrorCodes;
 
 // ---------------------------------------------------------------------------------------------------------
 // Tables
