@@ -4,15 +4,7 @@
  */
 import type { CsdlDocument } from '../csdl/model';
 import type { ModelIndex } from '../csdl/modelIndex';
-import {
-  compareDiagnostics,
-  createDiagnostic,
-  registerDiagnosticCodes,
-  syntaxErrorCodes,
-  severityOf,
-  type Flavor,
-  type ODataDiagnostic,
-} from '../diagnosticCodes';
+import { collectDiagnostics, createDiagnostic, isSyntaxErrorCode, type Flavor, type ODataDiagnostic } from '../diagnosticCodes';
 import type { ODataUri, SyntaxError } from '../uri/ast';
 import { bindUri, systemOptions } from '../uri/binder';
 import { suggest, suggestionSentence } from '../uri/binderSuggest';
@@ -20,8 +12,6 @@ import type { BoundUri } from '../uri/binderTypes';
 import { parseUri } from '../uri/parser';
 import { dataverseMaxSegmentLength, dataverseMaxUrlLength } from '../facts/flavorRules';
 import { dataverseNamespace } from '../facts/dataverseQueryFunctions';
-
-registerDiagnosticCodes(syntaxErrorCodes);
 
 export interface CheckUrlOptions {
   flavor: Flavor;
@@ -50,18 +40,12 @@ export interface UrlAnalysis {
 export function analyzeUrl(text: string, model: ModelIndex, options: CheckUrlOptions): UrlAnalysis {
   const uri = parseUri(text, options.serviceRoot ? { serviceRoot: options.serviceRoot } : undefined);
   const bound = bindUri(uri, model, { flavor: options.flavor });
-  const diagnostics = [...uri.errors.map((e) => syntaxDiagnostic(e, text)), ...bound.diagnostics, ...flavorRules(text, uri, options)];
-  diagnostics.sort(compareDiagnostics);
+  const diagnostics = collectDiagnostics(uri.errors.map((e) => syntaxDiagnostic(e, text)), bound.diagnostics, flavorRules(text, uri, options));
   return { uri, bound, diagnostics };
 }
 
 export function syntaxDiagnostic(error: SyntaxError, text: string): ODataDiagnostic {
-  const diagnostic: ODataDiagnostic = {
-    code: error.code,
-    severity: severityOf(error.code),
-    message: error.message,
-    span: { start: error.span.start, end: error.span.end },
-  };
+  const diagnostic = createDiagnostic(isSyntaxErrorCode(error.code) ? error.code : 'syntax.unexpected-token', error.span, {}, undefined, error.message);
   if (error.code === 'syntax.unknown-system-option') addOptionSuggestion(diagnostic, text.slice(error.span.start, error.span.end));
   return diagnostic;
 }

@@ -307,7 +307,7 @@ function parseRecHierReference(p: Parser): Expression[] {
   const root = p.parseExpression();
   args.push(root);
   if (!(root.kind === 'Path' && root.segments[0]?.name === '$root')) {
-    p.errors.push({ code: 'syntax.unexpected-token', message: 'A hierarchy reference starts with a $root/… path.', span: root.span });
+    p.report('syntax.unexpected-token', root.span, 'A hierarchy reference starts with a $root/… path.');
   }
   if (p.expect(TokenType.Comma, 'syntax.unexpected-token')) {
     const q = p.tok;
@@ -399,10 +399,10 @@ function parseGroupingProperty(p: Parser): Expression {
   if (!path) return { kind: 'Error', span: p.span(start, start) };
   const last = path.segments[path.segments.length - 1];
   for (const s of path.segments) {
-    if (s.name.startsWith('@')) p.errors.push({ code: 'syntax.unexpected-token', message: 'Annotations cannot be grouping properties.', span: s.span });
+    if (s.name.startsWith('@')) p.report('syntax.unexpected-token', s.span, 'Annotations cannot be grouping properties.');
   }
   if (last.name.includes('.') && !last.name.startsWith('@')) {
-    p.errors.push({ code: 'syntax.unexpected-token', message: 'A grouping property cannot end with a type cast.', span: last.span });
+    p.report('syntax.unexpected-token', last.span, 'A grouping property cannot end with a type cast.');
   }
   return path;
 }

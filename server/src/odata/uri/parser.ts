@@ -48,7 +48,7 @@ import {
 } from './literals';
 import { parseAggregateInPath, parseApplyExpr } from './applyParser';
 import { validateContextFragment } from './contextUrl';
-import { syntaxErrorCodes, type SyntaxErrorCode } from '../diagnosticCodes';
+import { isSyntaxErrorCode, syntaxErrorCodes, type SyntaxErrorCode } from '../diagnosticCodes';
 import { canonicalFunctionNamesLower } from '../facts/canonicalFunctions';
 import { binaryOperatorLevels } from '../facts/operators';
 import { findSystemQueryOption, optionsAllowedIn, systemQueryOptionOf } from '../facts/systemQueryOptions';
@@ -109,6 +109,7 @@ function emptyOption(kind: string, base: OptionBaseFields): QueryOption {
 
 export class Parser {
   readonly errors: SyntaxError[] = [];
+  private readonly reported = new Set<string>();
   readonly sc: Scanner;
   readonly text: string;
   tok: Token;
@@ -140,12 +141,20 @@ export class Parser {
     return { start: this.sc.offset(start), end: this.sc.offset(Math.max(start, end)) };
   }
 
+  /** A syntax error between decoded positions `start` and `end`. */
   error(code: SyntaxErrorCode, start: number, end: number, message?: string): void {
-    const s = this.span(start, end);
-    // One error per position is enough (recovery may revisit a spot).
-    const last = this.errors[this.errors.length - 1];
-    if (last && last.span.start === s.start && last.code === code) return;
-    this.errors.push({ code, message: message ?? syntaxErrorCodes[code], span: s });
+    this.report(code, this.span(start, end), message);
+  }
+
+  /**
+   * Every syntax error goes through here: one error of a code per position is enough (recovery may revisit a
+   * spot); the message is the parser's own or the code's in diagnosticCodes.ts. `span` is in the original text.
+   */
+  report(code: SyntaxErrorCode, span: Span, message?: string): void {
+    const key = `${code}@${span.start}`;
+    if (this.reported.has(key)) return;
+    this.reported.add(key);
+    this.errors.push({ code, message: message ?? syntaxErrorCodes[code].message, span: { start: span.start, end: Math.max(span.start, span.end) } });
   }
 
   /** Positions the scanner at decoded `pos` with region end `end` and reads the first token. */
@@ -457,7 +466,7 @@ export class Parser {
       else {
         for (const item of items) {
           if (!isLiteralLike(item)) {
-            this.errors.push({ code: 'syntax.expected-literal', message: 'The items of an `in (…)` list must be literals; use a JSON array [...] for expressions.', span: item.span });
+            this.report('syntax.expected-literal', item.span, 'The items of an `in (…)` list must be literals; use a JSON array [...] for expressions.');
           }
         }
       }
@@ -727,7 +736,7 @@ export class Parser {
     if (segments.length === 1 && !lambda && this.typeNameContext === 0) {
       const s0 = segments[0];
       if (s0.name.includes('.') && !s0.args && !s0.name.startsWith('@')) {
-        this.errors.push({ code: 'syntax.expected-open-paren', message: `'${s0.name}' needs '(…)' to be a function call, or '/' and a property to be a type cast.`, span: { start: span.end, end: span.end } });
+        this.report('syntax.expected-open-paren', { start: span.end, end: span.end }, `'${s0.name}' needs '(…)' to be a function call, or '/' and a property to be a type cast.`);
       }
     }
     if (segments.length === 1 && !lambda && segments[0].name.startsWith('@') && !segments[0].name.includes('.') && !segments[0].args) {
@@ -868,7 +877,7 @@ export class Parser {
         const opt = this.parseOption(i, j, 'top', end);
         if (opt) {
           if (opt.kind.startsWith('$')) {
-            if (seen.has(opt.kind)) this.errors.push({ code: 'syntax.duplicate-option', message: `'${opt.name}' is given more than once.`, span: opt.nameSpan });
+            if (seen.has(opt.kind)) this.report('syntax.duplicate-option', opt.nameSpan, `'${opt.name}' is given more than once.`);
             seen.add(opt.kind);
           }
           into.push(opt);
@@ -1206,7 +1215,7 @@ export class Parser {
         last.args = this.parseArgs(false);
         for (const a of last.args.args) {
           if (a.value.kind !== 'Path' || a.value.segments.length !== 1 || a.name) {
-            this.errors.push({ code: 'syntax.expected-identifier', message: 'Expected parameter names.', span: a.span });
+            this.report('syntax.expected-identifier', a.span, 'Expected parameter names.');
           }
         }
         last.span = { start: last.span.start, end: this.sc.offset(this.prevEnd) };
@@ -1261,11 +1270,11 @@ export class Parser {
         const last = names[names.length - 1];
         for (let k = 0; k < names.length - 1; k++) {
           if (names[k] === '$ref' || names[k] === '$count' || names[k] === '$value') {
-            this.errors.push({ code: 'syntax.unexpected-segment', message: `Nothing may follow '${names[k]}'.`, span: segments[k + 1].span });
+            this.report('syntax.unexpected-segment', segments[k + 1].span, `Nothing may follow '${names[k]}'.`);
           }
         }
         if (last === '$value' && names.length > 1) {
-          this.errors.push({ code: 'syntax.unexpected-segment', message: "'$value' is only allowed alone.", span: segments[names.length - 1].span });
+          this.report('syntax.unexpected-segment', segments[names.length - 1].span, "'$value' is only allowed alone.");
         }
         if (this.is(TokenType.OpenParen) && this.adjacent()) {
           const ctx: Exclude<OptionContext, 'top'> =
@@ -1465,15 +1474,15 @@ export class Parser {
     for (let k = 0; k < segments.length; k++) {
       const s = segments[k];
       if (s.kind !== 'Keyword') continue;
-      if (!known.has(s.name)) this.errors.push({ code: 'syntax.unknown-segment', message: `Unknown segment '${s.name}'.`, span: s.span });
-      else if (firstOnly.has(s.name) && k > 0) this.errors.push({ code: 'syntax.unexpected-segment', message: `'${s.name}' must be the first segment.`, span: s.span });
+      if (!known.has(s.name)) this.report('syntax.unknown-segment', s.span, `Unknown segment '${s.name}'.`);
+      else if (firstOnly.has(s.name) && k > 0) this.report('syntax.unexpected-segment', s.span, `'${s.name}' must be the first segment.`);
       else if ((s.name === '$count' || s.name === '$ref' || s.name === '$value' || s.name === '$each' || s.name === '$query' || s.name === '$filter') && k === 0) {
-        this.errors.push({ code: 'syntax.unexpected-segment', message: `'${s.name}' must follow a resource.`, span: s.span });
+        this.report('syntax.unexpected-segment', s.span, `'${s.name}' must follow a resource.`);
       }
       if (terminal.has(s.name) && k + 1 < segments.length) {
-        this.errors.push({ code: 'syntax.unexpected-segment', message: `Nothing may follow '${s.name}'.`, span: segments[k + 1].span });
+        this.report('syntax.unexpected-segment', segments[k + 1].span, `Nothing may follow '${s.name}'.`);
       }
-      if (s.name === '$crossjoin' && !s.args) this.errors.push({ code: 'syntax.expected-open-paren', message: "'$crossjoin' needs a list of entity sets.", span: s.span });
+      if (s.name === '$crossjoin' && !s.args) this.report('syntax.expected-open-paren', s.span, "'$crossjoin' needs a list of entity sets.");
     }
   }
 }
@@ -1881,7 +1890,7 @@ export function parseUri(text: string, options?: ParseOptions): ODataUri {
       const ctxErrors = validateContextFragment(text.slice(p.sc.offset(hashAt)));
       for (const e of ctxErrors) {
         const base = p.sc.offset(hashAt);
-        p.errors.push({ ...e, span: { start: base + e.span.start, end: base + e.span.end } });
+        p.report(isSyntaxErrorCode(e.code) ? e.code : 'syntax.unexpected-token', { start: base + e.span.start, end: base + e.span.end }, e.message);
       }
     }
   }
@@ -1917,10 +1926,10 @@ function checkOptionsForPath(p: Parser, uri: ODataUri): void {
   let hasId = false;
   for (const o of uri.queryOptions) {
     if (o.kind === '$id') hasId = true;
-    if (!allowed.has(o.kind)) p.errors.push({ code: 'syntax.option-not-allowed', message: `'${o.name}' is not allowed on ${name}${cast ? '/type' : ''}.`, span: o.nameSpan });
+    if (!allowed.has(o.kind)) p.report('syntax.option-not-allowed', o.nameSpan, `'${o.name}' is not allowed on ${name}${cast ? '/type' : ''}.`);
   }
   if (name === '$entity' && !hasId) {
-    p.errors.push({ code: 'syntax.missing-option', message: '$entity needs $id.', span: uri.querySpan ?? first.span });
+    p.report('syntax.missing-option', uri.querySpan ?? first.span, '$entity needs $id.');
   }
 }
 
