@@ -6,6 +6,7 @@ import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 import type { MarkupContent, SignatureHelp } from 'vscode-languageserver-types';
 import type { Flavor } from '../../../server/src/odata/diagnosticCodes';
+import { aggregationMethods, applyTransformations } from '../../../server/src/odata/facts/applyTransformations';
 import { canonicalFunctions, canonicalSnippet, signatureText } from '../../../server/src/odata/facts/canonicalFunctions';
 import { flavorNames, flavors } from '../../../server/src/odata/facts/flavorRules';
 import { findHeader, odataPreferences, plainPreferences, REQUEST_HEADERS } from '../../../server/src/odata/facts/headers';
@@ -236,5 +237,27 @@ describe('facts: headers and Prefer', () => {
       assert.ok(preferences[0]!.known, `${written} is an OData preference`);
       assert.ok(odataPreferences.has(preferences[0]!.name) || plainPreferences.has(preferences[0]!.name));
     }
+  });
+});
+
+describe('facts: $apply transformations', () => {
+  test('the parser knows every transformation; completion offers exactly the offered ones, with their snippet and doc', () => {
+    const offered = complete('accounts?$apply=|', crm(), 'generic');
+    for (const transformation of applyTransformations) {
+      const uri = parseUri(`accounts?$apply=${transformation.name}(x)`);
+      const at = 'accounts?$apply='.length;
+      assert.ok(!uri.errors.some((e) => e.code === 'syntax.unknown-transformation' && e.span.start === at), transformation.name);
+      assert.equal(offered.labels.includes(transformation.name), transformation.offer !== undefined, transformation.name);
+      if (!transformation.offer) continue;
+      assert.equal(offered.inserted(transformation.name), transformation.offer.snippet);
+      assert.equal((offered.item(transformation.name).documentation as MarkupContent).value, transformation.offer.doc);
+    }
+    assert.ok(parseUri('accounts?$apply=expand(x)').errors.some((e) => e.code === 'syntax.unknown-transformation'), 'not a transformation: not offered either');
+  });
+
+  test('the aggregation methods completion offers are the ones the parser accepts', () => {
+    assert.deepEqual(complete('accounts?$apply=aggregate(revenue with |', crm(), 'generic').labels, [...aggregationMethods]);
+    for (const method of aggregationMethods) assert.deepEqual(parseUri(`accounts?$apply=aggregate(revenue with ${method} as t)`).errors, [], method);
+    assert.ok(parseUri('accounts?$apply=aggregate(revenue with median as t)').errors.length > 0);
   });
 });

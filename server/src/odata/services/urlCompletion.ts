@@ -26,6 +26,7 @@ import type { ModelIndex } from '../csdl/modelIndex';
 import type { Flavor } from '../diagnosticCodes';
 import { HTTP_METHODS } from '../requestFile/requestFile';
 import { bindUri } from '../uri/binder';
+import { aggregationMethods, applyTransformations } from '../facts/applyTransformations';
 import { canonicalFunctions, canonicalSnippet, signatureText } from '../facts/canonicalFunctions';
 import { isDataverseQueryFunction, queryFunctionSnippet } from '../facts/dataverseQueryFunctions';
 import { comparisonOperatorWords, operators, operatorWords } from '../facts/operators';
@@ -403,23 +404,9 @@ function normalizeOption(name: string | undefined): string | undefined {
 /** The operators completion offers after an operand, with their documentation. */
 const offeredOperators = operators.filter((o) => o.offered);
 
-const transformations: [string, string, string][] = [
-  ['aggregate', 'aggregate(${1})', 'Aggregates values: `aggregate(revenue with sum as total)`, `aggregate($count as count)`.'],
-  ['groupby', 'groupby((${1}))', 'Groups by properties, optionally aggregating: `groupby((statecode),aggregate($count as count))`.'],
-  ['filter', 'filter(${1})', 'Keeps the entities that satisfy a condition.'],
-  ['compute', 'compute(${1} as ${2:alias})', 'Adds computed properties.'],
-  ['orderby', 'orderby(${1})', 'Sorts the entities.'],
-  ['top', 'top(${1:10})', 'Keeps the first n entities.'],
-  ['skip', 'skip(${1:10})', 'Skips the first n entities.'],
-  ['search', 'search(${1})', 'Keeps the entities that match a search expression.'],
-  ['expand', 'expand(${1})', 'Expands a navigation property (optionally filtering it).'],
-  ['concat', 'concat(${1}, ${2})', 'Concatenates the results of several transformation sequences.'],
-  ['identity', 'identity', 'The input set unchanged.'],
-  ['topcount', 'topcount(${1:10}, ${2})', 'The n entities with the highest values.'],
-  ['bottomcount', 'bottomcount(${1:10}, ${2})', 'The n entities with the lowest values.'],
-];
+/** The `$apply` transformations completion offers, in the facts' order. */
+const offeredTransformations = applyTransformations.filter((t) => t.offer);
 
-const aggregateMethods = ['sum', 'min', 'max', 'average', 'countdistinct'];
 
 // =========================================================================================== the session
 
@@ -1375,10 +1362,10 @@ class Session {
     if (callee === 'aggregate') {
       if (last && afterSpace) {
         if (last.k === 'id' && last.v === 'with') {
-          aggregateMethods.forEach((m, i) => this.add(m, CompletionItemKind.Function, String(i), { detail: 'aggregation method', insert: `${m} as ` }));
+          aggregationMethods.forEach((m, i) => this.add(m, CompletionItemKind.Function, String(i), { detail: 'aggregation method', insert: `${m} as ` }));
           return;
         }
-        if (last.k === 'id' && (aggregateMethods.includes(last.v) || last.v === '$count')) {
+        if (last.k === 'id' && (aggregationMethods.includes(last.v) || last.v === '$count')) {
           this.add('as', CompletionItemKind.Keyword, '0', { detail: 'name the aggregate', insert: 'as ${1:alias}', snippet: true });
           return;
         }
@@ -1446,8 +1433,8 @@ class Session {
   }
 
   private addTransformations(): void {
-    transformations.forEach(([name, snippet, doc], index) => {
-      this.add(name, CompletionItemKind.Function, String(index).padStart(2, '0'), { detail: 'transformation', doc, insert: snippet, snippet: true, filter: name });
+    offeredTransformations.forEach(({ name, offer }, index) => {
+      this.add(name, CompletionItemKind.Function, String(index).padStart(2, '0'), { detail: 'transformation', doc: offer!.doc, insert: offer!.snippet, snippet: true, filter: name });
     });
   }
 

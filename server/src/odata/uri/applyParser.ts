@@ -15,12 +15,10 @@ import type {
 } from './ast';
 import type { Parser } from './parser';
 import { TokenType } from './scanner';
+import { aggregationMethods, preservingTransformationNames, transformationNames } from '../facts/applyTransformations';
 
-const aggregateMethods = new Set(['sum', 'min', 'max', 'average', 'countdistinct']);
-const preservingNames = new Set([
-  'bottomcount', 'bottompercent', 'bottomsum', 'filter', 'identity', 'orderby', 'search', 'skip', 'top', 'topcount',
-  'toppercent', 'topsum', 'ancestors', 'descendants', 'traverse',
-]);
+const aggregateMethods: ReadonlySet<string> = new Set(aggregationMethods);
+const preservingNames = preservingTransformationNames;
 
 /** `applyTrafo *( "/" applyTrafo )`. */
 export function parseApplyExpr(p: Parser, preservingOnly = false): Transformation[] {
@@ -266,10 +264,7 @@ function parseTrafo(p: Parser, preservingOnly: boolean): Transformation | undefi
   return result;
 }
 
-const knownTrafos = new Set([
-  'aggregate', 'groupby', 'filter', 'search', 'compute', 'concat', 'top', 'skip', 'orderby', 'topcount', 'topsum', 'toppercent',
-  'bottomcount', 'bottomsum', 'bottompercent', 'nest', 'addnested', 'join', 'outerjoin', 'ancestors', 'descendants', 'traverse',
-]);
+const knownTrafos = transformationNames;
 
 function parseKeepStart(p: Parser): boolean {
   const k = p.tok;
