@@ -22,5 +22,3 @@ export const dataverseMaxUrlLength = 32768;
 export const dataverseMaxSegmentLength = 260;
 /** Dataverse: the largest `Prefer: odata.maxpagesize` it honours, and the most records `$count` counts. */
 export const dataverseMaxPageSize = 5000;
-/** Finance & Operations: `$expand` on the first level only (nested `$expand` is rejected). */
-export const fnoExpandLevels = 1;
