@@ -2,11 +2,13 @@
  * Diagnostics of the OData core: stable codes, severities and message templates.
  * Codes never change meaning once released; tests and the CLI's JSON output rely on them.
  *
- * Templates use `{name}` placeholders filled by `createDiagnostic(code, span, args)`.
- * Syntax errors come from the parser (codes prefixed `syntax.`); they keep the parser's own message
- * and are registered here with `registerDiagnosticCodes()` so the table stays the one place to look.
+ * Templates use `{name}` placeholders filled by `createDiagnostic(code, span, args)`, the one function that makes
+ * a diagnostic; `collectDiagnostics` gathers them (no repeats, sorted). Syntax errors come from the parser (codes
+ * prefixed `syntax.`, in the table below with their default message); they keep the parser's own message.
  */
 import type { Span } from './uri/ast';
+
+import { fetchXmlCodes, type FetchXmlCode } from './fetchxml/fetchXmlFacts';
 
 export type Severity = 'error' | 'warning' | 'info';
 
@@ -61,6 +63,7 @@ const bindingCodes = {
   // --- query options -------------------------------------------------------------------------------------
   'option-not-allowed': { severity: 'error', message: '{detail}' },
   'invalid-option-value': { severity: 'error', message: '{detail}' },
+  'option-not-supported': { severity: 'error', message: '{flavor} does not support {name}: {reason}' },
   // --- flavour rules -------------------------------------------------------------------------------------
   'dataverse.url-too-long': { severity: 'error', message: 'The URL is {length} characters long; Dataverse accepts at most 32,768. Send long queries inside a $batch request (64 KB) or shorten $filter with parameter aliases.' },
   'dataverse.segment-too-long': { severity: 'error', message: 'This path segment is {length} characters long; Dataverse accepts at most 260 characters per segment. Move long values into parameter aliases (…(Param=@p1)?@p1=…).' },
@@ -91,33 +94,60 @@ const bindingCodes = {
 
 export type BindingDiagnosticCode = keyof typeof bindingCodes;
 
+/** The parser's codes, with the message used when the parser gives none of its own. */
+export const syntaxErrorCodes = {
+  'syntax.unexpected-token': { severity: 'error', message: 'Unexpected text at this position.' },
+  'syntax.unterminated-string': { severity: 'error', message: "A string literal is missing its closing quote." },
+  'syntax.expected-expression': { severity: 'error', message: 'An expression was expected here.' },
+  'syntax.expected-closing-paren': { severity: 'error', message: "A closing parenthesis ')' was expected." },
+  'syntax.expected-open-paren': { severity: 'error', message: "An opening parenthesis '(' (or a '/' after a type cast) was expected." },
+  'syntax.expected-identifier': { severity: 'error', message: 'A name was expected here.' },
+  'syntax.expected-equals': { severity: 'error', message: "An '=' and a value were expected after the option name." },
+  'syntax.expected-whitespace': { severity: 'error', message: 'Operators must be separated from their operands by whitespace.' },
+  'syntax.unexpected-whitespace': { severity: 'error', message: 'Whitespace is not allowed here.' },
+  'syntax.expected-literal': { severity: 'error', message: 'A literal value or a parameter alias (@name) was expected.' },
+  'syntax.invalid-literal': { severity: 'error', message: 'The literal is not valid for its type.' },
+  'syntax.invalid-number': { severity: 'error', message: 'A non-negative integer was expected.' },
+  'syntax.invalid-json': { severity: 'error', message: 'Invalid JSON array or object.' },
+  'syntax.unknown-system-option': { severity: 'error', message: 'Unknown system query option.' },
+  'syntax.duplicate-option': { severity: 'error', message: 'The system query option is given more than once.' },
+  'syntax.option-not-allowed': { severity: 'error', message: 'This query option is not allowed here.' },
+  'syntax.empty-option': { severity: 'error', message: 'Empty query option (two consecutive "&").' },
+  'syntax.empty-key': { severity: 'error', message: 'A key predicate cannot be empty.' },
+  'syntax.unencoded-slash': { severity: 'error', message: "A '/' inside a literal in the resource path must be percent-encoded as %2F." },
+  'syntax.unexpected-segment': { severity: 'error', message: 'No path segment may follow this one.' },
+  'syntax.unknown-segment': { severity: 'error', message: 'Unknown $-segment.' },
+  'syntax.expected-segment': { severity: 'error', message: 'A path segment was expected after "/".' },
+  'syntax.unexpected-list': { severity: 'error', message: "A parenthesised list is only allowed after 'in'." },
+  'syntax.unexpected-fragment': { severity: 'error', message: "A '#' fragment is only allowed after $metadata." },
+  'syntax.invalid-character': { severity: 'error', message: 'This character is not allowed here; percent-encode it.' },
+  'syntax.invalid-service-root': { severity: 'error', message: 'The service root URL is malformed.' },
+  'syntax.expected-lambda': { severity: 'error', message: "A lambda 'variable:expression' was expected." },
+  'syntax.invalid-search': { severity: 'error', message: 'Invalid $search expression.' },
+  'syntax.expected-alias': { severity: 'error', message: "'as' and an alias name were expected." },
+  'syntax.unknown-transformation': { severity: 'error', message: 'Unknown $apply transformation.' },
+  'syntax.invalid-aggregate': { severity: 'error', message: 'Invalid aggregate expression.' },
+  'syntax.missing-option': { severity: 'error', message: 'A required query option is missing.' },
+  'syntax.invalid-header': { severity: 'error', message: 'Invalid header or preference value.' },
+  'syntax.too-deep': { severity: 'error', message: 'The expression is nested too deeply.' },
+} satisfies Record<string, DiagnosticDescriptor>;
+
+export type SyntaxErrorCode = keyof typeof syntaxErrorCodes;
+
+export type DiagnosticCode = BindingDiagnosticCode | SyntaxErrorCode | FetchXmlCode;
+
 /** Every code the core emits, with its severity and message template. */
-export const diagnosticCodes: Record<string, DiagnosticDescriptor> = { ...bindingCodes };
+// FetchXML's codes are kept with the other FetchXML facts (fetchxml/fetchXmlFacts.ts) and join the one table here.
+const codeTable: Readonly<Record<DiagnosticCode, DiagnosticDescriptor>> = { ...bindingCodes, ...syntaxErrorCodes, ...fetchXmlCodes };
+export const diagnosticCodes: Readonly<Record<string, DiagnosticDescriptor>> = codeTable;
 
-/**
- * Adds codes defined elsewhere (the parser's `syntax.*` codes). Accepts a table of descriptors, of
- * message strings, or a list of code names; existing entries are kept.
- */
-export function registerDiagnosticCodes(table: unknown): void {
-  if (Array.isArray(table)) {
-    for (const code of table) if (typeof code === 'string') addCode(code, { severity: 'error', message: '{message}' });
-    return;
-  }
-  if (!table || typeof table !== 'object') return;
-  for (const [code, value] of Object.entries(table as Record<string, unknown>)) {
-    if (typeof value === 'string') addCode(code, { severity: 'error', message: value });
-    else if (value && typeof value === 'object') addCode(code, toDescriptor(value as Record<string, unknown>));
-  }
+/** A code of the table (the parser's errors, and the warnings it gives for what the services tolerate). */
+export function isDiagnosticCode(code: string): code is DiagnosticCode {
+  return Object.prototype.hasOwnProperty.call(codeTable, code);
 }
 
-function addCode(code: string, descriptor: DiagnosticDescriptor): void {
-  if (!(code in diagnosticCodes)) diagnosticCodes[code] = descriptor;
-}
-
-function toDescriptor(value: Record<string, unknown>): DiagnosticDescriptor {
-  const severity = value.severity === 'warning' || value.severity === 'info' ? value.severity : 'error';
-  const message = typeof value.message === 'string' ? value.message : '{message}';
-  return { severity, message };
+export function isSyntaxErrorCode(code: string): code is SyntaxErrorCode {
+  return Object.prototype.hasOwnProperty.call(syntaxErrorCodes, code);
 }
 
 export type DiagnosticArgs = Record<string, string | number | undefined>;
@@ -134,22 +164,44 @@ export function severityOf(code: string): Severity {
   return diagnosticCodes[code]?.severity ?? 'error';
 }
 
-/** Builds a diagnostic from the table; the message may be extended with a did-you-mean sentence. */
+/**
+ * Builds a diagnostic from the table: its severity, its message (the template filled from `args`, or `message`
+ * when the caller has a more precise one, as the parser often does), a range that never ends before it starts.
+ */
 export function createDiagnostic(
-  code: BindingDiagnosticCode,
+  code: DiagnosticCode,
   span: Span,
   args: DiagnosticArgs = {},
   suggestions?: string[],
+  message?: string,
 ): ODataDiagnostic {
-  const descriptor = diagnosticCodes[code] ?? { severity: 'error', message: code };
+  const descriptor = codeTable[code];
   const diagnostic: ODataDiagnostic = {
     code,
     severity: descriptor.severity,
-    message: formatMessage(descriptor.message, args),
-    span: { start: span.start, end: span.end },
+    message: message ?? formatMessage(descriptor.message, args),
+    span: { start: span.start, end: Math.max(span.start, span.end) },
   };
   if (suggestions && suggestions.length > 0) diagnostic.suggestions = suggestions;
   return diagnostic;
+}
+
+/**
+ * The one way diagnostics of a text are gathered (syntax, binding, flavour rules, the request file's): drops a
+ * diagnostic that repeats an earlier one (same code and range), and sorts the rest (see `compareDiagnostics`).
+ */
+export function collectDiagnostics(...groups: readonly (readonly ODataDiagnostic[])[]): ODataDiagnostic[] {
+  const seen = new Set<string>();
+  const kept: ODataDiagnostic[] = [];
+  for (const group of groups) {
+    for (const diagnostic of group) {
+      const key = `${diagnostic.code}@${diagnostic.span.start}-${diagnostic.span.end}`;
+      if (seen.has(key)) continue;
+      seen.add(key);
+      kept.push(diagnostic);
+    }
+  }
+  return kept.sort(compareDiagnostics);
 }
 
 /** Orders diagnostics by start offset, then end offset, then code (stable for tests and the CLI). */

@@ -32,7 +32,6 @@ export {
   diagnosticCodes,
   createDiagnostic,
   formatMessage,
-  registerDiagnosticCodes,
   compareDiagnostics,
 } from './diagnosticCodes';
 export type { DiagnosticDescriptor, Flavor, ODataDiagnostic, Severity } from './diagnosticCodes';

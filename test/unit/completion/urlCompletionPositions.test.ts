@@ -159,8 +159,9 @@ suite('URL completion: $compute and $apply aliases', () => {
   });
 
   test('transformations at the start and after /, aggregation methods after with', () => {
-    const transformations = ['aggregate', 'groupby', 'filter', 'compute', 'orderby', 'top', 'skip', 'search', 'expand', 'concat'];
+    const transformations = ['aggregate', 'groupby', 'filter', 'compute', 'orderby', 'top', 'skip', 'search', 'concat'];
     includes(complete('accounts?$apply=|', crm()), ...transformations);
+    excludes(complete('accounts?$apply=|', crm()), 'expand'); // a draft's transformation the parser (Data Aggregation 4.0) rejects
     const after = complete('accounts?$apply=filter(statecode eq 0)/|', crm());
     includes(after, ...transformations);
     assert.equal(after.inserted('groupby'), 'groupby((${1}))');

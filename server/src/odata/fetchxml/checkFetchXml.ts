@@ -5,7 +5,7 @@
  * Also answers, for completion and hover, which table each element is in the scope of.
  * Pure: no I/O; never throws on any text.
  */
-import { formatMessage, registerDiagnosticCodes, type ODataDiagnostic } from '../diagnosticCodes';
+import { formatMessage, type ODataDiagnostic } from '../diagnosticCodes';
 import { suggest, suggestionSentence } from '../uri/binderSuggest';
 import type { Span } from '../uri/ast';
 import {
@@ -21,8 +21,6 @@ import {
 } from './fetchXmlFacts';
 import { attributeTypeName, type FetchAttribute, type FetchEntity, type FetchXmlModel } from './fetchXmlModel';
 import { attributeOf, readXml, type XmlAttribute, type XmlDocument, type XmlElement } from './xmlReader';
-
-registerDiagnosticCodes(fetchXmlCodes);
 
 export function fetchXmlDiagnostic(code: FetchXmlCode, span: Span, args: Record<string, string | number | undefined> = {}, suggestions?: string[]): ODataDiagnostic {
   const descriptor = fetchXmlCodes[code];

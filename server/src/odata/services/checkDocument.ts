@@ -2,7 +2,7 @@
  * Diagnostics for a whole `.odata` document: each request's URL (variables expanded) checked against the model,
  * with ranges mapped back onto the document.
  */
-import { createDiagnostic, type Flavor, type ODataDiagnostic } from '../diagnosticCodes';
+import { collectDiagnostics, createDiagnostic, type Flavor, type ODataDiagnostic } from '../diagnosticCodes';
 import type { ModelIndex } from '../csdl/modelIndex';
 import { parseRequestFile, type RequestFile } from '../requestFile/requestFile';
 import { expandRequestUrl, unboundedDefinitions, variableTable, VARIABLE_LIMITS, type SystemVariableResolver, type UnresolvedReason } from '../requestFile/variables';
@@ -66,5 +66,5 @@ export function checkRequestFile(file: RequestFile, model: ModelIndex, options: 
       diagnostics.push({ ...diagnostic, span: { start, end } });
     }
   }
-  return diagnostics.sort((a, b) => a.span.start - b.span.start || a.span.end - b.span.end);
+  return collectDiagnostics(diagnostics);
 }

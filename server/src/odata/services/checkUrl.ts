@@ -4,21 +4,14 @@
  */
 import type { CsdlDocument } from '../csdl/model';
 import type { ModelIndex } from '../csdl/modelIndex';
-import {
-  compareDiagnostics,
-  createDiagnostic,
-  registerDiagnosticCodes,
-  severityOf,
-  type Flavor,
-  type ODataDiagnostic,
-} from '../diagnosticCodes';
+import { collectDiagnostics, createDiagnostic, isDiagnosticCode, type Flavor, type ODataDiagnostic } from '../diagnosticCodes';
 import type { ODataUri, SyntaxError } from '../uri/ast';
 import { bindUri, systemOptions } from '../uri/binder';
 import { suggest, suggestionSentence } from '../uri/binderSuggest';
 import type { BoundUri } from '../uri/binderTypes';
-import { parseUri, syntaxErrorCodes } from '../uri/parser';
-
-registerDiagnosticCodes(syntaxErrorCodes);
+import { parseUri } from '../uri/parser';
+import { dataverseMaxSegmentLength, dataverseMaxUrlLength } from '../facts/flavorRules';
+import { dataverseNamespace } from '../facts/dataverseQueryFunctions';
 
 export interface CheckUrlOptions {
   flavor: Flavor;
@@ -31,9 +24,7 @@ export interface CheckUrlOptions {
   strict?: boolean;
 }
 
-/** Dataverse limits (Web API): the whole URL, and one path segment. */
-export const dataverseMaxUrlLength = 32768;
-export const dataverseMaxSegmentLength = 260;
+export { dataverseMaxUrlLength, dataverseMaxSegmentLength };
 
 export function checkUrl(text: string, model: ModelIndex, options: CheckUrlOptions): ODataDiagnostic[] {
   try {
@@ -56,18 +47,13 @@ export function analyzeUrl(text: string, model: ModelIndex, options: CheckUrlOpt
   const uri = parseUri(text, { ...(options.serviceRoot ? { serviceRoot: options.serviceRoot } : {}), strict });
   const bound = bindUri(uri, model, { flavor: options.flavor, strict });
   const syntax = [...uri.errors, ...(uri.warnings ?? [])].map((e) => syntaxDiagnostic(e, text));
-  const diagnostics = [...syntax, ...bound.diagnostics, ...flavorRules(text, uri, options)];
-  diagnostics.sort(compareDiagnostics);
+  const diagnostics = collectDiagnostics(syntax, bound.diagnostics, flavorRules(text, uri, options));
   return { uri, bound, diagnostics };
 }
 
 export function syntaxDiagnostic(error: SyntaxError, text: string): ODataDiagnostic {
-  const diagnostic: ODataDiagnostic = {
-    code: error.code,
-    severity: severityOf(error.code),
-    message: error.message,
-    span: { start: error.span.start, end: error.span.end },
-  };
+  // The parser's errors and its tolerance warnings (syntax.space-around-equals…) are all codes of the table.
+  const diagnostic = createDiagnostic(isDiagnosticCode(error.code) ? error.code : 'syntax.unexpected-token', error.span, {}, undefined, error.message);
   if (error.code === 'syntax.unknown-system-option') addOptionSuggestion(diagnostic, text.slice(error.span.start, error.span.end));
   return diagnostic;
 }
@@ -136,7 +122,7 @@ function encodedLength(text: string): number {
  */
 export function detectFlavor(document: CsdlDocument): Flavor {
   const namespaces = document.schemas.map((s) => s.namespace);
-  if (namespaces.includes('Microsoft.Dynamics.CRM')) return 'dataverse';
+  if (namespaces.includes(dataverseNamespace)) return 'dataverse';
   if (namespaces.includes('Microsoft.Dynamics.DataEntities')) return 'fno';
   if (namespaces.some((n) => n === 'Microsoft.NAV' || n.startsWith('Microsoft.NAV.'))) return 'bc';
   if (namespaces.some((n) => n === 'NAV' || n.startsWith('NAV.'))) return 'bc';

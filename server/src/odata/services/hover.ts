@@ -7,12 +7,14 @@
 import type { Hover } from 'vscode-languageserver-types';
 import type { ActionImport, CsdlDocument, EntitySet, EnumMember, EnumType, FunctionImport, NavigationProperty, Operation, Parameter, Property, Singleton, StructuredType, TypeRef } from '../csdl/model';
 import { createModelIndex, type LookupProperty, type ModelIndex } from '../csdl/modelIndex';
-import { findCanonicalFunction, signatureText } from '../uri/binderCanonicalFunctions';
+import { findCanonicalFunction, signatureText } from '../facts/canonicalFunctions';
 import { resolutionAt } from '../uri/binderScope';
 import type { CanonicalFunctionRef, Resolution } from '../uri/binderTypes';
 import type { ODataUri, Span } from '../uri/ast';
 import { ENVIRONMENT_VARIABLE_SPAN, resolveVariableValue, variableTable, type ExpandedText } from '../requestFile/variables';
 import { analyzeUrl } from './checkUrl';
+import { findHeader } from '../facts/headers';
+import { findFlavorQueryParameter, systemQueryOptionOf, unsupportedNotes } from '../facts/systemQueryOptions';
 import { requestAt, toRange, urlAtCursor, type ODataDocument, type ServiceContext } from './serviceContext';
 
 export function doHover(document: ODataDocument, offset: number, context: ServiceContext): Hover | null {
@@ -118,41 +120,12 @@ const systemVariableDocs: Record<string, string> = {
 // Headers
 // ---------------------------------------------------------------------------------------------------------
 
-/** One-line documentation of the request headers people use against Dynamics 365. Keys are lower case. */
-export const headerDocs: Record<string, string> = {
-  prefer:
-    'Preferences for the response: `odata.include-annotations="*"` (formatted values, lookup names), `odata.maxpagesize=N` (page size; Dataverse max 5000), `return=representation` (return the created/updated record), `odata.track-changes`, `respond-async`, `odata.continue-on-error` (`$batch`).',
-  'if-match':
-    'Only apply the change when the record\'s ETag matches (optimistic concurrency; `*` = the record must exist, so a PATCH never creates). A stale ETag gives 412 Precondition Failed. Business Central requires it on PATCH and DELETE.',
-  'if-none-match':
-    'Only answer when the ETag differs (`*` on PATCH prevents an update, i.e. create only). Dataverse: send `null` to bypass the cache.',
-  'mscrm.suppressduplicatedetection':
-    'Dataverse: `false` runs duplicate detection rules on create/update (they are skipped by default for the Web API).',
-  callerobjectid: 'Dataverse: impersonate another user by their Microsoft Entra object ID (the caller needs the Act on Behalf of Another User privilege).',
-  mscrmcallerid: 'Dataverse: impersonate another user by their systemuserid (legacy; prefer CallerObjectId).',
-  consistency: 'Dataverse: `Strong` reads from the primary store so a read right after a write sees it (bypasses cached metadata/data).',
-  'mscrm.bypasscustompluginexecution': 'Dataverse: `true` skips custom synchronous plug-ins and workflows (needs the prvBypassCustomPlugins privilege).',
-  'mscrm.bypassbusinesslogicexecution': 'Dataverse: `CustomSync`, `CustomAsync` or both to skip custom business logic.',
-  'mscrm.solutionuniquename': 'Dataverse: the unmanaged solution that a created solution component is added to.',
-  'mscrm.mergelabels': 'Dataverse: `true` merges localized labels on metadata updates instead of replacing them.',
-  'odata-version': 'The OData protocol version of the request payload (`4.0`).',
-  'odata-maxversion': 'The highest OData version the client understands (`4.0`).',
-  'odata-isolation': '`snapshot`: the whole request sees one snapshot of the data.',
-  accept: 'The response media types the client accepts, e.g. `application/json` (with `;odata.metadata=minimal|full|none`).',
-  'content-type': 'The media type of the body: `application/json` for records, `multipart/mixed;boundary=…` for `$batch`.',
-  authorization: 'The credentials: `Bearer <access token>` for Microsoft Entra ID. The runner adds it from the environment\'s sign-in.',
-  'content-id': '`$batch`: names an operation of a change set so later ones can refer to it as `$<id>`.',
-  'retry-after': 'Response: seconds to wait after 429 Too Many Requests or 503.',
-  'data-serviceversion': 'OData v2/v3 version header (not used by OData v4 services).',
-  isolation: 'OData 4.01 name of `OData-Isolation`.',
-};
-
 function headerHover(document: ODataDocument, offset: number): Hover | null {
   const request = requestAt(document, offset);
   if (!request) return null;
   for (const header of request.headers) {
     if (offset < header.nameSpan.start || offset >= header.nameSpan.end) continue;
-    const doc = headerDocs[header.name.toLowerCase()];
+    const doc = findHeader(header.name)?.doc;
     return hover(document, header.nameSpan, [`**${header.name}** · header`, doc ?? 'A custom header, sent as written.']);
   }
   return null;
@@ -177,8 +150,8 @@ function urlHover(document: ODataDocument, offset: number, context: ServiceConte
   }
   const option = optionAt(analysis.uri, at.offset);
   if (option) {
-    const doc = queryOptionDocs[option.name.toLowerCase()] ?? queryOptionDocs['$' + option.name.toLowerCase()];
-    if (doc) return hover(document, toDoc(option.nameSpan), [`**${option.name}** · query option`, doc]);
+    const lines = optionDocLines(option.name);
+    if (lines) return hover(document, toDoc(option.nameSpan), [`**${option.name}** · query option`, ...lines]);
     if (option.name.startsWith('@')) return hover(document, toDoc(option.nameSpan), [`**${option.name}** · parameter alias`, 'A value referred to as `' + option.name + '` in the URL.']);
   }
   const keyword = keywordAt(text, at.offset);
@@ -187,6 +160,14 @@ function urlHover(document: ODataDocument, offset: number, context: ServiceConte
     if (doc) return hover(document, toDoc(keyword.span), [`**${keyword.word}**`, doc]);
   }
   return null;
+}
+
+/** A system query option's documentation and the flavours that reject it, or a flavour's query parameter's. */
+function optionDocLines(name: string): string[] | undefined {
+  const option = systemQueryOptionOf(name);
+  if (option) return [option.doc, ...unsupportedNotes(option)];
+  const parameter = findFlavorQueryParameter(name);
+  return parameter ? [parameter.doc] : undefined;
 }
 
 function docSpan(expanded: ExpandedText, span: Span): Span {
@@ -258,36 +239,6 @@ function keywordAt(text: string, offset: number): { word: string; span: Span } |
   }
   return undefined;
 }
-
-/** One-line documentation of the system query options. Keys are lower case. */
-export const queryOptionDocs: Record<string, string> = {
-  $filter: 'Restricts the results to the items for which the boolean expression is true.',
-  $select: 'Returns only the listed properties (always select what you need in Dataverse: it is much faster).',
-  $expand: 'Includes related records through navigation properties, with nested `($select=…;$filter=…;$expand=…)` options.',
-  $orderby: 'Sorts the results by one or more expressions, each `asc` (default) or `desc`.',
-  $top: 'Returns at most this many items (Dataverse: use `Prefer: odata.maxpagesize` for paging instead).',
-  $skip: 'Skips this many items (not supported by Dataverse; use paging with `@odata.nextLink`).',
-  $count: '`true` adds the total count `@odata.count` to the response (Dataverse counts at most 5,000).',
-  $search: 'Free-text search over the items (Dataverse: needs Dataverse search enabled).',
-  $apply: 'Aggregation transformations: `groupby(...)`, `aggregate(... with sum as total)`, `filter(...)`.',
-  $compute: 'Computed properties, `expression as alias`, usable in `$select`, `$filter` and `$orderby`.',
-  $levels: 'How many levels a recursive `$expand` goes (`max` for all).',
-  $format: 'The response format (`json`); prefer the `Accept` header.',
-  $skiptoken: 'Server-side paging token from `@odata.nextLink`; do not write it by hand.',
-  $deltatoken: 'Change tracking token from `@odata.deltaLink`.',
-  $schemaversion: 'Requests a particular version of the service\'s schema.',
-  $id: 'The entity id, with `$ref` (remove a reference) or `$entity`.',
-  $index: 'The zero-based position where a new item is inserted into an ordered collection.',
-  $at: 'Temporal: the state of the data at this point in time.',
-  $from: 'Temporal: the start of a time range.',
-  $to: 'Temporal: the end of a time range (exclusive).',
-  $toinclusive: 'Temporal: the end of a time range (inclusive).',
-  fetchxml: 'Dataverse: runs a FetchXML query (URL-encoded `<fetch>` XML) against the entity set instead of OData options.',
-  savedquery: 'Dataverse: runs a system view by its savedqueryid.',
-  userquery: 'Dataverse: runs a personal view by its userqueryid.',
-  'cross-company': 'Finance & Operations: `true` returns records of every legal entity, not only the user\'s default company.',
-  company: 'Business Central: the company (name) to address through the `company` query parameter.',
-};
 
 const pathKeywordDocs: Record<string, string> = {
   $count: 'The number of items (as plain text in a path; `$count=true` adds `@odata.count`).',

@@ -8,7 +8,7 @@
 import type { ParameterInformation, SignatureHelp, SignatureInformation } from 'vscode-languageserver-types';
 import type { ModelIndex } from '../csdl/modelIndex';
 import type { Operation, TypeRef } from '../csdl/model';
-import { findCanonicalFunction, type CanonicalFunction, type CanonicalSignature, type ParameterSpec } from '../uri/binderCanonicalFunctions';
+import { findCanonicalFunction, type CanonicalFunction, type CanonicalSignature, type ParameterSpec } from '../facts/canonicalFunctions';
 import { resolutionAt } from '../uri/binderScope';
 import { analyzeUrl } from './checkUrl';
 import { modelOrEmpty } from './hover';
@@ -118,40 +118,8 @@ function nameBefore(text: string, open: number): { text: string; start: number }
 // Canonical functions
 // ---------------------------------------------------------------------------------------------------------
 
-/** Parameter names of the canonical functions (the table in binderCanonicalFunctions has types only). */
-const canonicalParameterNames: Record<string, readonly string[]> = {
-  contains: ['text', 'substring'],
-  startswith: ['text', 'prefix'],
-  endswith: ['text', 'suffix'],
-  length: ['text'],
-  indexof: ['text', 'substring'],
-  substring: ['text', 'start', 'length'],
-  matchesPattern: ['text', 'pattern'],
-  tolower: ['text'],
-  toupper: ['text'],
-  trim: ['text'],
-  concat: ['left', 'right'],
-  hassubset: ['collection', 'subset'],
-  hassubsequence: ['collection', 'subsequence'],
-  round: ['number'],
-  floor: ['number'],
-  ceiling: ['number'],
-  totalseconds: ['duration'],
-  'geo.distance': ['point1', 'point2'],
-  'geo.length': ['linestring'],
-  'geo.intersects': ['point', 'polygon'],
-};
-
 function specText(spec: ParameterSpec): string {
   return spec === 'any' ? 'any' : spec === 'typeName' ? 'type' : spec.join('|');
-}
-
-function canonicalParameterName(fn: CanonicalFunction, index: number, count: number): string {
-  const names = canonicalParameterNames[fn.name];
-  if (names?.[index]) return names[index]!;
-  if (fn.name === 'cast' || fn.name === 'isof') return count === 1 || index === 1 ? 'type' : 'expression';
-  if (['year', 'month', 'day', 'hour', 'minute', 'second', 'fractionalseconds', 'date', 'time', 'totaloffsetminutes'].includes(fn.name)) return 'value';
-  return `arg${index + 1}`;
 }
 
 function returnText(overload: CanonicalSignature): string {
@@ -164,7 +132,7 @@ function canonicalSignatures(fn: CanonicalFunction): { info: SignatureInformatio
   for (const overload of fn.overloads) {
     const total = overload.parameters.length;
     for (let count = total - (overload.optional ?? 0); count <= total; count++) {
-      const parts = overload.parameters.slice(0, count).map((spec, index) => `${canonicalParameterName(fn, index, count)}: ${specText(spec)}`);
+      const parts = overload.parameters.slice(0, count).map((spec, index) => `${overload.names[index] ?? `arg${index + 1}`}: ${specText(spec)}`);
       result.push({ info: signature(fn.name, parts, `: ${returnText(overload)}`, fn.description), count });
     }
   }

@@ -26,7 +26,11 @@ import type { ModelIndex } from '../csdl/modelIndex';
 import type { Flavor } from '../diagnosticCodes';
 import { HTTP_METHODS } from '../requestFile/requestFile';
 import { bindUri } from '../uri/binder';
-import { canonicalFunctions } from '../uri/binderCanonicalFunctions';
+import { aggregationMethods, applyTransformations } from '../facts/applyTransformations';
+import { canonicalFunctions, canonicalSnippet, signatureText } from '../facts/canonicalFunctions';
+import { isDataverseQueryFunction, queryFunctionSnippet } from '../facts/dataverseQueryFunctions';
+import { comparisonOperatorWords, operators, operatorWords } from '../facts/operators';
+import { findFlavorQueryParameter, findSystemQueryOption, offeredOptions, systemQueryOptionOf } from '../facts/systemQueryOptions';
 import { scopeAt } from '../uri/binderScope';
 import type { BoundUri } from '../uri/binderTypes';
 import { parseUri } from '../uri/parser';
@@ -392,121 +396,17 @@ function normalizeOption(name: string | undefined): string | undefined {
   if (name === undefined) return undefined;
   const lower = name.toLowerCase();
   if (lower.startsWith('$') || lower.startsWith('@')) return lower;
-  return optionInfo.has('$' + lower) ? '$' + lower : lower;
+  return systemQueryOptionOf(name)?.name.toLowerCase() ?? lower;
 }
 
 // =========================================================================================== knowledge
 
-interface OptionInfo {
-  doc: string;
-  /** Offer a new completion right after inserting `name=`. */
-  retrigger?: boolean;
-}
+/** The operators completion offers after an operand, with their documentation. */
+const offeredOperators = operators.filter((o) => o.offered);
 
-const optionInfo = new Map<string, OptionInfo>([
-  ['$select', { doc: 'The properties to return, comma-separated: `$select=name,revenue`.', retrigger: true }],
-  ['$filter', { doc: 'A Boolean condition the returned entities satisfy: `$filter=revenue gt 1000 and statecode eq 0`.', retrigger: true }],
-  ['$expand', { doc: 'Related entities to include, with their own options in parentheses: `$expand=primarycontactid($select=fullname)`.', retrigger: true }],
-  ['$orderby', { doc: 'Sort order: `$orderby=revenue desc,name`.', retrigger: true }],
-  ['$top', { doc: 'The maximum number of entities to return.' }],
-  ['$skip', { doc: 'The number of entities to skip.' }],
-  ['$count', { doc: 'Include the total count of matching entities (`@odata.count`): `$count=true`.', retrigger: true }],
-  ['$search', { doc: 'Free-text search expression.' }],
-  ['$apply', { doc: 'Data aggregation transformations: `$apply=groupby((statecode),aggregate($count as count))`.', retrigger: true }],
-  ['$compute', { doc: 'Computed properties: `$compute=revenue mul 2 as double`.', retrigger: true }],
-  ['$levels', { doc: 'How many levels of a recursive `$expand` to follow (a number or `max`).', retrigger: true }],
-  ['$format', { doc: 'The response format, e.g. `json`.', retrigger: true }],
-  ['$skiptoken', { doc: 'Paging token from an `@odata.nextLink`.' }],
-  ['$deltatoken', { doc: 'Change-tracking token from an `@odata.deltaLink`.' }],
-  ['$schemaversion', { doc: 'Business Central: the API schema version, e.g. `$schemaversion=2.1`.' }],
-  ['$index', { doc: 'Zero-based position of an item in an ordered collection.' }],
-  ['cross-company', { doc: 'Finance & Operations: return data from all legal entities (companies), not only the default one.', retrigger: true }],
-]);
+/** The `$apply` transformations completion offers, in the facts' order. */
+const offeredTransformations = applyTransformations.filter((t) => t.offer);
 
-function optionNames(flavor: Flavor, nested: boolean): string[] {
-  if (nested) {
-    switch (flavor) {
-      case 'fno':
-        return ['$select', '$filter', '$orderby', '$top', '$count'];
-      case 'dataverse':
-        return ['$select', '$filter', '$expand', '$orderby', '$top'];
-      case 'bc':
-        return ['$select', '$filter', '$expand', '$orderby', '$top', '$skip', '$count'];
-      default:
-        return ['$select', '$filter', '$expand', '$orderby', '$top', '$skip', '$count', '$search', '$compute'];
-    }
-  }
-  switch (flavor) {
-    case 'dataverse':
-      return ['$select', '$filter', '$expand', '$orderby', '$top', '$count', '$apply', '$skiptoken'];
-    case 'fno':
-      return ['$select', '$filter', '$expand', '$orderby', '$top', '$skip', '$count', 'cross-company', '$format', '$skiptoken'];
-    case 'bc':
-      return ['$select', '$filter', '$expand', '$orderby', '$top', '$skip', '$count', '$schemaversion', '$search', '$skiptoken'];
-    default:
-      return ['$select', '$filter', '$expand', '$orderby', '$top', '$skip', '$count', '$search', '$apply', '$compute', '$format', '$skiptoken', '$deltatoken', '$index'];
-  }
-}
-
-const comparisonOperators: [string, string][] = [
-  ['eq', 'equal'],
-  ['ne', 'not equal'],
-  ['gt', 'greater than'],
-  ['ge', 'greater than or equal'],
-  ['lt', 'less than'],
-  ['le', 'less than or equal'],
-  ['and', 'logical and'],
-  ['or', 'logical or'],
-  ['has', 'has enum flags'],
-  ['in', 'is in a list: `name in (\'a\',\'b\')`'],
-  ['add', 'addition'],
-  ['sub', 'subtraction'],
-  ['mul', 'multiplication'],
-  ['div', 'division'],
-  ['mod', 'modulo'],
-];
-
-const comparisonWords = new Set(['eq', 'ne', 'gt', 'ge', 'lt', 'le', 'has', 'in']);
-const operatorWords = new Set(['eq', 'ne', 'gt', 'ge', 'lt', 'le', 'and', 'or', 'not', 'has', 'in', 'add', 'sub', 'mul', 'div', 'divby', 'mod']);
-
-/** Snippets of the canonical functions (placeholders named after the usual arguments). */
-const canonicalSnippets: Record<string, string> = {
-  contains: "contains(${1:name}, '${2}')",
-  startswith: "startswith(${1:name}, '${2}')",
-  endswith: "endswith(${1:name}, '${2}')",
-  length: 'length(${1:name})',
-  indexof: "indexof(${1:name}, '${2}')",
-  substring: 'substring(${1:name}, ${2:0})',
-  matchesPattern: "matchesPattern(${1:name}, '${2}')",
-  tolower: 'tolower(${1:name})',
-  toupper: 'toupper(${1:name})',
-  trim: 'trim(${1:name})',
-  concat: "concat(${1:name}, '${2}')",
-  now: 'now()',
-  maxdatetime: 'maxdatetime()',
-  mindatetime: 'mindatetime()',
-  cast: 'cast(${1:name}, ${2:Edm.String})',
-  isof: 'isof(${1:Edm.String})',
-  case: 'case(${1:condition}:${2:value}, true:${3:default})',
-};
-
-const transformations: [string, string, string][] = [
-  ['aggregate', 'aggregate(${1})', 'Aggregates values: `aggregate(revenue with sum as total)`, `aggregate($count as count)`.'],
-  ['groupby', 'groupby((${1}))', 'Groups by properties, optionally aggregating: `groupby((statecode),aggregate($count as count))`.'],
-  ['filter', 'filter(${1})', 'Keeps the entities that satisfy a condition.'],
-  ['compute', 'compute(${1} as ${2:alias})', 'Adds computed properties.'],
-  ['orderby', 'orderby(${1})', 'Sorts the entities.'],
-  ['top', 'top(${1:10})', 'Keeps the first n entities.'],
-  ['skip', 'skip(${1:10})', 'Skips the first n entities.'],
-  ['search', 'search(${1})', 'Keeps the entities that match a search expression.'],
-  ['expand', 'expand(${1})', 'Expands a navigation property (optionally filtering it).'],
-  ['concat', 'concat(${1}, ${2})', 'Concatenates the results of several transformation sequences.'],
-  ['identity', 'identity', 'The input set unchanged.'],
-  ['topcount', 'topcount(${1:10}, ${2})', 'The n entities with the highest values.'],
-  ['bottomcount', 'bottomcount(${1:10}, ${2})', 'The n entities with the lowest values.'],
-];
-
-const aggregateMethods = ['sum', 'min', 'max', 'average', 'countdistinct'];
 
 // =========================================================================================== the session
 
@@ -1036,18 +936,19 @@ class Session {
 
   private completeOptionNames(frame: OptionsFrame, nested: boolean, recursive: boolean): void {
     const given = new Set(frame.names.map((n) => normalizeOption(n)));
-    const names = optionNames(this.flavor, nested);
-    if (recursive && (this.flavor === 'generic' || this.flavor === 'bc')) names.push('$levels');
+    const offered = offeredOptions[this.flavor];
+    const names = [...(nested ? offered.nested : offered.top)];
+    if (recursive && offered.levels) names.push('$levels');
     names.forEach((name, index) => {
       if (given.has(name)) return;
-      const info = optionInfo.get(name);
-      const insert = name === 'cross-company' ? 'cross-company=true' : `${name}=`;
+      const option = findSystemQueryOption(name);
+      const parameter = option ? undefined : findFlavorQueryParameter(name);
       this.add(name, CompletionItemKind.Keyword, String(index).padStart(2, '0'), {
         detail: nested ? 'nested query option' : 'query option',
-        doc: info?.doc,
-        insert,
+        doc: option?.doc ?? parameter?.doc,
+        insert: parameter?.insert ?? `${name}=`,
         filter: name,
-        retrigger: info?.retrigger && name !== 'cross-company',
+        retrigger: option?.retrigger,
       });
     });
     if (nested) return;
@@ -1130,7 +1031,7 @@ class Session {
       if (mode === 'compute') this.add('as', CompletionItemKind.Keyword, '0', { detail: 'name the computed value', insert: 'as ${1:alias}', snippet: true });
       // After a complete comparison (`name eq 'x' |`), `and` / `or` come first.
       const before = lastSignificant(toks.slice(0, toks.lastIndexOf(last)));
-      const compared = before?.k === 'id' && comparisonWords.has(before.v);
+      const compared = before?.k === 'id' && comparisonOperatorWords.has(before.v);
       this.addOperators(compared);
       return;
     }
@@ -1154,8 +1055,8 @@ class Session {
   }
 
   private addOperators(logicalFirst: boolean): void {
-    comparisonOperators.forEach(([op, doc], index) => {
-      if (this.flavor === 'fno' && (op === 'has' || op === 'in')) return;
+    offeredOperators.forEach(({ name: op, doc, unsupported }, index) => {
+      if (unsupported?.[this.flavor] !== undefined) return;
       const logical = op === 'and' || op === 'or';
       const sort = logicalFirst ? `${logical ? 0 : 1}${String(index).padStart(2, '0')}` : String(index).padStart(2, '0');
       this.add(op, CompletionItemKind.Operator, sort, { detail: 'operator', doc: `\`${op}\`: ${doc}`, insert: `${op} ` });
@@ -1193,13 +1094,13 @@ class Session {
     if (place.inLambda || place.nestedDepth > 0) this.add('$this', CompletionItemKind.Keyword, '8', { detail: 'the current instance', doc: 'The current instance of the collection (inside lambdas and nested options).' });
     this.add('$root', CompletionItemKind.Keyword, '8', { detail: 'service root', doc: 'Start a path at the service root: `$root/accounts(…)/name`.' });
     for (const f of canonicalFunctions()) {
-      const snippet = canonicalSnippets[f.name] ?? `${f.name}(\${1})`;
-      this.add(f.name, CompletionItemKind.Function, '6', { detail: signatureOf(f.name, f.overloads[0]!), doc: f.description, insert: snippet, snippet: true, filter: f.name });
+      const snippet = canonicalSnippet(f);
+      this.add(f.name, CompletionItemKind.Function, '6', { detail: signatureText(f, f.overloads[0], '→'), doc: f.description, insert: snippet, snippet: true, filter: f.name });
     }
     if (model && this.flavor === 'dataverse') {
       for (const operation of this.queryFunctions()) {
         const parameters = operation.parameters;
-        const snippet = `${operation.fullName}(${parameters.map((p, i) => `${p.name}=${p.name === 'PropertyName' ? `'\${${i + 1}}'` : `\${${i + 1}}`}`).join(',')})`;
+        const snippet = queryFunctionSnippet(operation);
         this.add(operation.fullName, CompletionItemKind.Function, '7', {
           detail: `query function (${parameters.map((p) => p.name).join(', ')})`,
           doc: this.describe(operation.fullName, undefined) ?? `Dataverse query function \`${operation.name}\`.`,
@@ -1224,7 +1125,7 @@ class Session {
       cached = [];
       for (const schema of model.document.schemas) {
         for (const operation of schema.operations) {
-          if (operation.kind === 'Function' && !operation.isBound && operation.parameters.some((p) => p.name === 'PropertyName')) cached.push(operation);
+          if (isDataverseQueryFunction(operation)) cached.push(operation);
         }
       }
       queryFunctionCache.set(model, cached);
@@ -1462,10 +1363,10 @@ class Session {
     if (callee === 'aggregate') {
       if (last && afterSpace) {
         if (last.k === 'id' && last.v === 'with') {
-          aggregateMethods.forEach((m, i) => this.add(m, CompletionItemKind.Function, String(i), { detail: 'aggregation method', insert: `${m} as ` }));
+          aggregationMethods.forEach((m, i) => this.add(m, CompletionItemKind.Function, String(i), { detail: 'aggregation method', insert: `${m} as ` }));
           return;
         }
-        if (last.k === 'id' && (aggregateMethods.includes(last.v) || last.v === '$count')) {
+        if (last.k === 'id' && (aggregationMethods.includes(last.v) || last.v === '$count')) {
           this.add('as', CompletionItemKind.Keyword, '0', { detail: 'name the aggregate', insert: 'as ${1:alias}', snippet: true });
           return;
         }
@@ -1533,8 +1434,8 @@ class Session {
   }
 
   private addTransformations(): void {
-    transformations.forEach(([name, snippet, doc], index) => {
-      this.add(name, CompletionItemKind.Function, String(index).padStart(2, '0'), { detail: 'transformation', doc, insert: snippet, snippet: true, filter: name });
+    offeredTransformations.forEach(({ name, offer }, index) => {
+      this.add(name, CompletionItemKind.Function, String(index).padStart(2, '0'), { detail: 'transformation', doc: offer!.doc, insert: offer!.snippet, snippet: true, filter: name });
     });
   }
 
@@ -1775,8 +1676,3 @@ function signature(name: string, parameters: Parameter[]): string {
   return `\`${name}(${parameters.map((p) => `${p.name}: ${typeText(p.type)}`).join(', ')})\``;
 }
 
-function signatureOf(name: string, overload: { parameters: readonly unknown[]; returns: string }): string {
-  const parameters = overload.parameters.map((p) => (p === 'any' ? 'any' : p === 'typeName' ? 'type' : (p as string[]).join('|')));
-  const returns = overload.returns === 'arg0' ? 'same type' : overload.returns === 'castTarget' ? 'type' : overload.returns;
-  return `${name}(${parameters.join(', ')}) → ${returns}`;
-}

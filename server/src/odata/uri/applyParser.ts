@@ -15,12 +15,10 @@ import type {
 } from './ast';
 import type { Parser } from './parser';
 import { TokenType } from './scanner';
+import { aggregationMethods, preservingTransformationNames, transformationNames } from '../facts/applyTransformations';
 
-const aggregateMethods = new Set(['sum', 'min', 'max', 'average', 'countdistinct']);
-const preservingNames = new Set([
-  'bottomcount', 'bottompercent', 'bottomsum', 'filter', 'identity', 'orderby', 'search', 'skip', 'top', 'topcount',
-  'toppercent', 'topsum', 'ancestors', 'descendants', 'traverse',
-]);
+const aggregateMethods: ReadonlySet<string> = new Set(aggregationMethods);
+const preservingNames = preservingTransformationNames;
 
 /** `applyTrafo *( "/" applyTrafo )`. */
 export function parseApplyExpr(p: Parser, preservingOnly = false): Transformation[] {
@@ -266,10 +264,7 @@ function parseTrafo(p: Parser, preservingOnly: boolean): Transformation | undefi
   return result;
 }
 
-const knownTrafos = new Set([
-  'aggregate', 'groupby', 'filter', 'search', 'compute', 'concat', 'top', 'skip', 'orderby', 'topcount', 'topsum', 'toppercent',
-  'bottomcount', 'bottomsum', 'bottompercent', 'nest', 'addnested', 'join', 'outerjoin', 'ancestors', 'descendants', 'traverse',
-]);
+const knownTrafos = transformationNames;
 
 function parseKeepStart(p: Parser): boolean {
   const k = p.tok;
@@ -307,7 +302,7 @@ function parseRecHierReference(p: Parser): Expression[] {
   const root = p.parseExpression();
   args.push(root);
   if (!(root.kind === 'Path' && root.segments[0]?.name === '$root')) {
-    p.errors.push({ code: 'syntax.unexpected-token', message: 'A hierarchy reference starts with a $root/… path.', span: root.span });
+    p.report('syntax.unexpected-token', root.span, 'A hierarchy reference starts with a $root/… path.');
   }
   if (p.expect(TokenType.Comma, 'syntax.unexpected-token')) {
     const q = p.tok;
@@ -399,10 +394,10 @@ function parseGroupingProperty(p: Parser): Expression {
   if (!path) return { kind: 'Error', span: p.span(start, start) };
   const last = path.segments[path.segments.length - 1];
   for (const s of path.segments) {
-    if (s.name.startsWith('@')) p.errors.push({ code: 'syntax.unexpected-token', message: 'Annotations cannot be grouping properties.', span: s.span });
+    if (s.name.startsWith('@')) p.report('syntax.unexpected-token', s.span, 'Annotations cannot be grouping properties.');
   }
   if (last.name.includes('.') && !last.name.startsWith('@')) {
-    p.errors.push({ code: 'syntax.unexpected-token', message: 'A grouping property cannot end with a type cast.', span: last.span });
+    p.report('syntax.unexpected-token', last.span, 'A grouping property cannot end with a type cast.');
   }
   return path;
 }

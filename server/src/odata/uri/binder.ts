@@ -18,8 +18,8 @@ import { unknownType, type BindOptions, type BoundUri } from './binderTypes';
 
 export type { BindOptions, BoundUri, BoundSegment, Resolution, ResolutionKind, ResolutionTarget, ScopeEntry, ScopeKind, TypeInfo } from './binderTypes';
 export { scopeAt, resolutionAt } from './binderScope';
-export { canonicalFunctions, findCanonicalFunction, signatureText } from './binderCanonicalFunctions';
-export type { CanonicalFunction } from './binderCanonicalFunctions';
+export { canonicalFunctions, findCanonicalFunction, signatureText } from '../facts/canonicalFunctions';
+export type { CanonicalFunction } from '../facts/canonicalFunctions';
 export { systemOptions } from './binderOptions';
 
 export function bindUri(uri: ODataUri, model: ModelIndex, options: BindOptions): BoundUri {

@@ -1,12 +1,12 @@
 /**
  * Checking a call to a canonical function (`contains(name,'x')`, `year(createdon)`, `cast(x,Edm.String)`)
- * against the signatures in binderCanonicalFunctions.ts.
+ * against the signatures in facts/canonicalFunctions.ts.
  */
 import type { CallExpression, Expression } from './ast';
 import type { BindContext, ExprScope } from './binderContext';
 import { describeType, familyOf, primitive } from './binderEdmTypes';
 import { bindExpression, describeOperand } from './binderExpression';
-import { signatureText, type CanonicalFunction, type CanonicalSignature, type ParameterSpec } from './binderCanonicalFunctions';
+import { signatureText, type CanonicalFunction, type CanonicalSignature, type ParameterSpec } from '../facts/canonicalFunctions';
 import { unknownType, type TypeInfo } from './binderTypes';
 
 export function bindCanonicalCall(ctx: BindContext, call: CallExpression, fn: CanonicalFunction, scope: ExprScope): TypeInfo {

@@ -34,7 +34,8 @@ import { bindEnumLiteral, checkEnumString } from './binderEnums';
 import { bindKeyPredicate } from './binderKeys';
 import { boundOperationNames, derivesFrom, findBoundOperations, findMember, memberNames } from './binderMembers';
 import { bindOperationArguments, operationReturnType } from './binderOperations';
-import { findCanonicalFunction, canonicalFunctions } from './binderCanonicalFunctions';
+import { findCanonicalFunction, canonicalFunctions } from '../facts/canonicalFunctions';
+import { unsupportedOperatorHint } from '../facts/operators';
 import { unknownType, type TypeInfo } from './binderTypes';
 
 export function bindExpression(ctx: BindContext, expr: Expression | undefined, scope: ExprScope): TypeInfo {
@@ -426,8 +427,14 @@ function reportMismatch(ctx: BindContext, expr: BinaryExpression, left: TypeInfo
   ctx.report('type-mismatch', expr.span, { detail });
 }
 
+/** An operator the flavour rejects (the facts say which: Finance & Operations' `has` and `in`). */
+function reportUnsupportedOperator(ctx: BindContext, expr: BinaryExpression, name: string): void {
+  const hint = unsupportedOperatorHint(name, ctx.flavor);
+  if (hint !== undefined && ctx.flavor === 'fno') ctx.report('fno.operator-not-supported', expr.operatorSpan, { name, hint });
+}
+
 function bindHas(ctx: BindContext, expr: BinaryExpression, left: TypeInfo, scope: ExprScope): TypeInfo {
-  if (ctx.flavor === 'fno') ctx.report('fno.operator-not-supported', expr.operatorSpan, { name: 'has', hint: ' Compare with eq instead.' });
+  reportUnsupportedOperator(ctx, expr, 'has');
   const right = bindExpression(ctx, expr.right, scope);
   const family = familyOf(left);
   if (family !== 'unknown' && family !== 'enum' && family !== 'null') {
@@ -439,7 +446,7 @@ function bindHas(ctx: BindContext, expr: BinaryExpression, left: TypeInfo, scope
 }
 
 function bindIn(ctx: BindContext, expr: BinaryExpression, left: TypeInfo, scope: ExprScope): TypeInfo {
-  if (ctx.flavor === 'fno') ctx.report('fno.operator-not-supported', expr.operatorSpan, { name: 'in', hint: " Combine 'eq' comparisons with 'or' instead." });
+  reportUnsupportedOperator(ctx, expr, 'in');
   const right = expr.right;
   if (right?.kind === 'List') {
     for (const item of right.items) {

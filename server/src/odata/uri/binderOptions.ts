@@ -12,6 +12,8 @@ import { bindExpandItem } from './binderExpand';
 import { bindExpression, describeOperand, expectBoolean, nameSpanOf } from './binderExpression';
 import { boundOperationNames, derivesFrom, findBoundOperations, findMember, isNamespace, memberNames } from './binderMembers';
 import type { TypeInfo } from './binderTypes';
+import { flavorNames } from '../facts/flavorRules';
+import { coreSystemQueryOptionNames, findSystemQueryOption, systemQueryOptions, unsupportedReason } from '../facts/systemQueryOptions';
 
 /** What the options apply to. */
 export type ResourceShape = 'collection' | 'single' | 'primitive' | 'primitiveCollection' | 'count' | 'ref' | 'value' | 'unknown';
@@ -24,11 +26,8 @@ export interface OptionPlace {
   expandSuffix?: '$ref' | '$count';
 }
 
-export const systemOptions = [
-  '$filter', '$select', '$expand', '$orderby', '$top', '$skip', '$index', '$count', '$search', '$apply', '$compute',
-  '$levels', '$format', '$skiptoken', '$deltatoken', '$schemaversion', '$id',
-];
-const systemOptionSet = new Set(systemOptions);
+/** The system query options' names (did-you-mean candidates), from the facts. */
+export const systemOptions = coreSystemQueryOptionNames;
 
 export function bindQueryOptions(ctx: BindContext, options: QueryOption[], scope: ExprScope, place: OptionPlace): void {
   const local = childScope(scope, { aliases: new Map(scope.aliases) });
@@ -37,6 +36,7 @@ export function bindQueryOptions(ctx: BindContext, options: QueryOption[], scope
   for (const option of ordered) {
     if (option.kind === 'alias' || option.kind === 'custom') continue;
     if (!isKnown(option)) continue;
+    checkSupported(ctx, option);
     checkAllowed(ctx, option, place);
     bindOption(ctx, option, local, place);
   }
@@ -58,15 +58,22 @@ function reportDuplicateAliases(ctx: BindContext, options: QueryOption[]): void 
 
 /** Unknown `$options` are reported by the parser (syntax.unknown-system-option); they are not bound. */
 function isKnown(option: QueryOption): boolean {
-  return systemOptionSet.has(option.kind) || !option.name.startsWith('$');
+  return findSystemQueryOption(option.kind) !== undefined || !option.name.startsWith('$');
+}
+
+/** An option the flavour rejects (Dataverse `$skip`…), at any depth. */
+function checkSupported(ctx: BindContext, option: QueryOption): void {
+  const fact = findSystemQueryOption(option.kind);
+  const reason = fact && unsupportedReason(fact, ctx.flavor);
+  if (reason) ctx.report('option-not-supported', option.nameSpan, { flavor: flavorNames[ctx.flavor], name: fact.name, reason });
 }
 
 // ---------------------------------------------------------------------------------------------------------
 // Which options a resource allows
 // ---------------------------------------------------------------------------------------------------------
 
-const collectionOnly = new Set(['$filter', '$orderby', '$top', '$skip', '$count', '$search', '$apply', '$index']);
-const shapeOnly = new Set(['$select', '$expand', '$compute']);
+const collectionOnly = new Set(systemQueryOptions.filter((o) => o.appliesTo === 'collection').map((o) => o.name));
+const shapeOnly = new Set(systemQueryOptions.filter((o) => o.appliesTo === 'shape').map((o) => o.name));
 
 function checkAllowed(ctx: BindContext, option: QueryOption, place: OptionPlace): void {
   const reason = disallowedReason(option.kind, place);
@@ -74,8 +81,7 @@ function checkAllowed(ctx: BindContext, option: QueryOption, place: OptionPlace)
 }
 
 function disallowedReason(kind: string, place: OptionPlace): string | undefined {
-  if (kind === '$levels') return undefined; // outside $expand: reported by the parser
-  if (kind === '$format' || kind === '$skiptoken' || kind === '$deltatoken' || kind === '$schemaversion' || kind === '$id') return undefined;
+  if (findSystemQueryOption(kind)?.appliesTo === 'any') return undefined; // $levels outside $expand: reported by the parser
   switch (place.shape) {
     case 'value':
       return 'the path ends with /$value, so the response is the raw value.';

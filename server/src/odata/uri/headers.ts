@@ -4,6 +4,7 @@
  */
 import type { SyntaxError } from './ast';
 import { isIdentifierPart, isIdentifierStart } from './literals';
+import { odataPreferences, plainPreferences } from '../facts/headers';
 
 export interface Preference {
   /** Name without the optional `odata.` prefix, lower case (`maxpagesize`, `include-annotations`). */
@@ -18,8 +19,6 @@ export interface Preference {
   end: number;
 }
 
-const odataPrefixed = new Set(['allow-entityreferences', 'callback', 'continue-on-error', 'include-annotations', 'maxpagesize', 'track-changes']);
-const unprefixed = new Set(['omit-values', 'respond-async', 'return', 'wait']);
 
 function err(errors: SyntaxError[], message: string, start: number, end: number): void {
   errors.push({ code: 'syntax.invalid-header', message, span: { start, end } });
@@ -58,7 +57,7 @@ export function parsePreference(text: string, offset = 0): { preference?: Prefer
   const lower = rawName.toLowerCase();
   const prefixed = lower.startsWith('odata.');
   const name = prefixed ? lower.slice(6) : lower;
-  const known = odataPrefixed.has(name) || (!prefixed && unprefixed.has(name));
+  const known = odataPreferences.has(name) || (!prefixed && plainPreferences.has(name));
   const pref: Preference = { name, rawName, known, start: offset, end: offset + t.length };
   const skipWs = (): void => {
     while (t[pos] === ' ' || t[pos] === '\t') pos++;

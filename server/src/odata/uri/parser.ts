@@ -48,91 +48,26 @@ import {
 } from './literals';
 import { parseAggregateInPath, parseApplyExpr } from './applyParser';
 import { validateContextFragment } from './contextUrl';
-import { diagnosticCodes } from '../diagnosticCodes';
+import { diagnosticCodes, isSyntaxErrorCode, syntaxErrorCodes, type SyntaxErrorCode } from '../diagnosticCodes';
+import { canonicalFunctionNamesLower } from '../facts/canonicalFunctions';
+import { binaryOperatorLevels } from '../facts/operators';
+import { findSystemQueryOption, optionsAllowedIn, systemQueryOptionOf } from '../facts/systemQueryOptions';
 
-// ---------------------------------------------------------------------------------------------------------
-// Error codes
-// ---------------------------------------------------------------------------------------------------------
-
-export const syntaxErrorCodes = {
-  'syntax.unexpected-token': 'Unexpected text at this position.',
-  'syntax.unterminated-string': "A string literal is missing its closing quote.",
-  'syntax.expected-expression': 'An expression was expected here.',
-  'syntax.expected-closing-paren': "A closing parenthesis ')' was expected.",
-  'syntax.expected-open-paren': "An opening parenthesis '(' (or a '/' after a type cast) was expected.",
-  'syntax.expected-identifier': 'A name was expected here.',
-  'syntax.expected-equals': "An '=' and a value were expected after the option name.",
-  'syntax.expected-whitespace': 'Operators must be separated from their operands by whitespace.',
-  'syntax.unexpected-whitespace': 'Whitespace is not allowed here.',
-  'syntax.expected-literal': 'A literal value or a parameter alias (@name) was expected.',
-  'syntax.invalid-literal': 'The literal is not valid for its type.',
-  'syntax.invalid-number': 'A non-negative integer was expected.',
-  'syntax.invalid-json': 'Invalid JSON array or object.',
-  'syntax.unknown-system-option': 'Unknown system query option.',
-  'syntax.duplicate-option': 'The system query option is given more than once.',
-  'syntax.option-not-allowed': 'This query option is not allowed here.',
-  'syntax.empty-option': 'Empty query option (two consecutive "&").',
-  'syntax.empty-key': 'A key predicate cannot be empty.',
-  'syntax.unencoded-slash': "A '/' inside a literal in the resource path must be percent-encoded as %2F.",
-  'syntax.unexpected-segment': 'No path segment may follow this one.',
-  'syntax.unknown-segment': 'Unknown $-segment.',
-  'syntax.expected-segment': 'A path segment was expected after "/".',
-  'syntax.unexpected-list': "A parenthesised list is only allowed after 'in'.",
-  'syntax.unexpected-fragment': "A '#' fragment is only allowed after $metadata.",
-  'syntax.invalid-character': 'This character is not allowed here; percent-encode it.',
-  'syntax.invalid-service-root': 'The service root URL is malformed.',
-  'syntax.expected-lambda': "A lambda 'variable:expression' was expected.",
-  'syntax.invalid-search': 'Invalid $search expression.',
-  'syntax.expected-alias': "'as' and an alias name were expected.",
-  'syntax.unknown-transformation': 'Unknown $apply transformation.',
-  'syntax.invalid-aggregate': 'Invalid aggregate expression.',
-  'syntax.missing-option': 'A required query option is missing.',
-  'syntax.invalid-header': 'Invalid header or preference value.',
-  'syntax.too-deep': 'The expression is nested too deeply.',
-} as const;
-
-export type SyntaxErrorCode = keyof typeof syntaxErrorCodes;
 
 // ---------------------------------------------------------------------------------------------------------
 // Tables
 // ---------------------------------------------------------------------------------------------------------
 
-/** Canonical functions (lower case). */
-export const canonicalFunctions = new Set([
-  'contains', 'startswith', 'endswith', 'length', 'indexof', 'substring', 'tolower', 'toupper', 'trim', 'concat',
-  'year', 'month', 'day', 'hour', 'minute', 'second', 'fractionalseconds', 'totalseconds', 'date', 'time',
-  'totaloffsetminutes', 'now', 'mindatetime', 'maxdatetime', 'round', 'floor', 'ceiling', 'cast', 'isof',
-  'geo.distance', 'geo.length', 'geo.intersects', 'case', 'hassubset', 'hassubsequence', 'matchespattern',
-  'isdefined',
-]);
-
-/** System query options by lower-case name without `$` → canonical kind. */
-const systemOptions: Record<string, string> = {
-  filter: '$filter', select: '$select', expand: '$expand', orderby: '$orderby', top: '$top', skip: '$skip',
-  count: '$count', search: '$search', apply: '$apply', compute: '$compute', index: '$index', levels: '$levels',
-  format: '$format', skiptoken: '$skiptoken', deltatoken: '$deltatoken', schemaversion: '$schemaversion', id: '$id',
-  at: '$at', from: '$from', to: '$to', toinclusive: '$toInclusive',
-};
-/** Options that are only recognised with their `$`. */
-const dollarOnly = new Set(['$skiptoken', '$deltatoken', '$at', '$from', '$to', '$toInclusive']);
-
-const binaryLevels: readonly (readonly string[])[] = [
-  ['or'],
-  ['and'],
-  ['eq', 'ne', 'lt', 'le', 'gt', 'ge', 'has', 'in'],
-  ['add', 'sub'],
-  ['mul', 'div', 'divby', 'mod'],
-];
-
 type OptionContext = 'top' | 'expand' | 'expandRef' | 'expandCount' | 'expandStar' | 'select' | 'count';
 
-const nestedAllowed: Record<Exclude<OptionContext, 'top'>, Set<string>> = {
-  expand: new Set(['$filter', '$search', '$orderby', '$skip', '$top', '$count', '$select', '$expand', '$compute', '$levels', '$apply', 'alias', '$at', '$from', '$to', '$toInclusive']),
-  expandRef: new Set(['$filter', '$search', '$orderby', '$skip', '$top', '$count']),
-  expandCount: new Set(['$filter', '$search']),
-  expandStar: new Set(['$levels']),
-  select: new Set(['$filter', '$search', '$count', '$orderby', '$skip', '$top', '$compute', '$select', 'alias']),
-  count: new Set(['$filter', '$search']),
+/** Which options each parenthesised place allows (`alias`: parameter aliases), from the facts. */
+const nestedAllowed: Record<Exclude<OptionContext, 'top'>, ReadonlySet<string>> = {
+  expand: optionsAllowedIn('expand'),
+  expandRef: optionsAllowedIn('expandRef'),
+  expandCount: optionsAllowedIn('expandCount'),
+  expandStar: optionsAllowedIn('expandStar'),
+  select: optionsAllowedIn('select'),
+  count: optionsAllowedIn('count'),
 };
 
 const NOT_JSON = Symbol('not-json');
@@ -178,6 +113,7 @@ export class Parser {
   readonly warnings: SyntaxError[] = [];
   /** Pure OASIS grammar: tolerated forms are errors. */
   strict = false;
+  private readonly reported = new Set<string>();
   readonly sc: Scanner;
   readonly text: string;
   tok: Token;
@@ -209,12 +145,20 @@ export class Parser {
     return { start: this.sc.offset(start), end: this.sc.offset(Math.max(start, end)) };
   }
 
+  /** A syntax error between decoded positions `start` and `end`. */
   error(code: SyntaxErrorCode, start: number, end: number, message?: string): void {
-    const s = this.span(start, end);
-    // One error per position is enough (recovery may revisit a spot).
-    const last = this.errors[this.errors.length - 1];
-    if (last && last.span.start === s.start && last.code === code) return;
-    this.errors.push({ code, message: message ?? syntaxErrorCodes[code], span: s });
+    this.report(code, this.span(start, end), message);
+  }
+
+  /**
+   * Every syntax error goes through here: one error of a code per position is enough (recovery may revisit a
+   * spot); the message is the parser's own or the code's in diagnosticCodes.ts. `span` is in the original text.
+   */
+  report(code: SyntaxErrorCode, span: Span, message?: string): void {
+    const key = `${code}@${span.start}`;
+    if (this.reported.has(key)) return;
+    this.reported.add(key);
+    this.errors.push({ code, message: message ?? syntaxErrorCodes[code].message, span: { start: span.start, end: Math.max(span.start, span.end) } });
   }
 
   /**
@@ -354,10 +298,10 @@ export class Parser {
   }
 
   private parseBinary(level: number): Expression | undefined {
-    if (level === binaryLevels.length) return this.parseUnary(false);
+    if (level === binaryOperatorLevels.length) return this.parseUnary(false);
     let left = this.parseBinary(level + 1);
     if (!left) return undefined;
-    const ops = binaryLevels[level];
+    const ops = binaryOperatorLevels[level];
     for (;;) {
       const t = this.tok;
       if (!t.wsBefore) break;
@@ -541,7 +485,7 @@ export class Parser {
       else {
         for (const item of items) {
           if (!isLiteralLike(item)) {
-            this.errors.push({ code: 'syntax.expected-literal', message: 'The items of an `in (…)` list must be literals; use a JSON array [...] for expressions.', span: item.span });
+            this.report('syntax.expected-literal', item.span, 'The items of an `in (…)` list must be literals; use a JSON array [...] for expressions.');
           }
         }
       }
@@ -677,7 +621,7 @@ export class Parser {
         return { kind: 'Literal', span, type: 'double', value: name === 'INF' ? Infinity : NaN, raw: name };
       }
     }
-    if (parenFollows && canonicalFunctions.has(lower)) return this.parseCanonicalCall();
+    if (parenFollows && canonicalFunctionNamesLower.has(lower)) return this.parseCanonicalCall();
     return this.parseMemberPath();
   }
 
@@ -815,7 +759,7 @@ export class Parser {
     if (segments.length === 1 && !lambda && this.typeNameContext === 0) {
       const s0 = segments[0];
       if (s0.name.includes('.') && !s0.args && !s0.name.startsWith('@')) {
-        this.errors.push({ code: 'syntax.expected-open-paren', message: `'${s0.name}' needs '(…)' to be a function call, or '/' and a property to be a type cast.`, span: { start: span.end, end: span.end } });
+        this.report('syntax.expected-open-paren', { start: span.end, end: span.end }, `'${s0.name}' needs '(…)' to be a function call, or '/' and a property to be a type cast.`);
       }
     }
     if (segments.length === 1 && !lambda && segments[0].name.startsWith('@') && !segments[0].name.includes('.') && !segments[0].args) {
@@ -851,7 +795,7 @@ export class Parser {
       }
       if (this.is(TokenType.OpenParen) && this.adjacent()) {
         const qualified = t.text.includes('.');
-        if (!qualified && canonicalFunctions.has(t.text.toLowerCase()) && first) {
+        if (!qualified && canonicalFunctionNamesLower.has(t.text.toLowerCase()) && first) {
           // Reached through a path start such as `length(x)/…` — parse as arguments anyway.
         }
         seg.args = this.parseArgs(false);
@@ -956,7 +900,7 @@ export class Parser {
         const opt = this.parseOption(i, j, 'top', end);
         if (opt) {
           if (opt.kind.startsWith('$')) {
-            if (seen.has(opt.kind)) this.errors.push({ code: 'syntax.duplicate-option', message: `'${opt.name}' is given more than once.`, span: opt.nameSpan });
+            if (seen.has(opt.kind)) this.report('syntax.duplicate-option', opt.nameSpan, `'${opt.name}' is given more than once.`);
             seen.add(opt.kind);
           }
           into.push(opt);
@@ -1007,10 +951,7 @@ export class Parser {
     }
     const name = text.slice(start, nameEnd);
     const nameSpan = this.span(start, nameEnd);
-    const lower = name.toLowerCase();
-    const bare = lower.startsWith('$') ? lower.slice(1) : lower;
-    let kind: string | undefined = systemOptions[bare];
-    if (kind && !name.startsWith('$') && dollarOnly.has(kind)) kind = undefined;
+    const kind = systemQueryOptionOf(name)?.name;
     const base = { name, nameSpan, span: this.span(start, nameEnd) } as const;
 
     const finishSpan = (opt: QueryOption, valueEnd: number): QueryOption => {
@@ -1320,7 +1261,7 @@ export class Parser {
         last.args = this.parseArgs(false);
         for (const a of last.args.args) {
           if (a.value.kind !== 'Path' || a.value.segments.length !== 1 || a.name) {
-            this.errors.push({ code: 'syntax.expected-identifier', message: 'Expected parameter names.', span: a.span });
+            this.report('syntax.expected-identifier', a.span, 'Expected parameter names.');
           }
         }
         last.span = { start: last.span.start, end: this.sc.offset(this.prevEnd) };
@@ -1375,11 +1316,11 @@ export class Parser {
         const last = names[names.length - 1];
         for (let k = 0; k < names.length - 1; k++) {
           if (names[k] === '$ref' || names[k] === '$count' || names[k] === '$value') {
-            this.errors.push({ code: 'syntax.unexpected-segment', message: `Nothing may follow '${names[k]}'.`, span: segments[k + 1].span });
+            this.report('syntax.unexpected-segment', segments[k + 1].span, `Nothing may follow '${names[k]}'.`);
           }
         }
         if (last === '$value' && names.length > 1) {
-          this.errors.push({ code: 'syntax.unexpected-segment', message: "'$value' is only allowed alone.", span: segments[names.length - 1].span });
+          this.report('syntax.unexpected-segment', segments[names.length - 1].span, "'$value' is only allowed alone.");
         }
         if (this.is(TokenType.OpenParen) && this.adjacent()) {
           const ctx: Exclude<OptionContext, 'top'> =
@@ -1580,15 +1521,15 @@ export class Parser {
     for (let k = 0; k < segments.length; k++) {
       const s = segments[k];
       if (s.kind !== 'Keyword') continue;
-      if (!known.has(s.name)) this.errors.push({ code: 'syntax.unknown-segment', message: `Unknown segment '${s.name}'.`, span: s.span });
-      else if (firstOnly.has(s.name) && k > 0) this.errors.push({ code: 'syntax.unexpected-segment', message: `'${s.name}' must be the first segment.`, span: s.span });
+      if (!known.has(s.name)) this.report('syntax.unknown-segment', s.span, `Unknown segment '${s.name}'.`);
+      else if (firstOnly.has(s.name) && k > 0) this.report('syntax.unexpected-segment', s.span, `'${s.name}' must be the first segment.`);
       else if ((s.name === '$count' || s.name === '$ref' || s.name === '$value' || s.name === '$each' || s.name === '$query' || s.name === '$filter') && k === 0) {
-        this.errors.push({ code: 'syntax.unexpected-segment', message: `'${s.name}' must follow a resource.`, span: s.span });
+        this.report('syntax.unexpected-segment', s.span, `'${s.name}' must follow a resource.`);
       }
       if (terminal.has(s.name) && k + 1 < segments.length) {
-        this.errors.push({ code: 'syntax.unexpected-segment', message: `Nothing may follow '${s.name}'.`, span: segments[k + 1].span });
+        this.report('syntax.unexpected-segment', segments[k + 1].span, `Nothing may follow '${s.name}'.`);
       }
-      if (s.name === '$crossjoin' && !s.args) this.errors.push({ code: 'syntax.expected-open-paren', message: "'$crossjoin' needs a list of entity sets.", span: s.span });
+      if (s.name === '$crossjoin' && !s.args) this.report('syntax.expected-open-paren', s.span, "'$crossjoin' needs a list of entity sets.");
     }
   }
 }
@@ -2002,7 +1943,7 @@ export function parseUri(text: string, options?: ParseOptions): ODataUri {
       const ctxErrors = validateContextFragment(text.slice(p.sc.offset(hashAt)));
       for (const e of ctxErrors) {
         const base = p.sc.offset(hashAt);
-        p.errors.push({ ...e, span: { start: base + e.span.start, end: base + e.span.end } });
+        p.report(isSyntaxErrorCode(e.code) ? e.code : 'syntax.unexpected-token', { start: base + e.span.start, end: base + e.span.end }, e.message);
       }
     }
   }
@@ -2017,7 +1958,7 @@ function looksLikeQueryOnly(d: string, end: number): boolean {
   if (c === 64 /* @ */) return /^@[A-Za-z_][A-Za-z0-9_]*=/.test(d);
   if (c !== 36) return false;
   const m = /^\$([A-Za-z]+)=/.exec(d.slice(0, 20));
-  return !!m && m[1].toLowerCase() in systemOptions;
+  return !!m && findSystemQueryOption('$' + m[1]) !== undefined;
 }
 
 /** Which options a `$entity`, `$metadata` or `$batch` request accepts. */
@@ -2038,10 +1979,10 @@ function checkOptionsForPath(p: Parser, uri: ODataUri): void {
   let hasId = false;
   for (const o of uri.queryOptions) {
     if (o.kind === '$id') hasId = true;
-    if (!allowed.has(o.kind)) p.errors.push({ code: 'syntax.option-not-allowed', message: `'${o.name}' is not allowed on ${name}${cast ? '/type' : ''}.`, span: o.nameSpan });
+    if (!allowed.has(o.kind)) p.report('syntax.option-not-allowed', o.nameSpan, `'${o.name}' is not allowed on ${name}${cast ? '/type' : ''}.`);
   }
   if (name === '$entity' && !hasId) {
-    p.errors.push({ code: 'syntax.missing-option', message: '$entity needs $id.', span: uri.querySpan ?? first.span });
+    p.report('syntax.missing-option', uri.querySpan ?? first.span, '$entity needs $id.');
   }
 }
 
