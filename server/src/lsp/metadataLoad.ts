@@ -27,6 +27,7 @@
  * Every load carries a generation; what a superseded load reports is ignored.
  */
 import { watch, type FSWatcher } from 'node:fs';
+import { stat } from 'node:fs/promises';
 import { createModelIndex, readCsdlIncrementally, readCsdlLazily, type CsdlDocument, type ModelIndex } from '../odata/index';
 import { decodeCompactIndex, type CompactIndex } from '../odata/csdl/compactIndex';
 import type { EnvironmentConfig, EnvironmentStatus } from '../protocol';
@@ -290,6 +291,17 @@ export async function loadModel(
   onCompact: (document: CsdlDocument) => void,
   log: (message: string) => void = () => undefined,
 ): Promise<LoadedModel> {
+  // Only a regular file: opening a pipe would wait forever, a device may never end.
+  try {
+    if (!(await stat(environment.metadataFile)).isFile()) {
+      return {
+        ok: false,
+        message: `The metadata file of '${environment.name}' (${environment.metadataFile}) is not a file. Point metadataFile at a saved $metadata document, or download the metadata again.`,
+      };
+    }
+  } catch (error) {
+    return openError(environment, error);
+  }
   if (cacheDirectory !== undefined && (await anyIndexCache(environment.metadataFile, cacheDirectory))) {
     let current: SourceFingerprint;
     try {
