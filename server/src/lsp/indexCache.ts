@@ -26,6 +26,7 @@ import { homedir } from 'node:os';
 import { basename, dirname, join } from 'node:path';
 import { COMPACT_INDEX_VERSION, decodeCompactIndex, encodeCompactIndexIncrementally, type CompactIndex } from '../odata/csdl/compactIndex';
 import type { CsdlDocument } from '../odata/csdl/model';
+import { collectNowAndThen } from './memory';
 
 const FORMAT = 'dynamics-odata-index';
 /** How many evenly spread blocks of the metadata file the fingerprint hashes, and their size. */
@@ -179,7 +180,7 @@ function sameSource(a: SourceFingerprint, b: SourceFingerprint): boolean {
 
 /** The document of a valid cache at `path` for a metadata file with this fingerprint, else why not. */
 async function readOne(path: string, metadataFile: string, source: SourceFingerprint, key: Buffer): Promise<CsdlDocument | string> {
-  let bytes: Buffer;
+  let bytes: Buffer | undefined;
   try {
     const info = await stat(path);
     if (info.size > source.size * MAX_CACHE_RATIO + 1e6) return `it is larger (${info.size} bytes) than a cache of this metadata can be`;
@@ -187,17 +188,30 @@ async function readOne(path: string, metadataFile: string, source: SourceFingerp
   } catch (error) {
     return `it could not be read (${(error as NodeJS.ErrnoException).code ?? String(error)})`;
   }
+  // Handed over, not kept: the bytes can go once their text is made (the read's peak memory is one copy less).
+  return decodeCacheBytes(() => {
+    const taken = bytes;
+    bytes = undefined;
+    return taken ?? Buffer.alloc(0);
+  }, metadataFile, source, key);
+}
+
+/** The document in a cache file's bytes when they check out, else why not. Synchronous: nothing else runs meanwhile. */
+function decodeCacheBytes(take: () => Buffer, metadataFile: string, source: SourceFingerprint, key: Buffer): CsdlDocument | string {
   try {
+    let bytes: Buffer | undefined = take();
     const newline = bytes.indexOf(0x0a);
     if (newline < 0) return 'it has no header';
     const header = JSON.parse(bytes.toString('utf8', 0, newline)) as Partial<Header> | null;
     if (header?.format !== FORMAT || header.version !== COMPACT_INDEX_VERSION) return 'it is of another format or version';
     if (typeof header.source !== 'object' || header.source === null || !sameSource(header.source, source)) return 'the metadata file changed since it was written';
-    const body = bytes.subarray(newline + 1);
+    let body: Buffer | undefined = bytes.subarray(newline + 1);
     if (body.length !== header.bodyLength || typeof header.bodyMac !== 'string' || bodyMac(key, metadataFile, source, body) !== header.bodyMac) {
       return 'it is damaged, or was not written by this user for this file';
     }
-    return decodeCompactIndex(JSON.parse(body.toString('utf8')) as CompactIndex);
+    const text = body.toString('utf8');
+    bytes = body = undefined;
+    return decodeCompactIndex(JSON.parse(text) as CompactIndex);
   } catch (error) {
     return `it is not a valid index (${error instanceof Error ? error.message : String(error)})`;
   }
@@ -237,32 +251,34 @@ async function writeAtomically(path: string, data: Buffer[]): Promise<void> {
 }
 
 const yieldToRequests = (): Promise<void> => new Promise((resolve) => setImmediate(resolve));
+/** How often the encoding pass collects its garbage (memory.ts). */
+const COLLECT_EVERY_MS = 1000;
 
 /**
- * Write the cache of a metadata file read from XML (its fingerprint taken before it was read), encoding
- * in slices so that requests are answered meanwhile. Returns the path written, or undefined when neither
- * location is writable or `accept`, asked once the document is encoded, says no. `onEncoded` is given the
- * accepted index (written or not).
+ * The body of a document's cache: its compact index as JSON text, encoded in slices so that requests are
+ * answered meanwhile; undefined when `accept`, asked once the document is encoded, says no. Never throws.
+ * The document is taken from `take` so that the caller need not hold it while this runs.
  */
-export async function writeIndexCache(
-  metadataFile: string,
-  source: SourceFingerprint,
-  doc: CsdlDocument,
-  cacheDirectory: string,
-  accept: () => boolean = () => true,
-  onEncoded?: (index: CompactIndex) => void,
-): Promise<string | undefined> {
-  const key = cacheKey(cacheDirectory);
-  if (key === undefined) return undefined;
-  let body: Buffer;
+export async function encodeIndexCacheBody(take: () => CsdlDocument | undefined, accept: () => boolean = () => true): Promise<string | undefined> {
   try {
-    const encoded = await encodeCompactIndexIncrementally(doc, yieldToRequests);
-    if (!accept()) return undefined;
-    onEncoded?.(encoded);
-    body = Buffer.from(JSON.stringify(encoded), 'utf8');
+    const doc = take();
+    if (doc === undefined) return undefined;
+    const collect = collectNowAndThen(COLLECT_EVERY_MS);
+    const encoded = await encodeCompactIndexIncrementally(doc, () => {
+      collect();
+      return yieldToRequests();
+    });
+    return accept() ? JSON.stringify(encoded) : undefined;
   } catch {
     return undefined;
   }
+}
+
+/** Write an encoded body (encodeIndexCacheBody) as the cache of a metadata file: the path written, or undefined. */
+export async function writeIndexCacheBody(metadataFile: string, source: SourceFingerprint, text: string, cacheDirectory: string): Promise<string | undefined> {
+  const key = cacheKey(cacheDirectory);
+  if (key === undefined) return undefined;
+  const body = Buffer.from(text, 'utf8');
   const header: Header = {
     format: FORMAT,
     version: COMPACT_INDEX_VERSION,
@@ -283,6 +299,30 @@ export async function writeIndexCache(
     }
   }
   return undefined;
+}
+
+/**
+ * Write the cache of a metadata file read from XML (its fingerprint taken before it was read). Returns the
+ * path written, or undefined when neither location is writable or `accept`, asked once the document is
+ * encoded, says no. `onEncoded` is given the accepted index as read back from its text (written or not).
+ */
+export async function writeIndexCache(
+  metadataFile: string,
+  source: SourceFingerprint,
+  doc: CsdlDocument,
+  cacheDirectory: string,
+  accept: () => boolean = () => true,
+  onEncoded?: (index: CompactIndex) => void,
+): Promise<string | undefined> {
+  if (cacheKey(cacheDirectory) === undefined) return undefined;
+  const text = await encodeIndexCacheBody(() => doc, accept);
+  if (text === undefined) return undefined;
+  try {
+    onEncoded?.(JSON.parse(text) as CompactIndex);
+  } catch {
+    // The caller's concern; the cache is written all the same.
+  }
+  return writeIndexCacheBody(metadataFile, source, text, cacheDirectory);
 }
 
 /**

@@ -31,7 +31,8 @@ import { stat } from 'node:fs/promises';
 import { createModelIndex, readCsdlIncrementally, readCsdlLazily, type CsdlDocument, type ModelIndex } from '../odata/index';
 import { decodeCompactIndex, type CompactIndex } from '../odata/csdl/compactIndex';
 import type { EnvironmentConfig, EnvironmentStatus } from '../protocol';
-import { anyIndexCache, fingerprint, readIndexCache, readWithFingerprint, unchangedSince, writeIndexCache, type SourceFingerprint } from './indexCache';
+import { collectGarbage } from './memory';
+import { anyIndexCache, encodeIndexCacheBody, fingerprint, readIndexCache, readWithFingerprint, unchangedSince, writeIndexCacheBody, type SourceFingerprint } from './indexCache';
 
 export type LoadedModel =
   | {
@@ -270,6 +271,15 @@ function describe(error: unknown): string {
 
 const pauseForRequests = (): Promise<void> => new Promise((resolve) => setImmediate(resolve));
 
+/**
+ * The metadata file's text and the fingerprint of the bytes read. Its own function, so that the bytes are
+ * not held by the load's frame while it reads the text (an async function keeps its locals across awaits).
+ */
+async function readText(file: string): Promise<{ xml: string; source: SourceFingerprint }> {
+  const read = await readWithFingerprint(file);
+  return { xml: read.bytes.toString('utf8'), source: read.source };
+}
+
 function openError(environment: EnvironmentConfig, error: unknown): LoadedModel {
   const code = (error as NodeJS.ErrnoException).code ?? String(error);
   return {
@@ -324,9 +334,7 @@ export async function loadModel(
   let xml: string;
   let source: SourceFingerprint;
   try {
-    const read = await readWithFingerprint(environment.metadataFile);
-    xml = read.bytes.toString('utf8');
-    source = read.source;
+    ({ xml, source } = await readText(environment.metadataFile));
   } catch (error) {
     return openError(environment, error);
   }
@@ -350,16 +358,24 @@ export async function loadModel(
   }
   const model = createModelIndex(document);
   if (!fatal) {
+    // The background pass takes the document from here: once it is encoded, nothing in this load holds
+    // it (nor the XML its strings are cut from), so the swap to the compact model lets both go.
+    const errors = document.errors;
+    const box: { document?: CsdlDocument } = { document };
     const cacheWritten =
       cacheDirectory !== undefined
         ? cacheInBackground(
             environment.metadataFile,
             source,
-            document,
+            () => {
+              const taken = box.document;
+              box.document = undefined;
+              return taken;
+            },
             cacheDirectory,
             () => {
               // Every type has been read for the cache now: what the lazy read could not see up front.
-              const trouble = broken || document.errors.some((error) => error.severity === 'error');
+              const trouble = broken || errors.some((error) => error.severity === 'error');
               if (trouble && lazy) onTrouble();
               return !trouble;
             },
@@ -381,11 +397,14 @@ export async function loadModel(
   return { ok: true, model, problem: `The metadata of '${environment.name}' is damaged${where} (${fatal.message}); what came before it is used. Download it again.`, source: 'xml' };
 }
 
-/** Write the index cache after the requests waiting for the model have been answered; never rejects. */
+/**
+ * Write the index cache after the requests waiting for the model have been answered; never rejects.
+ * `onEncoded` gets the index read back from the cache's text: fresh strings, none cut from the XML.
+ */
 async function cacheInBackground(
   metadataFile: string,
   source: SourceFingerprint,
-  document: CsdlDocument,
+  take: () => CsdlDocument | undefined,
   cacheDirectory: string,
   accept: () => boolean,
   onEncoded: (index: CompactIndex) => void,
@@ -393,9 +412,16 @@ async function cacheInBackground(
   try {
     await new Promise((resolve) => setTimeout(resolve, 50));
     if (!(await unchangedSince(metadataFile, source))) return undefined;
-    return await writeIndexCache(metadataFile, source, document, cacheDirectory, accept, onEncoded);
+    const text = await encodeIndexCacheBody(take, accept);
+    if (text === undefined) return undefined;
+    // The encoder's tables are garbage once the text is made: collect them before the index is read back.
+    collectGarbage();
+    onEncoded(JSON.parse(text) as CompactIndex);
+    // The lazily read model and the XML are garbage now: give their memory back before writing.
+    collectGarbage();
+    return await writeIndexCacheBody(metadataFile, source, text, cacheDirectory);
   } catch {
-    // Not expected (writeIndexCache catches what it can meet); the next start reads the XML again.
+    // Not expected (what is called catches what it can meet); the next start reads the XML again.
     return undefined;
   }
 }
