@@ -14,6 +14,7 @@ import { registerResultsPanelSerializer, registerResultsPanelTestCommands } from
 import { registerRunner, runnerEnvironments } from './features/runner/runnerCommands';
 import { registerScaffolding } from './features/scaffolding/scaffoldingCommands';
 import { explorerEntitySets } from '../../server/src/protocol';
+import { registerCommandsWhileServerUnavailable } from './features/languageServer/serverUnavailable';
 
 let client: LanguageClient | undefined;
 
@@ -30,7 +31,8 @@ export async function activate(context: vscode.ExtensionContext): Promise<void> 
   const clientOptions: LanguageClientOptions = {
     documentSelector: [{ language: 'odata' }, { language: 'fetchxml' }],
     outputChannel: output,
-    initializationOptions: readEnvironmentSettings(),
+    // A function: a server the client restarts (after a crash) is given the settings of that moment.
+    initializationOptions: () => readEnvironmentSettings(),
   };
   client = new LanguageClient('dynamicsOData', 'Dynamics OData Language Server', serverOptions, clientOptions);
   try {
@@ -74,6 +76,7 @@ export async function activate(context: vscode.ExtensionContext): Promise<void> 
     void vscode.window.showErrorMessage(
       `Dynamics OData Tools: the language server failed to start (${message}). See the "Dynamics OData Tools" output for details.`,
     );
+    await registerCommandsWhileServerUnavailable(context, output, message);
   }
 }
 

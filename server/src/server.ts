@@ -21,11 +21,29 @@ const parsed = new ParsedDocuments();
 const service = getLanguageService({
   onError: (name, error) => connection.console.error(`${name} failed: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}`),
 });
+const logError = (what: string, error: unknown): void => {
+  try {
+    connection.console.error(`${what}: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}`);
+  } catch {
+    // The connection itself is gone: nothing to tell.
+  }
+};
 const environments = new Environments(
-  (status) => void connection.sendNotification(environmentStatus.type, status),
+  (status) => connection.sendNotification(environmentStatus.type, status).catch((error: unknown) => logError('Sending the environment status failed', error)),
   () => validation.scheduleAll(),
-  // Once the requests waiting for the model are answered.
-  { onModel: (_name, model, flavor) => void setTimeout(() => primeCompletion(service, model, flavor), 20) },
+  {
+    // Once the requests waiting for the model are answered.
+    onModel: (_name, model, flavor) =>
+      void setTimeout(() => {
+        try {
+          primeCompletion(service, model, flavor);
+        } catch (error) {
+          logError('Priming completion failed', error);
+        }
+      }, 20),
+    onError: (message) => connection.console.error(message),
+    onLog: (message) => connection.console.warn(message),
+  },
 );
 const fetchXml = new FetchXmlFeatures(environments);
 const validation = new Validation(connection, documents, parsed, environments, service, fetchXml);
@@ -63,9 +81,17 @@ documents.onDidClose((event) => {
   validation.cancel(event.document.uri);
   parsed.forget(event.document.uri);
   fetchXml.forget(event.document.uri);
-  void connection.sendDiagnostics({ uri: event.document.uri, diagnostics: [] });
+  connection.sendDiagnostics({ uri: event.document.uri, diagnostics: [] }).catch((error: unknown) => logError('Clearing diagnostics failed', error));
 });
 connection.onShutdown(() => environments.dispose());
+
+// Bad input never ends the server: whatever escaped a handler is reported in the log, and the server goes on.
+process.on('unhandledRejection', (reason) => logError('Unhandled rejection', reason));
+process.on('uncaughtException', (error) => {
+  // The editor closed the pipe: nobody is left to answer.
+  if ((error as NodeJS.ErrnoException).code === 'EPIPE') process.exit(1);
+  logError('Uncaught exception', error);
+});
 
 documents.listen(connection);
 connection.listen();

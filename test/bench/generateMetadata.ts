@@ -100,12 +100,26 @@ const DV_STANDARD = [
   'socialprofile', 'list', 'letter', 'fax', 'recurringappointmentmaster', 'customeraddress',
 ];
 
-export function generateDataverseMetadata(): string {
+/** The size of a generated Dataverse document: the default (~13 MB) is what the CSDL bench has always used. */
+export interface DataverseScale {
+  /** How many tables (entity types and sets). */
+  entities: number;
+  /** The range of custom columns per table. */
+  customColumns: [number, number];
+}
+
+/**
+ * A Dataverse org at the scale most users open (~30 MB, about 1,180 tables with more custom columns each):
+ * what `$metadata` of a Dynamics 365 Sales + Customer Service org with a few solutions weighs.
+ */
+export const DATAVERSE_30MB: DataverseScale = { entities: 1180, customColumns: [36, 106] };
+
+export function generateDataverseMetadata(scale: DataverseScale = { entities: 900, customColumns: [6, 26] }): string {
   const rng = new Rng(0x0da7a5e);
   const names: string[] = [...DV_STANDARD];
   const prefixes = ['msdyn', 'adx', 'cr4f2', 'new', 'mspp', 'msdynmkt'];
   const taken = new Set(names);
-  for (let n = 0; names.length < 900; n++) {
+  for (let n = 0; names.length < scale.entities; n++) {
     const w1 = WORDS[n % WORDS.length];
     const w2 = WORDS[Math.floor(n / WORDS.length) * 17 % WORDS.length];
     const candidate = `${prefixes[(n + Math.floor(n / WORDS.length)) % prefixes.length]}_${w1}${w2 === w1 ? '' : w2}`;
@@ -155,7 +169,7 @@ export function generateDataverseMetadata(): string {
     e.props.push(prop('overriddencreatedon', 'Edm.DateTimeOffset', ' Precision="0"', desc('Date and time that the record was migrated.')));
     e.props.push(prop('timezoneruleversionnumber', 'Edm.Int32', '', desc('For internal use only.')));
     e.props.push(prop('utcconversiontimezonecode', 'Edm.Int32', '', desc('Time zone code that was in use when the record was created.')));
-    const custom = rng.int(6, 26);
+    const custom = rng.int(scale.customColumns[0], scale.customColumns[1]);
     const prefix = e.name.includes('_') ? e.name.slice(0, e.name.indexOf('_')) : rng.pick(prefixes);
     for (let i = 0; i < custom; i++) {
       const w1 = rng.pick(WORDS);

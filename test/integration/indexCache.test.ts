@@ -262,3 +262,21 @@ test('over LSP: the second server start answers completion from the cache with t
     rmSync(w.dir, { recursive: true, force: true });
   }
 });
+
+test("a cache written under another user's key (another cache folder's .index-key) is foreign: ignored, the XML read, the cache rewritten", async () => {
+  const w = workspace();
+  try {
+    const first = await load(w.metadata, w.cacheDirectory);
+    assert.equal(await first.cacheWritten, w.cache);
+    const theirs = readFileSync(w.cache);
+    const other = join(w.dir, 'another-user-cache');
+    const loaded = await load(w.metadata, other);
+    assert.equal(loaded.source, 'xml');
+    assert.ok(loaded.model.findEntitySet('People'));
+    assert.notDeepEqual(readFileSync(w.cache), theirs, 'rewritten under this user key');
+    assert.equal((await load(w.metadata, other)).source, 'cache');
+    assert.equal((await load(w.metadata, w.cacheDirectory)).source, 'xml', 'and now the first one is the foreigner');
+  } finally {
+    rmSync(w.dir, { recursive: true, force: true });
+  }
+});

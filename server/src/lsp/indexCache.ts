@@ -8,18 +8,25 @@
  * `~/Library/Caches` on macOS) under `dynamics-odata/index/`, named after a hash of the file's path.
  *
  * The file: one header line of JSON (format, version, the metadata file's fingerprint, the body's length
- * and SHA-1), then the body (the compact index as JSON). A cache is used only when its format version
- * matches, the metadata file's size, mtime and sampled content hash match the fingerprint, and the body
- * hashes to what the header says; anything else (stale, truncated, damaged, unreadable) is ignored and
- * the metadata is read from XML again. Reading or writing a cache never throws.
+ * and its keyed hash), then the body (the compact index as JSON). A cache is used only when its format version
+ * matches, the metadata file's size, mtime and sampled content hash match the fingerprint, and the body,
+ * with the metadata file's path and fingerprint, hashes under this user's key to what the header says;
+ * anything else (stale, truncated, damaged, unreadable, forged, written by someone else or for another
+ * file) is ignored — with the reason, for the log — and the metadata is read from XML again.
+ *
+ * The key: 32 random bytes in the cache folder (`.index-key`, readable by the user only), made on first use.
+ * A workspace can put any file beside its metadata; without the user's key it cannot make one the server
+ * trusts. Without a key (the cache folder cannot be written) no cache is read or written.
+ * Reading or writing a cache never throws.
  */
-import { createHash } from 'node:crypto';
-import { closeSync, fstatSync, openSync, readSync } from 'node:fs';
+import { createHash, createHmac, randomBytes } from 'node:crypto';
+import { closeSync, fstatSync, mkdirSync, openSync, readFileSync, readSync, writeFileSync } from 'node:fs';
 import { mkdir, open, readFile, rename, stat, unlink, writeFile } from 'node:fs/promises';
 import { homedir } from 'node:os';
 import { basename, dirname, join } from 'node:path';
 import { COMPACT_INDEX_VERSION, decodeCompactIndex, encodeCompactIndexIncrementally, type CompactIndex } from '../odata/csdl/compactIndex';
 import type { CsdlDocument } from '../odata/csdl/model';
+import { collectNowAndThen } from './memory';
 
 const FORMAT = 'dynamics-odata-index';
 /** How many evenly spread blocks of the metadata file the fingerprint hashes, and their size. */
@@ -38,7 +45,48 @@ interface Header {
   version: number;
   source: SourceFingerprint;
   bodyLength: number;
-  bodySha1: string;
+  /** HMAC-SHA1 under the user's key of the metadata file's path, its fingerprint and the body. */
+  bodyMac: string;
+}
+
+/** A cache larger than this multiple of its metadata file (plus 1 MB) is not read: the compact index is about half. */
+const MAX_CACHE_RATIO = 2;
+
+const keys = new Map<string, Buffer | undefined>();
+
+/** This user's key for caches under `cacheDirectory` (made on first use); undefined when it cannot be kept. */
+export function cacheKey(cacheDirectory: string): Buffer | undefined {
+  if (keys.has(cacheDirectory)) return keys.get(cacheDirectory);
+  const file = join(cacheDirectory, '.index-key');
+  let key: Buffer | undefined;
+  try {
+    key = Buffer.from(readFileSync(file, 'utf8').trim(), 'hex');
+    if (key.length !== 32) key = undefined;
+  } catch {
+    key = undefined;
+  }
+  if (key === undefined) {
+    try {
+      mkdirSync(cacheDirectory, { recursive: true });
+      const fresh = randomBytes(32);
+      // 'wx': a second server making its key at the same moment keeps the first one's.
+      writeFileSync(file, fresh.toString('hex'), { mode: 0o600, flag: 'wx' });
+      key = fresh;
+    } catch {
+      try {
+        key = Buffer.from(readFileSync(file, 'utf8').trim(), 'hex');
+        if (key.length !== 32) key = undefined;
+      } catch {
+        key = undefined;
+      }
+    }
+  }
+  keys.set(cacheDirectory, key);
+  return key;
+}
+
+function bodyMac(key: Buffer, metadataFile: string, source: SourceFingerprint, body: Buffer): string {
+  return createHmac('sha1', key).update(`${metadataFile}\n${source.size}\n${source.mtimeMs}\n${source.sample}\n`).update(body).digest('hex');
 }
 
 /** The offsets of the blocks a fingerprint hashes: the first, the last and 30 evenly spread between. */
@@ -130,32 +178,63 @@ function sameSource(a: SourceFingerprint, b: SourceFingerprint): boolean {
   return a.size === b.size && a.mtimeMs === b.mtimeMs && a.sample === b.sample;
 }
 
-/** The document of a valid cache at `path` for a metadata file with this fingerprint, else undefined. */
-async function readOne(path: string, source: SourceFingerprint): Promise<CsdlDocument | undefined> {
-  let bytes: Buffer;
+/** The document of a valid cache at `path` for a metadata file with this fingerprint, else why not. */
+async function readOne(path: string, metadataFile: string, source: SourceFingerprint, key: Buffer): Promise<CsdlDocument | string> {
+  let bytes: Buffer | undefined;
   try {
+    const info = await stat(path);
+    if (info.size > source.size * MAX_CACHE_RATIO + 1e6) return `it is larger (${info.size} bytes) than a cache of this metadata can be`;
     bytes = await readFile(path);
-  } catch {
-    return undefined;
+  } catch (error) {
+    return `it could not be read (${(error as NodeJS.ErrnoException).code ?? String(error)})`;
   }
+  // Handed over, not kept: the bytes can go once their text is made (the read's peak memory is one copy less).
+  return decodeCacheBytes(() => {
+    const taken = bytes;
+    bytes = undefined;
+    return taken ?? Buffer.alloc(0);
+  }, metadataFile, source, key);
+}
+
+/** The document in a cache file's bytes when they check out, else why not. Synchronous: nothing else runs meanwhile. */
+function decodeCacheBytes(take: () => Buffer, metadataFile: string, source: SourceFingerprint, key: Buffer): CsdlDocument | string {
   try {
+    let bytes: Buffer | undefined = take();
     const newline = bytes.indexOf(0x0a);
-    if (newline < 0) return undefined;
-    const header = JSON.parse(bytes.toString('utf8', 0, newline)) as Header;
-    if (header.format !== FORMAT || header.version !== COMPACT_INDEX_VERSION || !sameSource(header.source, source)) return undefined;
-    const body = bytes.subarray(newline + 1);
-    if (body.length !== header.bodyLength || createHash('sha1').update(body).digest('hex') !== header.bodySha1) return undefined;
-    return decodeCompactIndex(JSON.parse(body.toString('utf8')) as CompactIndex);
-  } catch {
-    return undefined;
+    if (newline < 0) return 'it has no header';
+    const header = JSON.parse(bytes.toString('utf8', 0, newline)) as Partial<Header> | null;
+    if (header?.format !== FORMAT || header.version !== COMPACT_INDEX_VERSION) return 'it is of another format or version';
+    if (typeof header.source !== 'object' || header.source === null || !sameSource(header.source, source)) return 'the metadata file changed since it was written';
+    let body: Buffer | undefined = bytes.subarray(newline + 1);
+    if (body.length !== header.bodyLength || typeof header.bodyMac !== 'string' || bodyMac(key, metadataFile, source, body) !== header.bodyMac) {
+      return 'it is damaged, or was not written by this user for this file';
+    }
+    const text = body.toString('utf8');
+    bytes = body = undefined;
+    return decodeCompactIndex(JSON.parse(text) as CompactIndex);
+  } catch (error) {
+    return `it is not a valid index (${error instanceof Error ? error.message : String(error)})`;
   }
 }
 
-/** The cached document of a metadata file when a valid cache exists (beside it or in the cache folder). */
-export async function readIndexCache(metadataFile: string, source: SourceFingerprint, cacheDirectory: string): Promise<CsdlDocument | undefined> {
+/**
+ * The cached document of a metadata file when a valid cache exists (beside it or in the cache folder).
+ * `onIgnored` hears of every cache file found but not used, and why.
+ */
+export async function readIndexCache(
+  metadataFile: string,
+  source: SourceFingerprint,
+  cacheDirectory: string,
+  onIgnored?: (path: string, reason: string) => void,
+): Promise<CsdlDocument | undefined> {
+  const key = cacheKey(cacheDirectory);
+  if (key === undefined) return undefined;
   for (const path of cacheLocations(metadataFile, cacheDirectory)) {
-    const doc = await readOne(path, source);
-    if (doc !== undefined) return doc;
+    const found = await stat(path).then(() => true, () => false);
+    if (!found) continue;
+    const doc = await readOne(path, metadataFile, source, key);
+    if (typeof doc !== 'string') return doc;
+    onIgnored?.(path, doc);
   }
   return undefined;
 }
@@ -172,36 +251,40 @@ async function writeAtomically(path: string, data: Buffer[]): Promise<void> {
 }
 
 const yieldToRequests = (): Promise<void> => new Promise((resolve) => setImmediate(resolve));
+/** How often the encoding pass collects its garbage (memory.ts). */
+const COLLECT_EVERY_MS = 1000;
 
 /**
- * Write the cache of a metadata file read from XML (its fingerprint taken before it was read), encoding
- * in slices so that requests are answered meanwhile. Returns the path written, or undefined when neither
- * location is writable or `accept`, asked once the document is encoded, says no. `onEncoded` is given the
- * accepted index (written or not).
+ * The body of a document's cache: its compact index as JSON text, encoded in slices so that requests are
+ * answered meanwhile; undefined when `accept`, asked once the document is encoded, says no. Never throws.
+ * The document is taken from `take` so that the caller need not hold it while this runs.
  */
-export async function writeIndexCache(
-  metadataFile: string,
-  source: SourceFingerprint,
-  doc: CsdlDocument,
-  cacheDirectory: string,
-  accept: () => boolean = () => true,
-  onEncoded?: (index: CompactIndex) => void,
-): Promise<string | undefined> {
-  let body: Buffer;
+export async function encodeIndexCacheBody(take: () => CsdlDocument | undefined, accept: () => boolean = () => true): Promise<string | undefined> {
   try {
-    const encoded = await encodeCompactIndexIncrementally(doc, yieldToRequests);
-    if (!accept()) return undefined;
-    onEncoded?.(encoded);
-    body = Buffer.from(JSON.stringify(encoded), 'utf8');
+    const doc = take();
+    if (doc === undefined) return undefined;
+    const collect = collectNowAndThen(COLLECT_EVERY_MS);
+    const encoded = await encodeCompactIndexIncrementally(doc, () => {
+      collect();
+      return yieldToRequests();
+    });
+    return accept() ? JSON.stringify(encoded) : undefined;
   } catch {
     return undefined;
   }
+}
+
+/** Write an encoded body (encodeIndexCacheBody) as the cache of a metadata file: the path written, or undefined. */
+export async function writeIndexCacheBody(metadataFile: string, source: SourceFingerprint, text: string, cacheDirectory: string): Promise<string | undefined> {
+  const key = cacheKey(cacheDirectory);
+  if (key === undefined) return undefined;
+  const body = Buffer.from(text, 'utf8');
   const header: Header = {
     format: FORMAT,
     version: COMPACT_INDEX_VERSION,
     source,
     bodyLength: body.length,
-    bodySha1: createHash('sha1').update(body).digest('hex'),
+    bodyMac: bodyMac(key, metadataFile, source, body),
   };
   const data = [Buffer.from(JSON.stringify(header) + '\n', 'utf8'), body];
   const [beside, inCacheDirectory] = cacheLocations(metadataFile, cacheDirectory);
@@ -216,6 +299,30 @@ export async function writeIndexCache(
     }
   }
   return undefined;
+}
+
+/**
+ * Write the cache of a metadata file read from XML (its fingerprint taken before it was read). Returns the
+ * path written, or undefined when neither location is writable or `accept`, asked once the document is
+ * encoded, says no. `onEncoded` is given the accepted index as read back from its text (written or not).
+ */
+export async function writeIndexCache(
+  metadataFile: string,
+  source: SourceFingerprint,
+  doc: CsdlDocument,
+  cacheDirectory: string,
+  accept: () => boolean = () => true,
+  onEncoded?: (index: CompactIndex) => void,
+): Promise<string | undefined> {
+  if (cacheKey(cacheDirectory) === undefined) return undefined;
+  const text = await encodeIndexCacheBody(() => doc, accept);
+  if (text === undefined) return undefined;
+  try {
+    onEncoded?.(JSON.parse(text) as CompactIndex);
+  } catch {
+    // The caller's concern; the cache is written all the same.
+  }
+  return writeIndexCacheBody(metadataFile, source, text, cacheDirectory);
 }
 
 /**
