@@ -133,7 +133,7 @@ test('check_query of FetchXML without the capability says only OData is checked;
     check: ({ input }) => (input.includes('acount') ? [{ message: "Unknown entity 'acount'.", span: { start: 29, end: 35 }, suggestions: ['account'], code: 'fetchxml.unknown-entity' }] : []),
   };
   const withIt = runAgentTool('check_query', { query: fetch }, context({ fetchXml: capability }));
-  assert.match(withIt.text, /1\. error fetchxml\.unknown-entity at line 1, column 29 \("acount"\): Unknown entity 'acount'\./);
+  assert.match(withIt.text, /1\. error fetchxml\.unknown-entity at line 1, column 30 \("acount"\): Unknown entity 'acount'\./);
   assert.match(withIt.text, /<entity name="account">/);
 });
 
