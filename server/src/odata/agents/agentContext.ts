@@ -51,7 +51,7 @@ export interface AgentToolContext {
 }
 
 /** The environment a tool input names (`environment`), else the default, else the first one. */
-export function environmentWanted(input: unknown, context: Pick<AgentToolContext, 'environments' | 'defaultEnvironment'>): string | undefined {
+export function environmentWanted(input: unknown, context: { environments: readonly { name: string }[]; defaultEnvironment?: string }): string | undefined {
   const named = typeof input === 'object' && input !== null ? (input as { environment?: unknown }).environment : undefined;
   if (typeof named === 'string' && named.trim() !== '') return named.trim();
   if (context.defaultEnvironment && context.environments.some((env) => env.name === context.defaultEnvironment)) return context.defaultEnvironment;
