@@ -14,6 +14,7 @@ import { registerResultsPanelSerializer, registerResultsPanelTestCommands } from
 import { registerRunner, runnerEnvironments } from './features/runner/runnerCommands';
 import { registerScaffolding } from './features/scaffolding/scaffoldingCommands';
 import { explorerEntitySets } from '../../server/src/protocol';
+import { registerAgentTools } from './features/agents/agentTools';
 
 let client: LanguageClient | undefined;
 
@@ -46,6 +47,7 @@ export async function activate(context: vscode.ExtensionContext): Promise<void> 
     registerEnvironmentCommands(context, output);
     const token = asBearerTokenSource(signIn, environmentSettings);
     registerRunner(context, { output, token });
+    registerAgentTools(context, { client, token, output });
     registerResultsPanelSerializer(context);
     registerResultsPanelTestCommands(context);
     registerScaffolding(context, {

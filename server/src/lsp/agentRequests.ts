@@ -39,12 +39,13 @@ export function registerAgentRequests(connection: Connection, environments: Envi
   connection.onRequest(agentPlanRun.type, async (params): Promise<AgentRunPlan> => {
     try {
       const query = typeof params?.query === 'string' ? params.query : '';
-      const context = await toolContext(environments, params, [], true);
-      const name = environmentWanted(params, context);
-      const environment = context.environments.find((env) => env.name === name);
-      if (!environment) return { ok: false, message: name ? `There is no environment '${name}'. Known environments: ${context.environments.map((env) => env.name).join(', ')}.` : 'No environment is configured.' };
-      const plan = planReadOnlyQuery(query, environment.model);
-      return plan.ok ? { ...plan, environment: environment.name } : plan;
+      const name = typeof params?.environment === 'string' ? params.environment : environments.resolve(undefined)?.name;
+      if (!name) return { ok: false, message: 'No environment is configured to run the query on.' };
+      // The model is needed for FetchXML only (its entity set); an environment without metadata still runs OData.
+      const known = environments.configs().some((config) => config.name === name);
+      const loaded = known ? await environments.model(name) : undefined;
+      const plan = planReadOnlyQuery(query, loaded?.ok ? loaded.model : undefined);
+      return plan.ok ? { ...plan, environment: name } : plan;
     } catch (error) {
       return { ok: false, message: `The query could not be planned: ${error instanceof Error ? error.message : String(error)}` };
     }

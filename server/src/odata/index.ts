@@ -55,3 +55,7 @@ export { matchesTyped } from './services/completionFilter';
 export { semanticTokenLegend, semanticTokens, encodeSemanticTokens, type SemanticToken } from './services/semanticTokens';
 export { completeVariables } from './services/variableCompletion';
 export type { LanguageServiceOptions } from './services/languageService';
+
+// Agent tools (server/src/odata/agents): the definitions and the answer sizing the VS Code client uses for run_query.
+export { agentToolDefinitions, redactSecrets, sizedAnswer, DEFAULT_RUN_ROWS, MAX_RUN_ROWS } from './agents/index';
+export type { AgentToolDefinition, AgentToolName } from './agents/index';
