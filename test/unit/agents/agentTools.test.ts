@@ -98,6 +98,9 @@ test('check_query gives positions, did-you-mean, the fix and a corrected query',
   assert.equal(lines[1], '1. error unknown-property at line 1, column 23 ("revenu"): Unknown property \'revenu\' on Microsoft.Dynamics.CRM.account. Did you mean \'revenue\'?');
   assert.equal(lines[2], '   Fix: replace "revenu" with "revenue".');
   assert.equal(lines.at(-1), 'accounts?$select=name,revenue&$filter=statecode eq 0');
+  const partly = runAgentTool('check_query', { query: 'GET accounts?$fitler=statecode eq 0' }, context());
+  assert.match(partly.text, /2\. error syntax\.invalid-character at line 1, column 31 \(" "\)/);
+  assert.match(partly.text, /\nQuery with the fixes above applied \(1 error had no automatic fix and may be caused by the others; check it again\):\nGET accounts\?\$filter=statecode eq 0$/);
   const clean = runAgentTool('check_query', { query: 'GET accounts?$select=name&$top=5' }, context());
   assert.equal(clean.text, "No problems: the GET request is valid against the metadata of 'sample' (dataverse).");
 });
@@ -111,7 +114,7 @@ test('a scripted agent loop: a wrong query, check_query, the suggested fix appli
     if (answer.text.startsWith('No problems')) break;
     // The agent acts on the answer: the corrected query when given, else each "Fix: replace A with B".
     const lines = answer.text.split('\n');
-    const at = lines.indexOf('Corrected query (every fix above applied; check it again):');
+    const at = lines.findIndex((line) => line.startsWith('Corrected query') || line.startsWith('Query with the fixes above applied'));
     if (at >= 0) query = lines.slice(at + 1).join('\n');
     else {
       const fix = lines.map((line) => /^ {3}Fix: replace (".*") with (".*")\.$/.exec(line)).find(Boolean);

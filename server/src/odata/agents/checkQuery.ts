@@ -33,7 +33,7 @@ interface Problem {
 export interface CheckOutcome {
   lines: string[];
   errors: number;
-  /** The query with each problem's first suggestion applied, when there was at least one and they all had one. */
+  /** The query with each problem's first suggestion applied, when at least one had one. */
   corrected?: string;
 }
 
@@ -76,7 +76,12 @@ export function checkQuery(
   if (problems.length > MAX_LISTED_PROBLEMS) out.push(`… ${problems.length - MAX_LISTED_PROBLEMS} more problems not listed: fix these and check again.`);
   const corrected = correctedQuery(query, problems);
   if (corrected !== undefined) {
-    out.push('Corrected query (every fix above applied; check it again):');
+    const unfixed = problems.filter((p) => p.severity === 'error' && !(p.suggestions && p.suggestions.length > 0)).length;
+    out.push(
+      unfixed === 0
+        ? 'Corrected query (every fix above applied; check it again):'
+        : `Query with the fixes above applied (${plural(unfixed, 'error')} had no automatic fix and may be caused by the others; check it again):`,
+    );
     out.push(corrected);
   }
   return { lines: out, errors, corrected };
@@ -101,11 +106,10 @@ function replacement(text: string, span: Span, suggestion: string): string {
   return written.length >= 2 && written.startsWith("'") && written.endsWith("'") ? `'${suggestion}'` : suggestion;
 }
 
-/** Every problem fixed by its first suggestion, or undefined when some error has none (or fixes overlap). */
+/** The text with every problem that has a suggestion fixed by its first one; undefined when none has one (or fixes overlap). */
 function correctedQuery(text: string, problems: readonly Problem[]): string | undefined {
   const fixable = problems.filter((p) => p.suggestions && p.suggestions.length > 0 && p.span);
   if (fixable.length === 0) return undefined;
-  if (problems.some((p) => p.severity === 'error' && !fixable.includes(p))) return undefined;
   const ordered = [...fixable].sort((a, b) => b.span!.start - a.span!.start);
   let result = text;
   let limit = Infinity;
