@@ -131,6 +131,7 @@ test('an environments file in the settings shape (comments, relative paths, prod
   "dynamicsOData.environments": [
     { "name": "dev", "flavor": "dataverse", "url": "https://dev.crm.dynamics.com/api/data/v9.2/", "metadataFile": ${JSON.stringify(sample)} },
     { "name": "prod", "flavor": "dataverse", "url": "https://prod.crm.dynamics.com/api/data/v9.2/", "metadataFile": "missing.xml", "production": true, },
+    { "name": "downloaded", "flavor": "fno", "url": "https://contoso.operations.dynamics.com/data/" },
   ],
   "dynamicsOData.defaultEnvironment": "dev",
 }`,
@@ -141,6 +142,7 @@ test('an environments file in the settings shape (comments, relative paths, prod
       assert.match(list.text, /in 'dev' \(dataverse\)/);
       const environments = await call(second, 'list_environments', {});
       assert.match(environments.text, /- prod: dataverse, https:\/\/prod\.crm\.dynamics\.com\/api\/data\/v9\.2\/, PRODUCTION, metadata not available: .*missing\.xml could not be read \(ENOENT\)/);
+      assert.match(environments.text, /- downloaded: fno, .*, metadata not available: it has no "metadataFile"/);
       const prod = await call(second, 'describe', { name: 'accounts', environment: 'prod' });
       assert.equal(prod.isError, true);
       assert.match(prod.text, /The metadata of 'prod' is not available/);

@@ -26,8 +26,9 @@ Options:
   --flavor F           dataverse, fno, bc or generic for the --metadata before it (default: detected)
   --url URL            the service root of the --metadata before it (lets check_query read absolute URLs)
   --environments FILE  a JSON file with environments in the shape of the "dynamicsOData.environments"
-                       setting (a VS Code settings.json works: comments allowed); each needs a "metadataFile",
-                       relative to that file's folder or absolute
+                       setting (a VS Code settings.json works: comments allowed); an environment's
+                       "metadataFile" is relative to that file's folder or absolute (without one, it
+                       reports that it has no metadata)
   --default NAME       the environment used when a tool names none (default: the first)
 `;
 
@@ -35,7 +36,8 @@ export class McpUsageError extends Error {}
 
 export interface McpEnvironmentSpec {
   name: string;
-  metadataFile: string;
+  /** Absent for an environments-file entry whose metadata VS Code downloads: that environment says so when asked. */
+  metadataFile?: string;
   flavor?: Flavor;
   url?: string;
   production?: boolean;
@@ -140,12 +142,10 @@ function readEnvironmentsFile(file: string, readFile: (path: string) => string):
   for (const entry of list as unknown[]) {
     const env = (typeof entry === 'object' && entry !== null ? entry : {}) as Record<string, unknown>;
     if (typeof env.name !== 'string' || env.name.trim() === '') throw new McpUsageError(`an environment in '${file}' has no "name".`);
-    if (typeof env.metadataFile !== 'string' || env.metadataFile === '') {
-      throw new McpUsageError(`the environment '${env.name}' in '${file}' has no "metadataFile": the MCP server reads saved $metadata only. Save it (or let VS Code download it) and name the file.`);
-    }
+    const metadataFile = typeof env.metadataFile === 'string' && env.metadataFile !== '' ? env.metadataFile : undefined;
     environments.push({
       name: env.name,
-      metadataFile: isAbsolute(env.metadataFile) ? env.metadataFile : resolve(folder, env.metadataFile),
+      ...(metadataFile ? { metadataFile: isAbsolute(metadataFile) ? metadataFile : resolve(folder, metadataFile) } : {}),
       ...(typeof env.flavor === 'string' ? { flavor: parseFlavor(env.flavor) } : {}),
       ...(typeof env.url === 'string' ? { url: env.url } : {}),
       ...(env.production === true ? { production: true } : {}),
@@ -158,6 +158,9 @@ function readEnvironmentsFile(file: string, readFile: (path: string) => string):
 /** One environment's metadata read into a model (never throws: a problem is an 'error' environment). */
 export function loadEnvironment(spec: McpEnvironmentSpec, readFile: (path: string) => string): AgentEnvironment {
   const base = { name: spec.name, url: spec.url ?? '', production: spec.production === true };
+  if (spec.metadataFile === undefined) {
+    return { ...base, flavor: spec.flavor ?? 'generic', state: 'error', message: 'it has no "metadataFile" (the MCP server reads saved $metadata only): save the service\'s $metadata and name it in "metadataFile", or pass it with --metadata' };
+  }
   let xml: string;
   try {
     xml = readFile(spec.metadataFile);
