@@ -221,7 +221,10 @@ export class McpTools {
   }
 
   async run(tool: string, input: unknown): Promise<{ text: string; isError?: boolean }> {
-    if (tool !== 'list_environments') {
+    if (tool === 'list_environments') {
+      // Every environment as it is once read (they load at start, one after another), not a passing 'loading'.
+      await Promise.all(this.args.environments.map((spec) => this.load(spec.name)));
+    } else {
       const wanted = environmentWanted(input, { environments: this.args.environments, defaultEnvironment: this.args.defaultEnvironment });
       if (wanted !== undefined) await this.load(wanted);
     }

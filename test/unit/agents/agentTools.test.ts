@@ -194,6 +194,7 @@ test('answers never carry a token: credentials are scrubbed', () => {
   assert.equal(redactSecrets(`Authorization: Bearer ${jwt}`), 'Authorization: Bearer [redacted]');
   assert.equal(redactSecrets(`token ${jwt} here`), 'token [redacted token] here');
   assert.equal(redactSecrets('https://x/?client_secret=abc&x=1'), 'https://x/?client_secret=[redacted]&x=1');
+  assert.equal(redactSecrets('root https://svc:p4ss@example.com/odata/'), 'root https://[redacted]@example.com/odata/');
   const answer = runAgentTool('check_query', { query: `accounts?$filter=name eq '${jwt}'` }, context());
   assert.doesNotMatch(answer.text, /eyJhbGci/);
 });

@@ -20,6 +20,8 @@ const SECRET_PATTERNS: [RegExp, string][] = [
   // A JWT: three base64url parts, the first two starting with `eyJ` ('{"').
   [/\beyJ[A-Za-z0-9_-]{8,}\.eyJ[A-Za-z0-9_-]{8,}\.[A-Za-z0-9_-]*/g, '[redacted token]'],
   [/\b(client_secret|access_token|refresh_token|id_token|password|sig)=([^&\s"']+)/gi, '$1=[redacted]'],
+  // A password in a URL's user information (https://user:password@host).
+  [/\b(https?:\/\/)[^/\s:@]+:[^/\s@]+@/gi, '$1[redacted]@'],
 ];
 
 /** The text with anything that looks like a credential replaced. */
