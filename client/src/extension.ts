@@ -15,6 +15,7 @@ import { registerRunner, runnerEnvironments } from './features/runner/runnerComm
 import { registerScaffolding } from './features/scaffolding/scaffoldingCommands';
 import { explorerEntitySets } from '../../server/src/protocol';
 import { registerCommandsWhileServerUnavailable } from './features/languageServer/serverUnavailable';
+import { registerAgentTools } from './features/agents/agentTools';
 
 let client: LanguageClient | undefined;
 
@@ -57,6 +58,7 @@ export async function activate(context: vscode.ExtensionContext): Promise<void> 
         return result.items.find((item) => item.kind === 'EntitySet' && item.entityType.slice(item.entityType.lastIndexOf('.') + 1) === logicalName)?.name;
       },
     });
+    registerAgentTools(context, { client, token, output });
     registerResultsPanelSerializer(context);
     registerResultsPanelTestCommands(context);
     registerScaffolding(context, {

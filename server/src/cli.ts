@@ -23,6 +23,7 @@ import {
   type ModelIndex,
   type ODataDiagnostic,
 } from './odata/index';
+import { mcpUsage, McpUsageError, parseMcpArguments, serveMcp, type McpArguments } from './mcp/mcpServer';
 
 export interface CliIo {
   stdout(text: string): void;
@@ -73,6 +74,7 @@ class UsageError extends Error {}
 
 export async function main(argv: string[], io: CliIo = processIo): Promise<number> {
   try {
+    if (argv[0] === 'mcp') return await runMcp(argv.slice(1), io);
     return runCommand(argv, io);
   } catch (error) {
     if (error instanceof UsageError) {
@@ -321,6 +323,27 @@ function runConvert(args: string[], io: CliIo): number {
     }
   }
   return failed ? 1 : 0;
+}
+
+// ---------------------------------------------------------------------------------------------------------
+// mcp: the agent tools as an MCP server over stdio (server/src/mcp/mcpServer.ts)
+// ---------------------------------------------------------------------------------------------------------
+
+async function runMcp(args: string[], io: CliIo): Promise<number> {
+  if (args.includes('--help') || args.includes('-h')) {
+    io.stdout(mcpUsage);
+    return 0;
+  }
+  let parsed: McpArguments;
+  try {
+    parsed = parseMcpArguments(args, io.readFile);
+  } catch (error) {
+    if (!(error instanceof McpUsageError)) throw error;
+    io.stderr(`dynamics-odata mcp: ${error.message}\n\n${mcpUsage}`);
+    return 2;
+  }
+  await serveMcp(parsed, packageJson.version, io.readFile);
+  return 0;
 }
 
 // The executable: `node dist/cli.js …` (CommonJS bundle) or `node --import tsx server/src/cli.ts …`.

@@ -7,6 +7,7 @@ import { environmentStatus, metadataChanged, setEnvironments } from './protocol'
 import { ParsedDocuments } from './lsp/documents';
 import { Environments, readConfig } from './lsp/environments';
 import { registerExplorerRequests } from './lsp/explorerRequests';
+import { registerAgentRequests } from './lsp/agentRequests';
 import { CompletionPayload, languageFeatureCapabilities, registerLanguageFeatures } from './lsp/languageFeatures';
 import { primeCompletion } from './lsp/prime';
 import { Validation } from './lsp/validation';
@@ -75,6 +76,7 @@ connection.onNotification(metadataChanged.type, ({ name }) => environments.inval
 // The payload shaping depends on the client's capabilities, known from `initialize` on.
 registerLanguageFeatures(connection, documents, parsed, environments, service, () => completionPayload, fetchXml);
 registerExplorerRequests(connection, environments);
+registerAgentRequests(connection, environments);
 
 documents.onDidChangeContent((change) => validation.schedule(change.document));
 documents.onDidClose((event) => {

@@ -70,3 +70,6 @@ export { FORBIDDEN_HEADERS, forbiddenHeader, forbiddenHeaderMessage } from './fa
 export type { ForbiddenHeader } from './facts/forbiddenHeaders';
 export { VARIABLE_LIMITS, unboundedDefinitions } from './requestFile/variables';
 export type { UnboundedDefinition, UnresolvedReason } from './requestFile/variables';
+// Agent tools (server/src/odata/agents): the definitions and the answer sizing the VS Code client uses for run_query.
+export { agentToolDefinitions, redactSecrets, sizedAnswer, DEFAULT_RUN_ROWS, MAX_RUN_ROWS } from './agents/index';
+export type { AgentToolDefinition, AgentToolName } from './agents/index';

@@ -106,3 +106,33 @@ export const explorerOperations = {
   method: 'odata/operations',
   type: new RequestType<{ environment: string }, ExplorerOperation[] | ExplorerError, void>('odata/operations'),
 } as const;
+
+// ------------------------------------------------------------------------------------------ agent tools
+
+export interface AgentToolParams {
+  /** A tool of server/src/odata/agents (list_environments, find_metadata, describe, check_query, convert_query). */
+  tool: string;
+  input: unknown;
+  /** The environments the client's settings mark production (the server's configuration does not carry it). */
+  production?: string[];
+}
+
+/** A tool's answer: text sized for a model's context, and whether it reports bad input. */
+export interface AgentToolAnswer {
+  text: string;
+  isError?: boolean;
+}
+
+/** Client -> server: run an agent tool on the server's models (VS Code's language model tools call it). */
+export const agentRunTool = {
+  method: 'odata/agent/runTool',
+  type: new RequestType<AgentToolParams, AgentToolAnswer, void>('odata/agent/runTool'),
+} as const;
+
+export type AgentRunPlan = { ok: true; environment: string; language: 'odata' | 'fetchxml'; requestText: string } | { ok: false; message: string };
+
+/** Client -> server: what `run_query` may send for a query (a GET, or FetchXML as a GET), or why it is refused. */
+export const agentPlanRun = {
+  method: 'odata/agent/planRun',
+  type: new RequestType<{ environment?: string; query: string }, AgentRunPlan, void>('odata/agent/planRun'),
+} as const;
