@@ -20,6 +20,7 @@ import {
   type ModelIndex,
   type ODataDiagnostic,
 } from './odata/index';
+import { FLAVORS } from './protocol/environmentSettings';
 
 export interface CliIo {
   stdout(text: string): void;
@@ -34,7 +35,7 @@ const processIo: CliIo = {
   readFile: (path) => readFileSync(path, 'utf8'),
 };
 
-const flavors: readonly Flavor[] = ['dataverse', 'fno', 'bc', 'generic'];
+const flavors: readonly Flavor[] = FLAVORS;
 
 const usage = `Usage: dynamics-odata check --metadata FILE [--flavor dataverse|fno|bc|generic] [--format text|json] FILE...
 

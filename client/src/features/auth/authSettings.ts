@@ -4,37 +4,13 @@
  * cloud and tenant, and the scope to ask for. Pure: no `vscode`, no network.
  */
 
-export type SignInMethod = 'interactive' | 'deviceCode' | 'clientSecret' | 'certificate' | 'none';
-export type Cloud = 'public' | 'usgov' | 'usgovhigh' | 'dod' | 'china';
-export type EnvironmentFlavor = 'dataverse' | 'fno' | 'bc' | 'generic';
+import { CLOUDS, SIGN_IN_METHODS, type AuthSettings, type Cloud, type EnvironmentSetting, type FlavorName, type SignInMethod } from '../../../../server/src/protocol/environmentSettings';
 
-export const SIGN_IN_METHODS: readonly SignInMethod[] = ['interactive', 'deviceCode', 'clientSecret', 'certificate', 'none'];
-export const CLOUDS: readonly Cloud[] = ['public', 'usgov', 'usgovhigh', 'dod', 'china'];
+export { CLOUDS, SIGN_IN_METHODS, type AuthSettings, type Cloud, type SignInMethod };
+export type EnvironmentFlavor = FlavorName;
 
-/** The `auth` object as written in settings. */
-export interface AuthSettings {
-  method: SignInMethod;
-  /** Tenant id (GUID) or domain (contoso.onmicrosoft.com). Default 'organizations' (any work or school account). */
-  tenant?: string;
-  /** The app registration to sign in with. Default: DEFAULT_PUBLIC_CLIENT_ID. */
-  clientId?: string;
-  cloud?: Cloud;
-  /** Replaces the cloud's sign-in host (custom clouds, tests), e.g. https://login.example.com. */
-  authorityHost?: string;
-  /** certificate: a PEM file holding the private key and the certificate. */
-  certificatePath?: string;
-  /** certificate: SHA-1 (40 hex) or SHA-256 (64 hex) thumbprint; checked against the file's certificate. */
-  certificateThumbprint?: string;
-}
-
-/** The environment as the sign-in code needs it. `auth` is read from settings as is (checked by resolveAuth). */
-export interface SignInEnvironment {
-  name: string;
-  /** Service root URL. */
-  url: string;
-  flavor: EnvironmentFlavor;
-  auth?: unknown;
-}
+/** The environment as the sign-in code needs it (a settings entry; `auth` is checked by resolveAuth). */
+export type SignInEnvironment = Pick<EnvironmentSetting, 'name' | 'url' | 'auth' | 'flavor'>;
 
 /**
  * The default public client: the Microsoft Azure CLI's well-known first-party app id. It is a public client
@@ -86,7 +62,7 @@ const LOOPBACK_HOSTS = new Set(['localhost', '127.0.0.1', '[::1]']);
  * An environment without an `auth` object signs in interactively, except a generic OData service and a service
  * on this machine (a local test or development server: Entra ID does not issue tokens for loopback hosts).
  */
-export function defaultMethod(flavor: EnvironmentFlavor, url?: string): SignInMethod {
+export function defaultMethod(flavor: EnvironmentFlavor | undefined, url?: string): SignInMethod {
   if (flavor === 'generic') return 'none';
   try {
     if (url && LOOPBACK_HOSTS.has(new URL(url).hostname)) return 'none';
@@ -119,10 +95,10 @@ export function resolveAuth(environment: SignInEnvironment): AuthResolution {
   };
 
   const method = (text('method') ?? defaultMethod(environment.flavor, environment.url)) as SignInMethod;
-  if (!SIGN_IN_METHODS.includes(method)) problems.push(`${where}.method "${method}" is not one of ${SIGN_IN_METHODS.join(', ')}.`);
+  if (!(SIGN_IN_METHODS as readonly string[]).includes(method)) problems.push(`${where}.method "${method}" is not one of ${SIGN_IN_METHODS.join(', ')}.`);
 
   const cloud = (text('cloud') ?? 'public') as Cloud;
-  if (!CLOUDS.includes(cloud)) problems.push(`${where}.cloud "${cloud}" is not one of ${CLOUDS.join(', ')}.`);
+  if (!(CLOUDS as readonly string[]).includes(cloud)) problems.push(`${where}.cloud "${cloud}" is not one of ${CLOUDS.join(', ')}.`);
 
   const tenant = text('tenant') ?? DEFAULT_TENANT;
   if (!TENANT.test(tenant)) problems.push(`${where}.tenant "${tenant}" is not a tenant id (GUID) or domain (contoso.onmicrosoft.com).`);

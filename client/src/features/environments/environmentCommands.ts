@@ -7,7 +7,7 @@
 import { existsSync } from 'node:fs';
 import { rename, rm } from 'node:fs/promises';
 import * as vscode from 'vscode';
-import type { FlavorName } from '../../../../server/src/protocol';
+import { FLAVORS, type FlavorName } from '../../../../server/src/protocol';
 import { detectEnvironment } from './detectEnvironment';
 import { nameProblem, removeEnvironment, renameEnvironment, renameInRequestFile, updateEnvironment, type EditResult, type StoredEnvironment } from './environmentEdits';
 import { environmentNameFrom, environmentScope, environmentSettings, metadataStore, type EnvironmentSetting } from './environmentSettings';
@@ -202,7 +202,7 @@ export function registerEnvironmentCommands(context: vscode.ExtensionContext, ou
         if (url === undefined) return false;
         next = { url };
       } else if (field.field === 'flavor') {
-        const flavor = await vscode.window.showQuickPick(['dataverse', 'fno', 'bc', 'generic'], { title: `Flavour of '${env.name}'` });
+        const flavor = await vscode.window.showQuickPick([...FLAVORS], { title: `Flavour of '${env.name}'` });
         if (!flavor) return false;
         next = { flavor };
       } else if (field.field === 'production') {

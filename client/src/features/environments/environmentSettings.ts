@@ -7,17 +7,20 @@
 import * as path from 'node:path';
 import * as vscode from 'vscode';
 import type { LanguageClient } from 'vscode-languageclient/node';
-import { environmentStatus, setEnvironments, type EnvironmentConfig, type EnvironmentStatus, type ServerConfig } from '../../../../server/src/protocol';
+import {
+  environmentStatus,
+  readEnvironmentSettings as readEnvironmentList,
+  setEnvironments,
+  type EnvironmentConfig,
+  type EnvironmentSetting,
+  type EnvironmentStatus,
+  type ServerConfig,
+} from '../../../../server/src/protocol';
 import { MetadataStore } from './metadataStore';
 import { withSampleEnvironment } from './sampleEnvironment';
 
-/** An environment as written in settings: `metadataFile` is optional (the downloaded copy is used without it). */
-export type EnvironmentSetting = Omit<EnvironmentConfig, 'metadataFile'> & {
-  metadataFile?: string;
-  production?: boolean;
-  /** How to sign in (checked by features/auth/authSettings.ts); never a secret. */
-  auth?: unknown;
-};
+/** An environment as written in settings (server/src/protocol/environmentSettings.ts). */
+export type { EnvironmentSetting };
 
 let store: MetadataStore | undefined;
 /** The bundled sample metadata's absolute path (known from activation on). */
@@ -29,10 +32,7 @@ export function metadataStore(): MetadataStore | undefined {
 
 /** The environments in settings, as written there (valid entries only). */
 export function environmentSettings(): EnvironmentSetting[] {
-  const value = vscode.workspace.getConfiguration('dynamicsOData').get<unknown>('environments', []);
-  return (Array.isArray(value) ? value : []).filter(
-    (env): env is EnvironmentSetting => typeof env === 'object' && env !== null && typeof env.name === 'string' && env.name.length > 0,
-  );
+  return readEnvironmentList(vscode.workspace.getConfiguration('dynamicsOData').get<unknown>('environments', [])).value;
 }
 
 /** The environment name of a command argument: a name, an explorer environment node, or an environment. */
@@ -75,7 +75,7 @@ export function readEnvironmentSettings(): ServerConfig {
   for (const env of environmentSettings()) {
     // Without a metadata file, the downloaded copy (once the store is known, i.e. after activation).
     const metadataFile = env.metadataFile ? resolveMetadataPath(env.metadataFile) : store?.file(env.name);
-    if (metadataFile) environments.push({ ...env, metadataFile });
+    if (metadataFile) environments.push({ ...env, flavor: env.flavor ?? 'generic', metadataFile });
   }
   const configured = { environments, defaultEnvironment: settings.get<string>('defaultEnvironment') || undefined };
   return sampleMetadataFile ? withSampleEnvironment(configured, sampleMetadataFile) : configured;

@@ -7,7 +7,9 @@
  * never returns it).
  */
 
-export type RunnerFlavor = 'dataverse' | 'fno' | 'bc' | 'generic';
+import type { FlavorName } from '../../../../server/src/protocol/environmentSettings';
+
+export type RunnerFlavor = FlavorName;
 
 /** The environment a request is sent to. */
 export interface RunnerEnvironment {
