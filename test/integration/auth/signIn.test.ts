@@ -135,7 +135,9 @@ describe('authorization code + PKCE (browser scripted)', { timeout: 60_000 }, ()
   });
 
   test('the token cache survives a restart: a new manager over the same secret store gets a token silently', async () => {
-    assert.ok([...secrets.values.keys()].some((key) => key.startsWith('dynamicsOData.tokenCache/user-browser/')));
+    // Stored under what the environment connects to and how it signs in, not under its name.
+    const key = `dynamicsOData.tokenCache.v2/${new URL(echo.url).origin} ${server.authorityHost}/${server.tenant.toLowerCase()} ${server.publicClientId.toLowerCase()} interactive`;
+    assert.ok(secrets.values.has(key), [...secrets.values.keys()].join(', '));
     const issuedBefore = server.tokensIssued().length;
     const { manager, browserOpened, logs } = testManager(server, secrets);
     assert.equal(await manager.refreshState(env), 'signedIn');

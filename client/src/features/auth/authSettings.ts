@@ -32,10 +32,27 @@ export const CLOUD_AUTHORITY_HOSTS: Record<Cloud, string> = {
   china: 'https://login.chinacloudapi.cn',
 };
 
-/** Business Central's API resource per cloud, where known; elsewhere the service URL's origin is used. */
-const BUSINESS_CENTRAL_RESOURCE: Partial<Record<Cloud, string>> = {
+/**
+ * Business Central's API resource per cloud, where known; elsewhere the service URL's origin is used. A Business
+ * Central token has this fixed audience, so with a Microsoft authority it is only ever sent to this origin.
+ */
+export const BUSINESS_CENTRAL_RESOURCE: Partial<Record<Cloud, string>> = {
   public: 'https://api.businesscentral.dynamics.com',
 };
+
+/** The Microsoft Entra sign-in hosts an environment may name without the user trusting them first. */
+export const MICROSOFT_AUTHORITY_HOSTS: ReadonlySet<string> = new Set([
+  ...Object.values(CLOUD_AUTHORITY_HOSTS),
+  'https://login.microsoft.com',
+  'https://login.windows.net',
+  'https://login.partner.microsoftonline.cn',
+]);
+
+/** What the user's own (user or machine level) settings trust beyond Microsoft: `dynamicsOData.trustedAuthorityHosts`. */
+export interface SignInTrust {
+  /** Origins such as https://adfs.contoso.com; a workspace cannot set them (the setting's scope is "machine"). */
+  trustedAuthorityHosts?: readonly string[];
+}
 
 /** Settings after defaults, ready to use. */
 export interface ResolvedAuth {
@@ -47,6 +64,15 @@ export interface ResolvedAuth {
   authority: string;
   /** Set when `authorityHost` overrides the cloud: MSAL must be told this host is trusted. */
   customAuthorityHost?: string;
+  /** The one scope asked for: the API's `/.default`, derived from the service root (tokenTarget). */
+  scope: string;
+  /** The service root's origin: the only origin the token is sent to. */
+  origin: string;
+  /**
+   * What the environment connects to and how it signs in (origin, authority, client id, method): token caches, client
+   * secrets and sign-in state are kept under it, never under the environment's name alone.
+   */
+  identity: string;
   certificatePath?: string;
   certificateThumbprint?: string;
 }
@@ -77,7 +103,7 @@ function isRecord(value: unknown): value is Record<string, unknown> {
 }
 
 /** Checks an `auth` object and fills in the defaults; each problem says what to change. */
-export function resolveAuth(environment: SignInEnvironment): AuthResolution {
+export function resolveAuth(environment: SignInEnvironment, trust: SignInTrust = {}): AuthResolution {
   const where = `"${environment.name}": auth`;
   if (environment.auth !== undefined && !isRecord(environment.auth)) {
     return { ok: false, problems: [`${where} must be an object such as { "method": "interactive" }.`] };
@@ -118,8 +144,14 @@ export function resolveAuth(environment: SignInEnvironment): AuthResolution {
     const parsed = URL.canParse(authorityHost) ? new URL(authorityHost) : undefined;
     if (!parsed || parsed.protocol !== 'https:' || (parsed.pathname !== '/' && parsed.pathname !== '') || parsed.search || parsed.hash) {
       problems.push(`${where}.authorityHost "${authorityHost}" must be an https origin such as https://login.microsoftonline.com (no path).`);
-    } else {
-      customAuthorityHost = parsed.origin;
+    } else if (!MICROSOFT_AUTHORITY_HOSTS.has(parsed.origin)) {
+      const trusted = (trust.trustedAuthorityHosts ?? []).some((host) => URL.canParse(host) && new URL(host).origin === parsed.origin);
+      if (trusted) customAuthorityHost = parsed.origin;
+      else {
+        problems.push(
+          `${where}.authorityHost ${parsed.origin} is not a Microsoft sign-in host. To sign in there (ADFS, a test authority), add "${parsed.origin}" to the user setting "dynamicsOData.trustedAuthorityHosts" (a workspace cannot set it).`,
+        );
+      }
     }
   }
 
@@ -135,8 +167,12 @@ export function resolveAuth(environment: SignInEnvironment): AuthResolution {
     problems.push(`${where}.certificateThumbprint must be 40 (SHA-1) or 64 (SHA-256) hexadecimal digits.`);
   }
 
+  const target = method === 'none' ? undefined : tokenTarget(environment, cloud, customAuthorityHost !== undefined);
+  if (target && !target.ok) problems.push(...target.problems);
   if (problems.length > 0) return { ok: false, problems };
   const host = customAuthorityHost ?? CLOUD_AUTHORITY_HOSTS[cloud];
+  const scope = target?.ok ? target.scope : '';
+  const origin = target?.ok ? target.origin : URL.canParse(environment.url) ? new URL(environment.url).origin : '';
   return {
     ok: true,
     auth: {
@@ -145,6 +181,9 @@ export function resolveAuth(environment: SignInEnvironment): AuthResolution {
       clientId,
       cloud,
       authority: `${host}/${tenant}`,
+      scope,
+      origin,
+      identity: [origin, `${host}/${tenant.toLowerCase()}`, clientId.toLowerCase(), method === 'deviceCode' ? 'interactive' : method].join(' '),
       ...(customAuthorityHost ? { customAuthorityHost } : {}),
       ...(certificatePath ? { certificatePath } : {}),
       ...(certificateThumbprint ? { certificateThumbprint: certificateThumbprint.toUpperCase() } : {}),
@@ -159,4 +198,42 @@ export function scopeFor(environment: Pick<SignInEnvironment, 'url' | 'flavor'>,
     if (known) return `${known}/.default`;
   }
   return `${new URL(environment.url).origin}/.default`;
+}
+
+/** True for a host on this machine (http is allowed there: nothing crosses the network). */
+export function isLoopbackHost(hostname: string): boolean {
+  return LOOPBACK_HOSTS.has(hostname) || /^127(\.\d{1,3}){3}$/.test(hostname);
+}
+
+/** Why a service root may not be connected to (not a URL, or plain http off this machine), or undefined. */
+export function serviceRootProblem(url: string, name?: string): string | undefined {
+  const who = name ? `"${name}": ` : '';
+  if (!URL.canParse(url)) return `${who}the service root "${url}" is not a URL; set "url" to e.g. https://contoso.crm.dynamics.com/api/data/v9.2/.`;
+  const parsed = new URL(url);
+  if (parsed.protocol === 'https:') return undefined;
+  if (parsed.protocol === 'http:' && isLoopbackHost(parsed.hostname)) return undefined;
+  return `${who}the service root ${parsed.origin} is not https. Only a service on this machine (localhost, 127.0.0.1) may use http: a token or data sent over plain http can be read on the way. Use the https address.`;
+}
+
+export type TokenTarget = { ok: true; scope: string; origin: string } | { ok: false; problems: string[] };
+
+/**
+ * Where a token may go and what it is asked for, before any sign-in: the service root must be https (loopback aside);
+ * the scope is derived from it; and a Business Central token — whose audience is fixed per cloud — is only asked for
+ * when the service root is that cloud's Business Central API host (with a Microsoft authority).
+ */
+export function tokenTarget(environment: Pick<SignInEnvironment, 'name' | 'url' | 'flavor'>, cloud: Cloud = 'public', customAuthority = false): TokenTarget {
+  const problem = serviceRootProblem(environment.url, environment.name);
+  if (problem) return { ok: false, problems: [problem] };
+  const origin = new URL(environment.url).origin;
+  const resource = environment.flavor === 'bc' && !customAuthority ? BUSINESS_CENTRAL_RESOURCE[cloud] : undefined;
+  if (resource && origin !== resource) {
+    return {
+      ok: false,
+      problems: [
+        `"${environment.name}" is a Business Central environment, but its service root ${origin} is not the Business Central API (${resource}/v2.0/{tenant}/{environment}/api/v2.0/). A Business Central token is only sent to ${resource}; fix "url", or change "flavor" if this is another service.`,
+      ],
+    };
+  }
+  return { ok: true, scope: `${resource ?? origin}/.default`, origin };
 }
