@@ -7,7 +7,10 @@
  * failure: only answers that say the service did not act (401, 429, 503) are retried.
  */
 import { STATUS_CODES } from 'node:http';
-import { Agent, type Dispatcher } from 'undici';
+import type { Dispatcher } from 'undici';
+import { serviceRootProblem } from '../../auth/authSettings';
+import { checkNetworkAccess } from '../../network/networkGate';
+import { dispatcherFor } from '../../network/proxy';
 import type { BearerTokenSource, ODataErrorBody, PreparedRequest, RequestFailure, ResponseResult, SendOutcome } from '../types';
 import { classifyNetworkError } from './networkErrors';
 import { backoffDelay, formatWait, parseRetryAfter } from './retryAfter';
@@ -33,12 +36,6 @@ const DEFAULT_MAX_RETRY_WAIT_MS = 60_000;
 const MAX_REDIRECTS = 5;
 const REDIRECTS: ReadonlySet<number> = new Set([301, 302, 303, 307, 308]);
 
-let sharedAgent: Agent | undefined;
-/** One connection pool for the runner; undici follows no redirects on its own. */
-function agent(): Agent {
-  sharedAgent ??= new Agent({ connect: { timeout: 30_000 }, headersTimeout: 0, bodyTimeout: 0 });
-  return sharedAgent;
-}
 
 interface Exchange {
   status: number;
@@ -92,6 +89,9 @@ export async function sendRequest(request: PreparedRequest, options: SendOptions
 
   const fail = (kind: RequestFailure['kind'], message: string): RequestFailure =>
     scrub({ ok: false, kind, message, elapsedMs: performance.now() - started, attempts }, tokens);
+  // An https service root (loopback aside) and, for a host only the workspace names, the user's yes (network/).
+  const refused = serviceRootProblem(request.environment.serviceRoot, request.environment.name) ?? (await checkNetworkAccess(request.url, 'send'));
+  if (refused) return fail('invalidRequest', refused);
 
   for (;;) {
     if (options.signal?.aborted) return fail('cancelled', 'The request was cancelled.');
@@ -227,7 +227,8 @@ async function send(
   // A PreparedRequest never carries Authorization; should one slip in, only the engine's token is sent.
   for (const [name, value] of headers) if (name.toLowerCase() !== 'authorization') outgoing[name.toLowerCase()] = value;
   if (token) outgoing.authorization = `Bearer ${token}`;
-  const response = await agent().request({
+  // The proxy and certificate settings' connection pool (network/proxy.ts); undici follows no redirects on its own.
+  const response = await dispatcherFor(url).request({
     origin: parsed.origin,
     path,
     method: method as Dispatcher.HttpMethod,
