@@ -7,6 +7,9 @@ import * as vscode from 'vscode';
 import { updateEnvironment, type StoredEnvironment } from '../environments/environmentEdits';
 import { environmentNameFrom, environmentScope } from '../environments/environmentSettings';
 import { CLOUDS, DEFAULT_PUBLIC_CLIENT_ID, DEFAULT_TENANT, resolveAuth, type AuthSettings, type Cloud, type SignInEnvironment, type SignInMethod } from './authSettings';
+import { trustedAuthorityHosts } from '../environments/configuration';
+import { checkNetworkAccess } from '../network/networkGate';
+import { proxiedNetworkClient } from '../network/msalNetworkClient';
 import type { SecretStore } from './secretCachePlugin';
 import { SignInManager, type DeviceCodeInfo, type StateChange } from './signIn';
 
@@ -66,6 +69,9 @@ export function registerSignIn(context: vscode.ExtensionContext, wiring: SignInW
     showDeviceCode,
     preferDeviceCode: remote !== undefined,
     log: (line) => output.info(line),
+    // A non-Microsoft authority only when the user's own settings trust it; sign-in goes through the proxy settings.
+    trust: () => ({ trustedAuthorityHosts: trustedAuthorityHosts() }),
+    systemOptions: { networkClient: proxiedNetworkClient() },
   });
 
   const find = async (argument: unknown, title: string): Promise<SignInEnvironment | undefined> => {
@@ -82,6 +88,12 @@ export function registerSignIn(context: vscode.ExtensionContext, wiring: SignInW
   };
 
   const signIn = async (env: SignInEnvironment): Promise<void> => {
+    // Restricted Mode signs in nowhere; a host only the workspace names is asked about first.
+    const refused = await checkNetworkAccess(env.url, 'signIn');
+    if (refused) {
+      void vscode.window.showWarningMessage(`Not signing in to ${env.name}: ${refused}`);
+      return;
+    }
     try {
       await vscode.window.withProgress(
         { location: vscode.ProgressLocation.Notification, title: `Signing in to ${env.name}…`, cancellable: true },
@@ -229,7 +241,7 @@ export function registerSignIn(context: vscode.ExtensionContext, wiring: SignInW
       if (env) await configure(env);
     }),
     vscode.workspace.onDidChangeConfiguration((event) => {
-      if (event.affectsConfiguration('dynamicsOData.environments')) refreshStates();
+      if (event.affectsConfiguration('dynamicsOData.environments') || event.affectsConfiguration('dynamicsOData.trustedAuthorityHosts')) refreshStates();
     }),
   );
   refreshStates();

@@ -9,13 +9,14 @@ import * as vscode from 'vscode';
 import type { LanguageClient } from 'vscode-languageclient/node';
 import {
   environmentStatus,
-  readEnvironmentSettings as readEnvironmentList,
   setEnvironments,
   type EnvironmentConfig,
   type EnvironmentSetting,
   type EnvironmentStatus,
   type ServerConfig,
 } from '../../../../server/src/protocol';
+import { defaultEnvironment, effectsOf, readEnvironments } from './configuration';
+import type { ConfiguredEnvironment } from './environmentSources';
 import { MetadataStore } from './metadataStore';
 import { withSampleEnvironment } from './sampleEnvironment';
 
@@ -30,9 +31,12 @@ export function metadataStore(): MetadataStore | undefined {
   return store;
 }
 
-/** The environments in settings, as written there (valid entries only). */
-export function environmentSettings(): EnvironmentSetting[] {
-  return readEnvironmentList(vscode.workspace.getConfiguration('dynamicsOData').get<unknown>('environments', [])).value;
+/**
+ * The environments in use (valid entries only): the user's, and in a trusted workspace the workspace's merged in,
+ * each marked with its source (configuration.ts).
+ */
+export function environmentSettings(): ConfiguredEnvironment[] {
+  return readEnvironments().environments;
 }
 
 /** The environment name of a command argument: a name, an explorer environment node, or an environment. */
@@ -70,14 +74,13 @@ function resolveMetadataPath(file: string): string {
 
 /** The environments the server gets: those in settings, or the bundled sample while there are none. */
 export function readEnvironmentSettings(): ServerConfig {
-  const settings = vscode.workspace.getConfiguration('dynamicsOData');
   const environments: EnvironmentConfig[] = [];
   for (const env of environmentSettings()) {
     // Without a metadata file, the downloaded copy (once the store is known, i.e. after activation).
     const metadataFile = env.metadataFile ? resolveMetadataPath(env.metadataFile) : store?.file(env.name);
     if (metadataFile) environments.push({ ...env, flavor: env.flavor ?? 'generic', metadataFile });
   }
-  const configured = { environments, defaultEnvironment: settings.get<string>('defaultEnvironment') || undefined };
+  const configured = { environments, defaultEnvironment: defaultEnvironment() };
   return sampleMetadataFile ? withSampleEnvironment(configured, sampleMetadataFile) : configured;
 }
 
@@ -88,9 +91,22 @@ export function setSampleMetadataFile(file: string): void {
 
 export function registerEnvironmentSettings(context: vscode.ExtensionContext, client: LanguageClient, output: vscode.LogOutputChannel): void {
   store = new MetadataStore(path.join(context.globalStorageUri.fsPath, 'metadata'));
+  let reported = '';
   const send = (): void => {
     const config = readEnvironmentSettings();
-    output.info(`Environments: ${config.environments.map((env) => env.name).join(', ') || '(none configured)'}`);
+    const merged = readEnvironments();
+    const marked = config.environments.map((env) => (merged.environments.find((e) => e.name === env.name)?.source === 'workspace' ? `${env.name} (workspace)` : env.name));
+    output.info(`Environments: ${marked.join(', ') || '(none configured)'}`);
+    if (merged.ignoredWorkspaceEntries > 0) {
+      output.warn(`Restricted Mode: ${merged.ignoredWorkspaceEntries} environment(s) from this workspace's settings are not used until you trust the workspace.`);
+    }
+    // The settings' problems, once per distinct list: the log, and one notification.
+    const problems = merged.problems.join('\n');
+    if (problems && problems !== reported) {
+      for (const problem of merged.problems) output.warn(`Settings: ${problem}`);
+      void vscode.window.showWarningMessage(`Dynamics OData: some environment settings cannot be used: ${merged.problems[0]}${merged.problems.length > 1 ? ` (and ${merged.problems.length - 1} more in the output)` : ''}`);
+    }
+    reported = problems;
     void client.sendNotification(setEnvironments.type, config);
   };
 
@@ -111,8 +127,9 @@ export function registerEnvironmentSettings(context: vscode.ExtensionContext, cl
       return;
     }
     const icon = current?.state === 'loading' ? '$(sync~spin)' : current?.state === 'error' ? '$(error)' : '$(database)';
-    status.text = `${icon} ${name}`;
-    status.tooltip = `${current?.message ? `${name}: ${current.message}` : name}${fileEnvironment ? ' (from this file\'s @environment line)' : ''}\nClick to choose the default environment`;
+    const fromWorkspace = environmentSettings().find((env) => env.name === name)?.source === 'workspace';
+    status.text = `${icon} ${name}${fromWorkspace ? ' (workspace)' : ''}`;
+    status.tooltip = `${current?.message ? `${name}: ${current.message}` : name}${fileEnvironment ? ' (from this file\'s @environment line)' : ''}${fromWorkspace ? '\nDefined by this workspace\'s settings, not yours' : ''}\nClick to choose the default environment`;
     status.show();
   };
 
@@ -124,12 +141,17 @@ export function registerEnvironmentSettings(context: vscode.ExtensionContext, cl
       showStatus();
     }),
     vscode.workspace.onDidChangeConfiguration((event) => {
-      if (event.affectsConfiguration('dynamicsOData')) {
+      if (effectsOf(event).has('sendToServer')) {
         send();
         showStatus();
       }
     }),
     vscode.window.onDidChangeActiveTextEditor(() => showStatus()),
+    // Trusting the workspace brings its environments in.
+    vscode.workspace.onDidGrantWorkspaceTrust(() => {
+      send();
+      showStatus();
+    }),
   );
   send();
   showStatus();
