@@ -46,6 +46,8 @@ export interface SignInManagerOptions {
   systemOptions?: NodeSystemOptions;
   /** What the user's own settings trust beyond Microsoft's sign-in hosts (read at each use: settings change). */
   trust?(): SignInTrust;
+  /** Why no sign-in or token renewal may happen now (Restricted Mode), or undefined. */
+  blocked?(): string | undefined;
 }
 
 export interface TokenOptions {
@@ -208,6 +210,8 @@ export class SignInManager {
   async getToken(environment: SignInEnvironment, options: TokenOptions = {}): Promise<string | undefined> {
     const auth = this.resolve(environment);
     if (auth.method === 'none') return undefined;
+    const blocked = this.options.blocked?.();
+    if (blocked) throw new SignInRequiredError(environment.name, blocked, false);
     const key = `${auth.identity}\u0000${options.forceRefresh ? 'force' : ''}\u0000${options.interactive ? 'interactive' : ''}`;
     return raceAbort(this.once(key, () => this.acquire(environment, auth, options)), options.signal);
   }
@@ -216,6 +220,8 @@ export class SignInManager {
   async signIn(environment: SignInEnvironment, options: { signal?: AbortSignal; deviceCode?: boolean } = {}): Promise<void> {
     const auth = this.resolve(environment);
     if (auth.method === 'none') return;
+    const blocked = this.options.blocked?.();
+    if (blocked) throw new SignInRequiredError(environment.name, blocked, false);
     const work =
       auth.method === 'clientSecret' || auth.method === 'certificate'
         ? this.acquireForApp(environment, auth, true)

@@ -71,6 +71,7 @@ export function registerSignIn(context: vscode.ExtensionContext, wiring: SignInW
     log: (line) => output.info(line),
     // A non-Microsoft authority only when the user's own settings trust it; sign-in goes through the proxy settings.
     trust: () => ({ trustedAuthorityHosts: trustedAuthorityHosts() }),
+    blocked: () => (vscode.workspace.isTrusted ? undefined : 'this workspace is in Restricted Mode: no sign-in and no token until you trust it (Manage Workspace Trust).'),
     systemOptions: { networkClient: proxiedNetworkClient() },
   });
 

@@ -33,6 +33,14 @@ export function isLoopbackOrigin(origin: string): boolean {
   }
 }
 
+function neverResolves(origin: string): boolean {
+  try {
+    return /(^|\.)invalid\.?$/i.test(new URL(origin).hostname);
+  } catch {
+    return false;
+  }
+}
+
 export class NetworkGate {
   private readonly asking = new Map<string, Promise<boolean | undefined>>();
 
@@ -49,7 +57,8 @@ export class NetworkGate {
     if (!this.host.isTrusted()) {
       return `This workspace is in Restricted Mode: Dynamics OData Tools does not ${PURPOSES[purpose].replace(' it', '')} until you trust the workspace (Manage Workspace Trust). Checking and completion keep working.`;
     }
-    if (isLoopbackOrigin(origin) || this.host.userOrigins().has(origin)) return undefined;
+    // This machine, and names that never resolve (RFC 6761 `.invalid`): nothing can reach another host.
+    if (isLoopbackOrigin(origin) || neverResolves(origin) || this.host.userOrigins().has(origin)) return undefined;
     const names = this.host.workspaceNames(origin);
     if (names.length === 0) return undefined; // not an environment's host (e.g. a sign-in authority): the caller's own rules apply
     const known = this.host.remembered(origin);

@@ -89,9 +89,10 @@ export async function sendRequest(request: PreparedRequest, options: SendOptions
 
   const fail = (kind: RequestFailure['kind'], message: string): RequestFailure =>
     scrub({ ok: false, kind, message, elapsedMs: performance.now() - started, attempts }, tokens);
-  // An https service root (loopback aside) and, for a host only the workspace names, the user's yes (network/).
-  const refused = serviceRootProblem(request.environment.serviceRoot, request.environment.name) ?? (await checkNetworkAccess(request.url, 'send'));
-  if (refused) return fail('invalidRequest', refused);
+  // An https service root (loopback aside); before the first connection, the network gate's yes (network/).
+  const unsafe = serviceRootProblem(request.environment.serviceRoot, request.environment.name);
+  if (unsafe) return fail('invalidRequest', unsafe);
+  let gated = false;
 
   for (;;) {
     if (options.signal?.aborted) return fail('cancelled', 'The request was cancelled.');
@@ -109,6 +110,9 @@ export async function sendRequest(request: PreparedRequest, options: SendOptions
       }
       token = currentToken || undefined;
     }
+    const refused = gated ? undefined : await checkNetworkAccess(url, 'send');
+    gated = true;
+    if (refused) return fail('invalidRequest', refused);
     attempts++;
     const attempt = new Attempt(options.signal, timeoutMs);
     let exchange: Exchange;
