@@ -78,7 +78,8 @@ export function readEnvironmentSettings(): ServerConfig {
   for (const env of environmentSettings()) {
     // Without a metadata file, the downloaded copy (once the store is known, i.e. after activation).
     const metadataFile = env.metadataFile ? resolveMetadataPath(env.metadataFile) : store?.file(env.name);
-    if (metadataFile) environments.push({ ...env, flavor: env.flavor ?? 'generic', metadataFile });
+    // Only what the server knows (protocol EnvironmentConfig): sign-in settings and marks stay in the client.
+    if (metadataFile) environments.push({ name: env.name, flavor: env.flavor ?? 'generic', url: env.url, metadataFile, ...(env.variables ? { variables: env.variables } : {}) });
   }
   const configured = { environments, defaultEnvironment: defaultEnvironment() };
   return sampleMetadataFile ? withSampleEnvironment(configured, sampleMetadataFile) : configured;
