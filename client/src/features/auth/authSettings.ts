@@ -237,3 +237,20 @@ export function tokenTarget(environment: Pick<SignInEnvironment, 'name' | 'url' 
   }
   return { ok: true, scope: `${resource ?? origin}/.default`, origin };
 }
+
+/** Microsoft's device-code and sign-in pages: the only pages the extension opens for a device code. */
+const MICROSOFT_SIGN_IN_PAGE_HOSTS: ReadonlySet<string> = new Set([
+  'microsoft.com',
+  'www.microsoft.com',
+  'aka.ms',
+  ...[...MICROSOFT_AUTHORITY_HOSTS].map((origin) => new URL(origin).host),
+]);
+
+/** True for an https Microsoft sign-in page, or a page of the authority the user's own settings trust. */
+export function isMicrosoftSignInPage(url: string, trustedAuthorityHost?: string): boolean {
+  if (!URL.canParse(url)) return false;
+  const parsed = new URL(url);
+  if (parsed.protocol !== 'https:' || parsed.username || parsed.password) return false;
+  if (trustedAuthorityHost !== undefined && parsed.origin === trustedAuthorityHost) return true;
+  return parsed.port === '' && MICROSOFT_SIGN_IN_PAGE_HOSTS.has(parsed.hostname.toLowerCase());
+}

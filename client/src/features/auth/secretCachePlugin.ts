@@ -24,6 +24,11 @@ export function clientSecretKey(identity: string): string {
   return `dynamicsOData.clientSecret.v2/${identity}`;
 }
 
+/** The secret store key of an encrypted certificate key's passphrase: by sign-in identity. */
+export function certificatePassphraseKey(identity: string): string {
+  return `dynamicsOData.certificatePassphrase.v2/${identity}`;
+}
+
 /** The secret store key of the identity an environment name last signed in with (no secret: to say when it changed). */
 export function lastIdentityKey(environmentName: string): string {
   return `dynamicsOData.lastIdentity/${environmentName}`;

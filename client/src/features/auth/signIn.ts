@@ -6,7 +6,7 @@
  * SignInRequiredError ("Sign in to X again: …"), never a stale token. No `vscode` here; no token or secret is
  * ever logged or put in an error message.
  */
-import { X509Certificate, createHash } from 'node:crypto';
+import { X509Certificate, createHash, createPrivateKey } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
 import {
   ConfidentialClientApplication,
@@ -20,8 +20,8 @@ import {
   type NodeSystemOptions,
 } from '@azure/msal-node';
 import type { BearerTokenSource, RunnerEnvironment } from '../runner/types';
-import { DEFAULT_PUBLIC_CLIENT_ID, resolveAuth, type ResolvedAuth, type SignInEnvironment, type SignInTrust } from './authSettings';
-import { clientSecretKey, lastIdentityKey, legacyKeys, secretCachePlugin, tokenCacheKey, type SecretStore } from './secretCachePlugin';
+import { DEFAULT_PUBLIC_CLIENT_ID, isMicrosoftSignInPage, resolveAuth, type ResolvedAuth, type SignInEnvironment, type SignInTrust } from './authSettings';
+import { certificatePassphraseKey, clientSecretKey, lastIdentityKey, legacyKeys, secretCachePlugin, tokenCacheKey, type SecretStore } from './secretCachePlugin';
 
 export type SignInState = 'none' | 'signedOut' | 'signedIn' | 'expired';
 
@@ -32,6 +32,8 @@ export interface DeviceCodeInfo {
   userCode: string;
   verificationUri: string;
   message: string;
+  /** True only for an https Microsoft sign-in page (or the user's trusted authority): the only page ever opened. */
+  openable: boolean;
 }
 
 export interface SignInManagerOptions {
@@ -48,6 +50,8 @@ export interface SignInManagerOptions {
   trust?(): SignInTrust;
   /** Why no sign-in or token renewal may happen now (Restricted Mode), or undefined. */
   blocked?(): string | undefined;
+  /** Asks for the passphrase of an encrypted PEM private key (once: it is then kept in the secret store). */
+  askPassphrase?(environment: string, file: string): Promise<string | undefined>;
 }
 
 export interface TokenOptions {
@@ -75,6 +79,14 @@ export class SignInSettingsError extends Error {
   constructor(environment: string, problems: string[]) {
     super(`The sign-in settings of ${environment} need a change: ${problems.join(' ')}`);
     this.name = 'SignInSettingsError';
+  }
+}
+
+/** The passphrase did not decrypt the certificate's private key. */
+export class WrongPassphraseError extends SignInSettingsError {
+  constructor(environment: string, file: string) {
+    super(environment, [`the passphrase does not decrypt the private key in ${file}; sign in again to enter it.`]);
+    this.name = 'WrongPassphraseError';
   }
 }
 
@@ -143,7 +155,11 @@ function failure(environment: string, error: unknown): Error {
 }
 
 /** The PEM's private key and certificate, and the thumbprint MSAL sends (checked against the settings). */
-async function readCertificate(auth: ResolvedAuth, environment: string): Promise<{ privateKey: string; x5c: string; thumbprintSha256: string }> {
+async function readCertificate(
+  auth: ResolvedAuth,
+  environment: string,
+  passphrase: () => Promise<string | undefined>,
+): Promise<{ privateKey: string; x5c: string; thumbprintSha256: string }> {
   const file = auth.certificatePath!;
   let pem: string;
   try {
@@ -151,11 +167,20 @@ async function readCertificate(auth: ResolvedAuth, environment: string): Promise
   } catch (error) {
     throw new SignInSettingsError(environment, [`the certificate file ${file} cannot be read (${(error as NodeJS.ErrnoException).code ?? 'error'}); check auth.certificatePath.`]);
   }
-  const privateKey = /-----BEGIN (?:RSA |EC )?PRIVATE KEY-----[\s\S]+?-----END (?:RSA |EC )?PRIVATE KEY-----/.exec(pem)?.[0];
+  let privateKey = /-----BEGIN (?:RSA |EC |ENCRYPTED )?PRIVATE KEY-----[\s\S]+?-----END (?:RSA |EC |ENCRYPTED )?PRIVATE KEY-----/.exec(pem)?.[0];
   const certificate = /-----BEGIN CERTIFICATE-----[\s\S]+?-----END CERTIFICATE-----/.exec(pem)?.[0];
   if (!privateKey || !certificate) {
-    const missing = !privateKey ? (pem.includes('ENCRYPTED PRIVATE KEY') ? 'an unencrypted private key (this one has a passphrase)' : 'a private key') : 'a certificate';
-    throw new SignInSettingsError(environment, [`the file ${file} holds no ${missing}; it must contain both the PRIVATE KEY and the CERTIFICATE in PEM form.`]);
+    throw new SignInSettingsError(environment, [`the file ${file} holds no ${!privateKey ? 'private key' : 'certificate'}; it must contain both the PRIVATE KEY and the CERTIFICATE in PEM form.`]);
+  }
+  if (privateKey.includes('ENCRYPTED')) {
+    // PKCS#8 "ENCRYPTED PRIVATE KEY" or a legacy "Proc-Type: 4,ENCRYPTED" key: decrypted in memory only.
+    const secret = await passphrase();
+    if (secret === undefined) throw new SignInRequiredError(environment, `the private key in ${file} is encrypted: enter its passphrase to sign in.`, false);
+    try {
+      privateKey = createPrivateKey({ key: privateKey, format: 'pem', passphrase: secret }).export({ type: 'pkcs8', format: 'pem' }).toString();
+    } catch {
+      throw new WrongPassphraseError(environment, file);
+    }
   }
   const raw = new X509Certificate(certificate).raw;
   const sha1 = createHash('sha1').update(raw).digest('hex').toUpperCase();
@@ -256,6 +281,7 @@ export class SignInManager {
       this.expiries.delete(identity);
       await this.options.secrets.delete(tokenCacheKey(identity));
       await this.options.secrets.delete(clientSecretKey(identity));
+      await this.options.secrets.delete(certificatePassphraseKey(identity));
       this.setState(environment.name, identity, resolved.auth.method === 'none' ? 'none' : 'signedOut');
     }
     for (const key of legacyKeys(environment.name, clientId)) await this.options.secrets.delete(key);
@@ -345,7 +371,18 @@ export class SignInManager {
       }
       app = { kind: 'confidential', app: new ConfidentialClientApplication({ ...configuration, auth: { ...configuration.auth, clientSecret } }) };
     } else if (auth.method === 'certificate') {
-      const clientCertificate = await readCertificate(auth, environment.name);
+      const key = certificatePassphraseKey(auth.identity);
+      const clientCertificate = await readCertificate(auth, environment.name, async () => {
+        const stored = await this.options.secrets.get(key);
+        if (stored !== undefined) return stored;
+        const asked = await this.options.askPassphrase?.(environment.name, auth.certificatePath!);
+        // Kept once it decrypts the key (below); a wrong one is forgotten.
+        if (asked !== undefined) await this.options.secrets.store(key, asked);
+        return asked;
+      }).catch(async (error: unknown) => {
+        if (error instanceof WrongPassphraseError) await this.options.secrets.delete(key);
+        throw error;
+      });
       app = { kind: 'confidential', app: new ConfidentialClientApplication({ ...configuration, auth: { ...configuration.auth, clientCertificate } }) };
     } else {
       app = { kind: 'public', app: new PublicClientApplication(configuration) };
@@ -441,7 +478,12 @@ export class SignInManager {
         scopes,
         deviceCodeCallback: (response) => {
           this.log(`${environment.name}: waiting for the device code to be entered at ${response.verificationUri}.`);
-          this.options.showDeviceCode({ userCode: response.userCode, verificationUri: response.verificationUri, message: response.message });
+          this.options.showDeviceCode({
+            userCode: response.userCode,
+            verificationUri: response.verificationUri,
+            message: response.message,
+            openable: isMicrosoftSignInPage(response.verificationUri, auth.customAuthorityHost),
+          });
         },
       };
       signal?.addEventListener('abort', () => (request.cancel = true), { once: true });

@@ -52,6 +52,12 @@ export function registerSignIn(context: vscode.ExtensionContext, wiring: SignInW
 
   const showDeviceCode = (info: DeviceCodeInfo): void => {
     const why = remote ? ` (VS Code runs remotely (${remote}): the browser cannot reach the sign-in redirect, so a device code is used)` : '';
+    if (!info.openable) {
+      // Only an https Microsoft page is opened: any other address is shown, never opened.
+      output.warn(`Device code sign-in names the page ${info.verificationUri}, which is not an https Microsoft sign-in page: it is not opened.`);
+      void vscode.window.showWarningMessage(`Sign in: the sign-in service asks you to enter the code ${info.userCode} at ${info.verificationUri}, which is not an https Microsoft address. It is not opened; enter the code there yourself only if you trust it.`);
+      return;
+    }
     const action = 'Copy code and open';
     void vscode.window.showInformationMessage(`Sign in: open ${info.verificationUri} and enter the code ${info.userCode}${why}.`, action).then(async (choice) => {
       if (choice !== action) return;
@@ -73,6 +79,15 @@ export function registerSignIn(context: vscode.ExtensionContext, wiring: SignInW
     trust: () => ({ trustedAuthorityHosts: trustedAuthorityHosts() }),
     blocked: () => (vscode.workspace.isTrusted ? undefined : 'this workspace is in Restricted Mode: no sign-in and no token until you trust it (Manage Workspace Trust).'),
     systemOptions: { networkClient: proxiedNetworkClient() },
+    askPassphrase: (environment, file) =>
+      Promise.resolve(
+        vscode.window.showInputBox({
+          title: `Passphrase of the certificate key of ${environment}`,
+          prompt: `The private key in ${file} is encrypted. Its passphrase is kept in VS Code's secret storage (asked once).`,
+          password: true,
+          ignoreFocusOut: true,
+        }),
+      ),
   });
 
   const find = async (argument: unknown, title: string): Promise<SignInEnvironment | undefined> => {
