@@ -6,21 +6,24 @@
  * SignInRequiredError ("Sign in to X again: …"), never a stale token. No `vscode` here; no token or secret is
  * ever logged or put in an error message.
  */
-import { X509Certificate, createHash, createPrivateKey } from 'node:crypto';
+import { X509Certificate, createHash, createPrivateKey, randomUUID } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
 import {
   ConfidentialClientApplication,
+  CryptoProvider,
   InteractionRequiredAuthError,
   PublicClientApplication,
   ServerError,
   type AccountInfo,
   type AuthenticationResult,
+  type AuthorizationUrlRequest,
   type Configuration,
   type DeviceCodeRequest,
   type NodeSystemOptions,
 } from '@azure/msal-node';
 import type { BearerTokenSource, RunnerEnvironment } from '../runner/types';
 import { DEFAULT_PUBLIC_CLIENT_ID, isMicrosoftSignInPage, resolveAuth, type ResolvedAuth, type SignInEnvironment, type SignInTrust } from './authSettings';
+import { listenForCode, SignInListenerError } from './loopbackListener';
 import { certificatePassphraseKey, clientSecretKey, lastIdentityKey, legacyKeys, secretCachePlugin, tokenCacheKey, type SecretStore } from './secretCachePlugin';
 
 export type SignInState = 'none' | 'signedOut' | 'signedIn' | 'expired';
@@ -50,6 +53,8 @@ export interface SignInManagerOptions {
   trust?(): SignInTrust;
   /** Why no sign-in or token renewal may happen now (Restricted Mode), or undefined. */
   blocked?(): string | undefined;
+  /** How long the browser has to come back to the loopback redirect (default 5 minutes). */
+  loopbackTimeLimitMs?: number;
   /** Asks for the passphrase of an encrypted PEM private key (once: it is then kept in the secret store). */
   askPassphrase?(environment: string, file: string): Promise<string | undefined>;
 }
@@ -491,12 +496,29 @@ export class SignInManager {
       return await this.remember(environment, auth, result, 'signed in with a device code');
     }
     this.log(`${environment.name}: opening the browser to sign in.`);
-    const result = await app.app.acquireTokenInteractive({
-      scopes,
-      openBrowser: (url) => this.options.openBrowser(url),
-      successTemplate: 'Signed in. You can close this tab and return to VS Code.',
-      errorTemplate: 'Sign-in failed: {{error}}. Return to VS Code and try again.',
-    });
+    // Our own loopback listener: closed on cancel and after a time limit; its error page shows the error, escaped.
+    const { verifier, challenge } = await new CryptoProvider().generatePkceCodes();
+    const state = randomUUID();
+    const listener = await listenForCode({ state, signal, timeLimitMs: this.options.loopbackTimeLimitMs });
+    let result: AuthenticationResult;
+    try {
+      const url = await app.app.getAuthCodeUrl({
+        scopes,
+        redirectUri: listener.redirectUri,
+        codeChallenge: challenge,
+        codeChallengeMethod: 'S256',
+        state,
+        responseMode: 'form_post' as AuthorizationUrlRequest['responseMode'],
+      });
+      await this.options.openBrowser(url);
+      const { code } = await listener.answer;
+      result = await app.app.acquireTokenByCode({ code, scopes, redirectUri: listener.redirectUri, codeVerifier: verifier });
+    } catch (error) {
+      if (error instanceof SignInListenerError && error.reason !== 'cancelled') throw new SignInRequiredError(environment.name, `${error.message}.`, false);
+      throw error;
+    } finally {
+      listener.close();
+    }
     return await this.remember(environment, auth, result, 'signed in in the browser');
   }
 }
