@@ -7,24 +7,11 @@
  */
 import * as vscode from 'vscode';
 import { mergeEnvironments, userOrigins, type MergedEnvironments, type SettingLayers } from './environmentSources';
+import { SETTING_EFFECTS, type SettingEffect } from './settingEffects';
+
+export { SETTING_EFFECTS, type SettingEffect };
 
 const SECTION = 'dynamicsOData';
-
-/** What a settings change may require; the listeners of each part act on theirs. */
-export type SettingEffect = 'sendToServer' | 'downloadMetadata' | 'refreshSignIn' | 'redraw' | 'runner' | 'restartServer';
-
-/**
- * Each setting and what its change needs. None restarts the language server: the server gets the environments by
- * `odata/setEnvironments` and reloads what changed (a new metadata file, new variables) itself.
- */
-export const SETTING_EFFECTS: Readonly<Record<string, readonly SettingEffect[]>> = {
-  'dynamicsOData.environments': ['sendToServer', 'downloadMetadata', 'refreshSignIn', 'redraw'],
-  'dynamicsOData.defaultEnvironment': ['sendToServer', 'redraw', 'runner'],
-  'dynamicsOData.trustedAuthorityHosts': ['refreshSignIn'],
-  'dynamicsOData.runner.timeoutSeconds': ['runner'],
-  'dynamicsOData.runner.maxResponseMB': ['runner'],
-  'dynamicsOData.results.reusePanel': ['runner'],
-};
 
 /** The effects of a configuration change (http.* proxy settings are read by the network wiring). */
 export function effectsOf(event: vscode.ConfigurationChangeEvent): Set<SettingEffect> {
