@@ -36,7 +36,6 @@ const DEFAULT_MAX_RETRY_WAIT_MS = 60_000;
 const MAX_REDIRECTS = 5;
 const REDIRECTS: ReadonlySet<number> = new Set([301, 302, 303, 307, 308]);
 
-
 interface Exchange {
   status: number;
   headers: Array<[string, string]>;
