@@ -13,6 +13,7 @@ import { sendRequest } from './features/runner/http/engine';
 import { registerResultsPanelSerializer, registerResultsPanelTestCommands } from './features/runner/panel/resultsPanel';
 import { registerRunner, runnerEnvironments } from './features/runner/runnerCommands';
 import { registerScaffolding } from './features/scaffolding/scaffoldingCommands';
+import { registerNetworkAccess } from './features/network/networkAccess';
 import { explorerEntitySets } from '../../server/src/protocol';
 import { registerCommandsWhileServerUnavailable } from './features/languageServer/serverUnavailable';
 import { registerAgentTools } from './features/agents/agentTools';
@@ -23,6 +24,8 @@ export async function activate(context: vscode.ExtensionContext): Promise<void> 
   const output = vscode.window.createOutputChannel('Dynamics OData Tools', { log: true });
   context.subscriptions.push(output);
   setSampleMetadataFile(context.asAbsolutePath(SAMPLE_METADATA_PATH));
+  // Proxy settings and the network gate (Restricted Mode, hosts only a workspace names) before anything connects.
+  registerNetworkAccess(context, output);
 
   const serverModule = context.asAbsolutePath(path.join('dist', 'server.js'));
   const serverOptions: ServerOptions = {
@@ -45,6 +48,7 @@ export async function activate(context: vscode.ExtensionContext): Promise<void> 
       const env = environmentSettings().find((candidate) => candidate.name === name);
       return env ? signIn.state(env) : undefined;
     };
+    explorer.environmentSource = (name) => environmentSettings().find((candidate) => candidate.name === name)?.source;
     registerMetadataCache(context, client, output, asTokenProvider(signIn, environmentSettings));
     registerEnvironmentCommands(context, output);
     const token = asBearerTokenSource(signIn, environmentSettings);

@@ -24,6 +24,7 @@ import {
   type ODataDiagnostic,
 } from './odata/index';
 import { mcpUsage, McpUsageError, parseMcpArguments, serveMcp, type McpArguments } from './mcp/mcpServer';
+import { FLAVORS } from './protocol/environmentSettings';
 
 export interface CliIo {
   stdout(text: string): void;
@@ -38,7 +39,7 @@ const processIo: CliIo = {
   readFile: (path) => readFileSync(path, 'utf8'),
 };
 
-const flavors: readonly Flavor[] = ['dataverse', 'fno', 'bc', 'generic'];
+const flavors: readonly Flavor[] = FLAVORS;
 
 const usage = `Usage: dynamics-odata check --metadata FILE [--flavor dataverse|fno|bc|generic] [--format text|json] [--strict] FILE...
 

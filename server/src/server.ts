@@ -50,9 +50,11 @@ const fetchXml = new FetchXmlFeatures(environments);
 const validation = new Validation(connection, documents, parsed, environments, service, fetchXml);
 
 let completionPayload = new CompletionPayload({});
+/** A settings entry the server could not use: logged, never thrown. */
+const reportSettingsProblem = (problem: string): void => connection.console.warn(`Settings: ${problem}`);
 
 connection.onInitialize((params): InitializeResult => {
-  environments.configure(readConfig(params.initializationOptions));
+  environments.configure(readConfig(params.initializationOptions, reportSettingsProblem));
   completionPayload = new CompletionPayload(params.capabilities);
   return {
     capabilities: { textDocumentSync: TextDocumentSyncKind.Incremental, ...languageFeatureCapabilities },
@@ -63,12 +65,12 @@ connection.onInitialize((params): InitializeResult => {
 // Other editors: `workspace/didChangeConfiguration` with `{ dynamicsOData: { environments, defaultEnvironment } }`.
 connection.onDidChangeConfiguration((change) => {
   const settings = change.settings as { dynamicsOData?: unknown } | undefined;
-  environments.configure(readConfig(settings?.dynamicsOData ?? settings));
+  environments.configure(readConfig(settings?.dynamicsOData ?? settings, reportSettingsProblem));
   validation.scheduleAll();
 });
 // The VS Code client.
 connection.onNotification(setEnvironments.type, (config) => {
-  environments.configure(readConfig(config));
+  environments.configure(readConfig(config, reportSettingsProblem));
   validation.scheduleAll();
 });
 connection.onNotification(metadataChanged.type, ({ name }) => environments.invalidate(name));

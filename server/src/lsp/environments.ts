@@ -12,7 +12,7 @@
  * from it are let go.
  */
 import type { ModelIndex } from '../odata/index';
-import type { EnvironmentConfig, EnvironmentStatus, FlavorName, ServerConfig } from '../protocol';
+import { readServerConfig, type EnvironmentConfig, type EnvironmentStatus, type FlavorName, type ServerConfig } from '../protocol';
 import { defaultCacheDirectory } from './indexCache';
 import { MetadataLoad, type LoadedModel, type LoadEvent, type LoadStateKind } from './metadataLoad';
 
@@ -33,28 +33,15 @@ export interface EnvironmentsOptions {
   onLog?: (message: string) => void;
 }
 
-const flavors: readonly FlavorName[] = ['dataverse', 'fno', 'bc', 'generic'];
 
-/** Reads the configuration tolerantly: entries without a name or metadata file are dropped. */
-export function readConfig(value: unknown): ServerConfig {
-  const candidate = (value ?? {}) as Partial<ServerConfig>;
-  const environments = Array.isArray(candidate.environments)
-    ? candidate.environments
-        .filter(
-          (env): env is EnvironmentConfig =>
-            typeof env === 'object' && env !== null && typeof env.name === 'string' && typeof env.metadataFile === 'string',
-        )
-        .map((env) => ({
-          name: env.name,
-          metadataFile: env.metadataFile,
-          url: typeof env.url === 'string' ? env.url : '',
-          flavor: flavors.includes(env.flavor) ? env.flavor : 'generic',
-        }))
-    : [];
-  return {
-    environments,
-    defaultEnvironment: typeof candidate.defaultEnvironment === 'string' ? candidate.defaultEnvironment : undefined,
-  };
+/**
+ * Reads the configuration tolerantly (protocol/environmentSettings.ts): entries without a name or metadata file are
+ * dropped, each with a sentence passed to `onProblem`; an environment's `variables` are kept for diagnostics and completion.
+ */
+export function readConfig(value: unknown, onProblem?: (problem: string) => void): ServerConfig {
+  const read = readServerConfig(value);
+  if (onProblem) for (const problem of read.problems) onProblem(problem);
+  return read.value;
 }
 
 export class Environments {

@@ -11,26 +11,10 @@ import type {
   ExplorerOperation,
   ExplorerProperty,
 } from '../odata/services/explorer';
+// The environment settings' types (EnvironmentConfig, ServerConfig, FlavorName) are in ./environmentSettings.ts.
+import type { FlavorName, ServerConfig } from './environmentSettings';
 
 export type { EntitySetDetails, EntitySetsResult, ExplorerEntitySet, ExplorerNavigationProperty, ExplorerOperation, ExplorerProperty };
-
-export type FlavorName = 'dataverse' | 'fno' | 'bc' | 'generic';
-
-/** One environment as the server knows it: a service root and the `$metadata` file to check against. */
-export interface EnvironmentConfig {
-  name: string;
-  flavor: FlavorName;
-  url: string;
-  metadataFile: string;
-  /** Values for `{{name}}` in every file that targets this environment (a file's own `@name` wins). */
-  variables?: Record<string, string>;
-}
-
-/** The whole configuration; the same shape as `initializationOptions` for other editors. */
-export interface ServerConfig {
-  environments: EnvironmentConfig[];
-  defaultEnvironment?: string;
-}
 
 export type EnvironmentState = 'loading' | 'ready' | 'error';
 

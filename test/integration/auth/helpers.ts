@@ -97,6 +97,8 @@ export function testManager(server: AuthServer, secrets: SecretStore, extra: Par
     },
     log: (line) => logs.push(line),
     systemOptions: { protocolMode: 'OIDC' as never, networkClient: trustingNetworkClient(server.dispatcher) },
+    // The local authority is trusted as a user trusts one: through their own dynamicsOData.trustedAuthorityHosts.
+    trust: () => ({ trustedAuthorityHosts: [server.authorityHost] }),
     ...extra,
   });
   return { manager, logs, browserOpened, deviceCodes, userDone: () => last };

@@ -292,7 +292,7 @@ describe('failures below HTTP', () => {
   });
 
   test('dns: a host that does not exist', async () => {
-    const nowhere: RunnerEnvironment = { name: 'nowhere', flavor: 'generic', serviceRoot: 'http://no-such-host.invalid/api/' };
+    const nowhere: RunnerEnvironment = { name: 'nowhere', flavor: 'generic', serviceRoot: 'https://no-such-host.invalid/api/' };
     const result = prepareRequest('GET ok', 0, nowhere);
     assert.ok(result.ok);
     const outcome = await sendRequest(result.request, { token: tokens().source, timeoutMs: 20_000 });

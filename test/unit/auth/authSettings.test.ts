@@ -37,7 +37,9 @@ test('the authority follows the cloud and the tenant', () => {
   assert.equal(resolved({ method: 'interactive', cloud: 'dod' }).authority, 'https://login.microsoftonline.us/organizations');
   assert.equal(resolved({ method: 'interactive', cloud: 'china' }).authority, 'https://login.chinacloudapi.cn/organizations');
   assert.equal(resolved({ method: 'interactive', cloud: 'usgov' }).authority, 'https://login.microsoftonline.com/organizations');
-  const custom = resolved({ method: 'interactive', authorityHost: 'https://localhost:8443/', tenant: 't1' });
+  const trusted = resolveAuth(env({ method: 'interactive', authorityHost: 'https://localhost:8443/', tenant: 't1' }), { trustedAuthorityHosts: ['https://localhost:8443'] });
+  assert.ok(trusted.ok);
+  const custom = trusted.auth;
   assert.equal(custom.authority, 'https://localhost:8443/t1');
   assert.equal(custom.customAuthorityHost, 'https://localhost:8443');
 });
@@ -49,6 +51,7 @@ test('validation says what to change', () => {
   assert.match(problems({ method: 'interactive', tenant: 'contoso tenant' }), /is not a tenant id \(GUID\) or domain/);
   assert.match(problems({ method: 'interactive', authorityHost: 'http://login.example.com' }), /must be an https origin/);
   assert.match(problems({ method: 'interactive', authorityHost: 'https://login.example.com/tenant' }), /must be an https origin/);
+  assert.match(problems({ method: 'interactive', authorityHost: 'https://login.example.com' }), /not a Microsoft sign-in host.*"dynamicsOData.trustedAuthorityHosts"/);
   assert.match(problems({ method: 'clientSecret', clientId: '11111111-2222-3333-4444-555555555555' }), /needs the tenant id or domain, not "organizations"/);
   assert.match(problems({ method: 'clientSecret', tenant: 'contoso.com' }), /set the application \(client\) id of your app registration/);
   assert.match(problems({ method: 'certificate', tenant: 'contoso.com', clientId: 'abc' }), /certificatePath: set the path of a PEM file/);

@@ -36,10 +36,11 @@ function context(hasChanged: boolean, initial = '{}') {
 const FULL = JSON.stringify({ Account: { a: { username: 'alice' } }, AccessToken: {}, RefreshToken: {}, IdToken: {}, AppMetadata: {} });
 const EMPTY = JSON.stringify({ Account: {}, AccessToken: {}, RefreshToken: {}, IdToken: {}, AppMetadata: {} });
 
-test('one key per environment and client', () => {
-  assert.notEqual(tokenCacheKey('dev', 'a'), tokenCacheKey('dev', 'b'));
-  assert.notEqual(tokenCacheKey('dev', 'a'), tokenCacheKey('test', 'a'));
-  assert.notEqual(tokenCacheKey('dev', 'a'), clientSecretKey('dev', 'a'));
+test('one key per sign-in identity; a token cache and a client secret never share one', () => {
+  const identity = 'https://contoso.crm.dynamics.com https://login.microsoftonline.com/organizations a interactive';
+  const otherOrigin = 'https://attacker.example https://login.microsoftonline.com/organizations a interactive';
+  assert.notEqual(tokenCacheKey(identity), tokenCacheKey(otherOrigin));
+  assert.notEqual(tokenCacheKey(identity), clientSecretKey(identity));
 });
 
 test('before access: the stored cache is loaded; nothing stored, nothing loaded', async () => {

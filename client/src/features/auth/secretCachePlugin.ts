@@ -11,14 +11,32 @@ export interface SecretStore {
   delete(key: string): Promise<void>;
 }
 
-/** The secret store key of an environment's token cache. */
-export function tokenCacheKey(environmentName: string, clientId: string): string {
-  return `dynamicsOData.tokenCache/${environmentName}/${clientId}`;
+/**
+ * The secret store key of a token cache: by sign-in identity (the service root's origin, the authority, the client id
+ * and the method: ResolvedAuth.identity), so an entry that reuses a name with another origin or authority finds nothing.
+ */
+export function tokenCacheKey(identity: string): string {
+  return `dynamicsOData.tokenCache.v2/${identity}`;
 }
 
-/** The secret store key of an environment's client secret. */
-export function clientSecretKey(environmentName: string, clientId: string): string {
-  return `dynamicsOData.clientSecret/${environmentName}/${clientId}`;
+/** The secret store key of a client secret: by sign-in identity, never by environment name. */
+export function clientSecretKey(identity: string): string {
+  return `dynamicsOData.clientSecret.v2/${identity}`;
+}
+
+/** The secret store key of an encrypted certificate key's passphrase: by sign-in identity. */
+export function certificatePassphraseKey(identity: string): string {
+  return `dynamicsOData.certificatePassphrase.v2/${identity}`;
+}
+
+/** The secret store key of the identity an environment name last signed in with (no secret: to say when it changed). */
+export function lastIdentityKey(environmentName: string): string {
+  return `dynamicsOData.lastIdentity/${environmentName}`;
+}
+
+/** Keys of versions before 0.2 (by environment name and client id): only removed, on sign-out, never read. */
+export function legacyKeys(environmentName: string, clientId: string): string[] {
+  return [`dynamicsOData.tokenCache/${environmentName}/${clientId}`, `dynamicsOData.clientSecret/${environmentName}/${clientId}`];
 }
 
 /** True when a serialized MSAL cache holds nothing (no account, no token). */

@@ -6,22 +6,25 @@
  * SignInRequiredError ("Sign in to X again: …"), never a stale token. No `vscode` here; no token or secret is
  * ever logged or put in an error message.
  */
-import { X509Certificate, createHash } from 'node:crypto';
+import { X509Certificate, createHash, createPrivateKey, randomUUID } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
 import {
   ConfidentialClientApplication,
+  CryptoProvider,
   InteractionRequiredAuthError,
   PublicClientApplication,
   ServerError,
   type AccountInfo,
   type AuthenticationResult,
+  type AuthorizationUrlRequest,
   type Configuration,
   type DeviceCodeRequest,
   type NodeSystemOptions,
 } from '@azure/msal-node';
 import type { BearerTokenSource, RunnerEnvironment } from '../runner/types';
-import { DEFAULT_PUBLIC_CLIENT_ID, resolveAuth, scopeFor, type ResolvedAuth, type SignInEnvironment } from './authSettings';
-import { clientSecretKey, secretCachePlugin, tokenCacheKey, type SecretStore } from './secretCachePlugin';
+import { DEFAULT_PUBLIC_CLIENT_ID, isMicrosoftSignInPage, resolveAuth, type ResolvedAuth, type SignInEnvironment, type SignInTrust } from './authSettings';
+import { listenForCode, SignInListenerError } from './loopbackListener';
+import { certificatePassphraseKey, clientSecretKey, lastIdentityKey, legacyKeys, secretCachePlugin, tokenCacheKey, type SecretStore } from './secretCachePlugin';
 
 export type SignInState = 'none' | 'signedOut' | 'signedIn' | 'expired';
 
@@ -32,6 +35,8 @@ export interface DeviceCodeInfo {
   userCode: string;
   verificationUri: string;
   message: string;
+  /** True only for an https Microsoft sign-in page (or the user's trusted authority): the only page ever opened. */
+  openable: boolean;
 }
 
 export interface SignInManagerOptions {
@@ -44,6 +49,14 @@ export interface SignInManagerOptions {
   log?(line: string): void;
   /** MSAL system options (tests: a network client trusting the local authority, protocolMode 'OIDC'). */
   systemOptions?: NodeSystemOptions;
+  /** What the user's own settings trust beyond Microsoft's sign-in hosts (read at each use: settings change). */
+  trust?(): SignInTrust;
+  /** Why no sign-in or token renewal may happen now (Restricted Mode), or undefined. */
+  blocked?(): string | undefined;
+  /** How long the browser has to come back to the loopback redirect (default 5 minutes). */
+  loopbackTimeLimitMs?: number;
+  /** Asks for the passphrase of an encrypted PEM private key (once: it is then kept in the secret store). */
+  askPassphrase?(environment: string, file: string): Promise<string | undefined>;
 }
 
 export interface TokenOptions {
@@ -71,6 +84,14 @@ export class SignInSettingsError extends Error {
   constructor(environment: string, problems: string[]) {
     super(`The sign-in settings of ${environment} need a change: ${problems.join(' ')}`);
     this.name = 'SignInSettingsError';
+  }
+}
+
+/** The passphrase did not decrypt the certificate's private key. */
+export class WrongPassphraseError extends SignInSettingsError {
+  constructor(environment: string, file: string) {
+    super(environment, [`the passphrase does not decrypt the private key in ${file}; sign in again to enter it.`]);
+    this.name = 'WrongPassphraseError';
   }
 }
 
@@ -139,7 +160,11 @@ function failure(environment: string, error: unknown): Error {
 }
 
 /** The PEM's private key and certificate, and the thumbprint MSAL sends (checked against the settings). */
-async function readCertificate(auth: ResolvedAuth, environment: string): Promise<{ privateKey: string; x5c: string; thumbprintSha256: string }> {
+async function readCertificate(
+  auth: ResolvedAuth,
+  environment: string,
+  passphrase: () => Promise<string | undefined>,
+): Promise<{ privateKey: string; x5c: string; thumbprintSha256: string }> {
   const file = auth.certificatePath!;
   let pem: string;
   try {
@@ -147,11 +172,20 @@ async function readCertificate(auth: ResolvedAuth, environment: string): Promise
   } catch (error) {
     throw new SignInSettingsError(environment, [`the certificate file ${file} cannot be read (${(error as NodeJS.ErrnoException).code ?? 'error'}); check auth.certificatePath.`]);
   }
-  const privateKey = /-----BEGIN (?:RSA |EC )?PRIVATE KEY-----[\s\S]+?-----END (?:RSA |EC )?PRIVATE KEY-----/.exec(pem)?.[0];
+  let privateKey = /-----BEGIN (?:RSA |EC |ENCRYPTED )?PRIVATE KEY-----[\s\S]+?-----END (?:RSA |EC |ENCRYPTED )?PRIVATE KEY-----/.exec(pem)?.[0];
   const certificate = /-----BEGIN CERTIFICATE-----[\s\S]+?-----END CERTIFICATE-----/.exec(pem)?.[0];
   if (!privateKey || !certificate) {
-    const missing = !privateKey ? (pem.includes('ENCRYPTED PRIVATE KEY') ? 'an unencrypted private key (this one has a passphrase)' : 'a private key') : 'a certificate';
-    throw new SignInSettingsError(environment, [`the file ${file} holds no ${missing}; it must contain both the PRIVATE KEY and the CERTIFICATE in PEM form.`]);
+    throw new SignInSettingsError(environment, [`the file ${file} holds no ${!privateKey ? 'private key' : 'certificate'}; it must contain both the PRIVATE KEY and the CERTIFICATE in PEM form.`]);
+  }
+  if (privateKey.includes('ENCRYPTED')) {
+    // PKCS#8 "ENCRYPTED PRIVATE KEY" or a legacy "Proc-Type: 4,ENCRYPTED" key: decrypted in memory only.
+    const secret = await passphrase();
+    if (secret === undefined) throw new SignInRequiredError(environment, `the private key in ${file} is encrypted: enter its passphrase to sign in.`, false);
+    try {
+      privateKey = createPrivateKey({ key: privateKey, format: 'pem', passphrase: secret }).export({ type: 'pkcs8', format: 'pem' }).toString();
+    } catch {
+      throw new WrongPassphraseError(environment, file);
+    }
   }
   const raw = new X509Certificate(certificate).raw;
   const sha1 = createHash('sha1').update(raw).digest('hex').toUpperCase();
@@ -175,9 +209,9 @@ export class SignInManager {
 
   /** The state last known for an environment (refreshState reads the secret store). */
   state(environment: SignInEnvironment): SignInState {
-    const resolved = resolveAuth(environment);
+    const resolved = resolveAuth(environment, this.trust());
     if (resolved.ok && resolved.auth.method === 'none') return 'none';
-    return this.states.get(environment.name) ?? 'signedOut';
+    return (resolved.ok ? this.states.get(resolved.auth.identity) : undefined) ?? 'signedOut';
   }
 
   onDidChangeState(listener: (change: StateChange) => void): Disposable {
@@ -189,12 +223,12 @@ export class SignInManager {
   async refreshState(environment: SignInEnvironment): Promise<SignInState> {
     const auth = this.resolve(environment);
     if (auth.method === 'none') return 'none';
-    if (this.states.get(environment.name) === 'expired') return 'expired';
+    if (this.states.get(auth.identity) === 'expired') return 'expired';
     let signedIn: boolean;
-    if (auth.method === 'clientSecret') signedIn = (await this.options.secrets.get(clientSecretKey(environment.name, auth.clientId))) !== undefined;
+    if (auth.method === 'clientSecret') signedIn = (await this.options.secrets.get(clientSecretKey(auth.identity))) !== undefined;
     else if (auth.method === 'certificate') signedIn = true;
     else signedIn = (await this.account(environment, auth)) !== undefined;
-    this.setState(environment.name, signedIn ? 'signedIn' : 'signedOut');
+    this.setState(environment.name, auth.identity, signedIn ? 'signedIn' : 'signedOut');
     return this.state(environment);
   }
 
@@ -206,7 +240,9 @@ export class SignInManager {
   async getToken(environment: SignInEnvironment, options: TokenOptions = {}): Promise<string | undefined> {
     const auth = this.resolve(environment);
     if (auth.method === 'none') return undefined;
-    const key = `${environment.name}\u0000${options.forceRefresh ? 'force' : ''}\u0000${options.interactive ? 'interactive' : ''}`;
+    const blocked = this.options.blocked?.();
+    if (blocked) throw new SignInRequiredError(environment.name, blocked, false);
+    const key = `${auth.identity}\u0000${options.forceRefresh ? 'force' : ''}\u0000${options.interactive ? 'interactive' : ''}`;
     return raceAbort(this.once(key, () => this.acquire(environment, auth, options)), options.signal);
   }
 
@@ -214,6 +250,8 @@ export class SignInManager {
   async signIn(environment: SignInEnvironment, options: { signal?: AbortSignal; deviceCode?: boolean } = {}): Promise<void> {
     const auth = this.resolve(environment);
     if (auth.method === 'none') return;
+    const blocked = this.options.blocked?.();
+    if (blocked) throw new SignInRequiredError(environment.name, blocked, false);
     const work =
       auth.method === 'clientSecret' || auth.method === 'certificate'
         ? this.acquireForApp(environment, auth, true)
@@ -232,48 +270,84 @@ export class SignInManager {
 
   /** Removes the environment's accounts, its token cache and its client secret from the secret store. */
   async signOut(environment: SignInEnvironment): Promise<void> {
-    // Works with settings that no longer validate: the keys only need the client id.
-    const resolved = resolveAuth(environment);
+    // Works with settings that no longer validate: what is stored under the identity they name, and the old
+    // name-keyed entries of earlier versions.
+    const resolved = resolveAuth(environment, this.trust());
     const rawClientId = (environment.auth as { clientId?: unknown } | undefined)?.clientId;
     const clientId = resolved.ok ? resolved.auth.clientId : typeof rawClientId === 'string' && rawClientId.trim() ? rawClientId.trim() : DEFAULT_PUBLIC_CLIENT_ID;
-    const entry = this.apps.get(environment.name);
-    if (entry?.app.kind === 'public') {
-      const cache = entry.app.app.getTokenCache();
-      for (const account of await cache.getAllAccounts()) await cache.removeAccount(account);
+    if (resolved.ok) {
+      const identity = resolved.auth.identity;
+      const entry = this.apps.get(identity);
+      if (entry?.app.kind === 'public') {
+        const cache = entry.app.app.getTokenCache();
+        for (const account of await cache.getAllAccounts()) await cache.removeAccount(account);
+      }
+      this.apps.delete(identity);
+      this.expiries.delete(identity);
+      await this.options.secrets.delete(tokenCacheKey(identity));
+      await this.options.secrets.delete(clientSecretKey(identity));
+      await this.options.secrets.delete(certificatePassphraseKey(identity));
+      this.setState(environment.name, identity, resolved.auth.method === 'none' ? 'none' : 'signedOut');
     }
-    this.apps.delete(environment.name);
-    this.expiries.delete(environment.name);
-    await this.options.secrets.delete(tokenCacheKey(environment.name, clientId));
-    await this.options.secrets.delete(clientSecretKey(environment.name, clientId));
+    for (const key of legacyKeys(environment.name, clientId)) await this.options.secrets.delete(key);
+    await this.options.secrets.delete(lastIdentityKey(environment.name));
     this.log(`${environment.name}: signed out; its token cache and client secret were removed.`);
-    this.setState(environment.name, resolved.ok && resolved.auth.method === 'none' ? 'none' : 'signedOut');
   }
 
   /** Stores the client secret of an app registration (method 'clientSecret') in the secret store. */
   async setClientSecret(environment: SignInEnvironment, secret: string): Promise<void> {
     const auth = this.resolve(environment);
     if (!secret.trim()) throw new Error(`The client secret for ${environment.name} is empty: paste the secret's value (not its id).`);
-    await this.options.secrets.store(clientSecretKey(environment.name, auth.clientId), secret.trim());
-    this.apps.delete(environment.name);
-    this.expiries.delete(environment.name);
-    await this.options.secrets.delete(tokenCacheKey(environment.name, auth.clientId));
-    this.log(`${environment.name}: client secret stored in the secret storage.`);
-    this.setState(environment.name, auth.method === 'clientSecret' ? 'signedIn' : this.state(environment));
+    await this.options.secrets.store(clientSecretKey(auth.identity), secret.trim());
+    this.apps.delete(auth.identity);
+    this.expiries.delete(auth.identity);
+    await this.options.secrets.delete(tokenCacheKey(auth.identity));
+    await this.rememberIdentity(environment, auth);
+    this.log(`${environment.name}: client secret stored in the secret storage (for ${auth.origin}, signing in at ${auth.authority}).`);
+    this.setState(environment.name, auth.identity, auth.method === 'clientSecret' ? 'signedIn' : this.state(environment));
   }
 
   private resolve(environment: SignInEnvironment): ResolvedAuth {
-    const resolved = resolveAuth(environment);
+    const resolved = resolveAuth(environment, this.trust());
     if (!resolved.ok) throw new SignInSettingsError(environment.name, resolved.problems);
     return resolved.auth;
+  }
+
+  private trust(): SignInTrust {
+    return this.options.trust?.() ?? {};
+  }
+
+  /** Notes (no secret) which identity the name signed in with, so a later entry of that name can say it differs. */
+  private async rememberIdentity(environment: SignInEnvironment, auth: ResolvedAuth): Promise<void> {
+    const note = JSON.stringify({ identity: auth.identity, origin: auth.origin, authority: auth.authority });
+    if ((await this.options.secrets.get(lastIdentityKey(environment.name))) !== note) await this.options.secrets.store(lastIdentityKey(environment.name), note);
+  }
+
+  /**
+   * Why nothing is stored for this entry, when the same name signed in before for another origin or authority:
+   * a sentence for the "sign in" message, or ''.
+   */
+  private async identityChange(environment: SignInEnvironment, auth: ResolvedAuth): Promise<string> {
+    const saved = await this.options.secrets.get(lastIdentityKey(environment.name));
+    if (!saved) return '';
+    let previous: { identity?: unknown; origin?: unknown; authority?: unknown };
+    try {
+      previous = JSON.parse(saved) as typeof previous;
+    } catch {
+      return '';
+    }
+    if (previous.identity === auth.identity) return '';
+    const what = previous.origin !== auth.origin ? `connects to ${auth.origin}, not ${String(previous.origin)}` : `signs in at ${auth.authority}, not ${String(previous.authority)}`;
+    return ` "${environment.name}" now ${what}: the sign-in stored for the other one is not used for it.`;
   }
 
   private log(line: string): void {
     this.options.log?.(line);
   }
 
-  private setState(environment: string, state: SignInState, reason?: string): void {
-    if (this.states.get(environment) === state) return;
-    this.states.set(environment, state);
+  private setState(environment: string, identity: string, state: SignInState, reason?: string): void {
+    if (this.states.get(identity) === state) return;
+    this.states.set(identity, state);
     const change: StateChange = reason ? { environment, state, reason } : { environment, state };
     for (const listener of [...this.listeners]) listener(change);
   }
@@ -281,7 +355,7 @@ export class SignInManager {
   /** The MSAL application of an environment, rebuilt when its settings change. */
   private async app(environment: SignInEnvironment, auth: ResolvedAuth): Promise<App> {
     const fingerprint = JSON.stringify(auth);
-    const existing = this.apps.get(environment.name);
+    const existing = this.apps.get(auth.identity);
     if (existing && existing.fingerprint === fingerprint) return existing.app;
     const configuration: Configuration = {
       auth: {
@@ -289,24 +363,36 @@ export class SignInManager {
         authority: `${auth.authority}/`,
         ...(auth.customAuthorityHost ? { knownAuthorities: [new URL(auth.customAuthorityHost).host] } : {}),
       },
-      cache: { cachePlugin: secretCachePlugin(this.options.secrets, tokenCacheKey(environment.name, auth.clientId)) },
+      cache: { cachePlugin: secretCachePlugin(this.options.secrets, tokenCacheKey(auth.identity)) },
       ...(this.options.systemOptions ? { system: this.options.systemOptions } : {}),
     };
     let app: App;
     if (auth.method === 'clientSecret') {
-      const clientSecret = await this.options.secrets.get(clientSecretKey(environment.name, auth.clientId));
+      const clientSecret = await this.options.secrets.get(clientSecretKey(auth.identity));
       if (!clientSecret) {
-        this.setState(environment.name, 'signedOut');
-        throw new SignInRequiredError(environment.name, 'no client secret is stored for it; run "Dynamics OData: Set Client Secret".', false);
+        this.setState(environment.name, auth.identity, 'signedOut');
+        const changed = await this.identityChange(environment, auth);
+        throw new SignInRequiredError(environment.name, `no client secret is stored for it; run "Dynamics OData: Set Client Secret".${changed}`, false);
       }
       app = { kind: 'confidential', app: new ConfidentialClientApplication({ ...configuration, auth: { ...configuration.auth, clientSecret } }) };
     } else if (auth.method === 'certificate') {
-      const clientCertificate = await readCertificate(auth, environment.name);
+      const key = certificatePassphraseKey(auth.identity);
+      const clientCertificate = await readCertificate(auth, environment.name, async () => {
+        const stored = await this.options.secrets.get(key);
+        if (stored !== undefined) return stored;
+        const asked = await this.options.askPassphrase?.(environment.name, auth.certificatePath!);
+        // Kept once it decrypts the key (below); a wrong one is forgotten.
+        if (asked !== undefined) await this.options.secrets.store(key, asked);
+        return asked;
+      }).catch(async (error: unknown) => {
+        if (error instanceof WrongPassphraseError) await this.options.secrets.delete(key);
+        throw error;
+      });
       app = { kind: 'confidential', app: new ConfidentialClientApplication({ ...configuration, auth: { ...configuration.auth, clientCertificate } }) };
     } else {
       app = { kind: 'public', app: new PublicClientApplication(configuration) };
     }
-    this.apps.set(environment.name, { fingerprint, app });
+    this.apps.set(auth.identity, { fingerprint, app });
     return app;
   }
 
@@ -317,19 +403,20 @@ export class SignInManager {
     return accounts[0];
   }
 
-  private remember(environment: string, result: AuthenticationResult | null, how: string): string {
-    if (!result?.accessToken) throw new SignInRequiredError(environment, `the sign-in service returned no access token (${how}).`);
-    if (result.expiresOn) this.expiries.set(environment, result.expiresOn.getTime());
+  private async remember(environment: SignInEnvironment, auth: ResolvedAuth, result: AuthenticationResult | null, how: string): Promise<string> {
+    if (!result?.accessToken) throw new SignInRequiredError(environment.name, `the sign-in service returned no access token (${how}).`);
+    if (result.expiresOn) this.expiries.set(auth.identity, result.expiresOn.getTime());
     if (!result.fromCache) {
       const until = result.expiresOn ? `, valid until ${result.expiresOn.toISOString()}` : '';
-      this.log(`${environment}: token ${how}${until}.`);
+      this.log(`${environment.name}: token ${how} for ${auth.origin}${until}.`);
+      await this.rememberIdentity(environment, auth);
     }
-    this.setState(environment, 'signedIn');
+    this.setState(environment.name, auth.identity, 'signedIn');
     return result.accessToken;
   }
 
-  private closeToExpiry(environment: string): boolean {
-    const expiresAt = this.expiries.get(environment);
+  private closeToExpiry(identity: string): boolean {
+    const expiresAt = this.expiries.get(identity);
     return expiresAt !== undefined && expiresAt - Date.now() <= RENEW_BEFORE_EXPIRY_MS;
   }
 
@@ -340,19 +427,20 @@ export class SignInManager {
     const account = await this.account(environment, auth);
     if (!account) {
       if (options.interactive) return this.interactive(environment, auth, undefined, options.signal);
-      this.setState(environment.name, 'signedOut');
-      throw new SignInRequiredError(environment.name, 'you are not signed in (run "Dynamics OData: Sign In").', false);
+      this.setState(environment.name, auth.identity, 'signedOut');
+      const changed = await this.identityChange(environment, auth);
+      throw new SignInRequiredError(environment.name, `you are not signed in (run "Dynamics OData: Sign In").${changed}`, false);
     }
-    const renew = options.forceRefresh === true || this.closeToExpiry(environment.name);
+    const renew = options.forceRefresh === true || this.closeToExpiry(auth.identity);
     try {
-      const result = await app.app.acquireTokenSilent({ account, scopes: [scopeFor(environment, auth.cloud)], forceRefresh: renew });
-      return this.remember(environment.name, result, 'renewed');
+      const result = await app.app.acquireTokenSilent({ account, scopes: [auth.scope], forceRefresh: renew });
+      return await this.remember(environment, auth, result, 'renewed');
     } catch (error) {
       if (!needsInteraction(error)) throw failure(environment.name, error);
       const reason = `the sign-in expired or was revoked (${describeAuthError(error)}).`;
-      this.expiries.delete(environment.name);
+      this.expiries.delete(auth.identity);
       this.log(`${environment.name}: silent renewal refused: ${describeAuthError(error)}`);
-      this.setState(environment.name, 'expired', reason);
+      this.setState(environment.name, auth.identity, 'expired', reason);
       if (options.interactive) return this.interactive(environment, auth, undefined, options.signal);
       throw new SignInRequiredError(environment.name, reason);
     }
@@ -362,14 +450,14 @@ export class SignInManager {
     const app = await this.app(environment, auth);
     if (app.kind !== 'confidential') throw new Error('unreachable: an app credential method with a public app');
     try {
-      const renew = forceRefresh || this.closeToExpiry(environment.name);
-      const result = await app.app.acquireTokenByClientCredential({ scopes: [scopeFor(environment, auth.cloud)], skipCache: renew });
-      return this.remember(environment.name, result, 'requested for the app');
+      const renew = forceRefresh || this.closeToExpiry(auth.identity);
+      const result = await app.app.acquireTokenByClientCredential({ scopes: [auth.scope], skipCache: renew });
+      return await this.remember(environment, auth, result, 'requested for the app');
     } catch (error) {
       if (error instanceof SignInRequiredError || error instanceof SignInSettingsError) throw error;
       if (error instanceof ServerError) {
         const reason = `the app's ${auth.method === 'clientSecret' ? 'client secret' : 'certificate'} was refused (${describeAuthError(error)}). Check the tenant, client id and ${auth.method === 'clientSecret' ? 'secret ("Set Client Secret")' : 'certificate'}.`;
-        this.setState(environment.name, 'expired', reason);
+        this.setState(environment.name, auth.identity, 'expired', reason);
         throw new SignInRequiredError(environment.name, reason);
       }
       throw failure(environment.name, error);
@@ -378,7 +466,7 @@ export class SignInManager {
 
   /** One user sign-in at a time per environment: a second request joins the first (one browser tab, one device code). */
   private interactive(environment: SignInEnvironment, auth: ResolvedAuth, deviceCode: boolean | undefined, signal: AbortSignal | undefined): Promise<string> {
-    const key = `${environment.name}\u0000signIn`;
+    const key = `${auth.identity}\u0000signIn`;
     const work = this.once(key, () => this.userSignIn(environment, auth, deviceCode, signal)) as Promise<string>;
     // MSAL cannot stop waiting on its loopback: a cancelled sign-in is forgotten so the next one starts afresh.
     signal?.addEventListener('abort', () => this.inFlight.get(key) === work && this.inFlight.delete(key), { once: true });
@@ -388,28 +476,50 @@ export class SignInManager {
   private async userSignIn(environment: SignInEnvironment, auth: ResolvedAuth, deviceCode: boolean | undefined, signal: AbortSignal | undefined): Promise<string> {
     const app = await this.app(environment, auth);
     if (app.kind !== 'public') throw new Error('unreachable: interactive sign-in with a confidential app');
-    const scopes = [scopeFor(environment, auth.cloud)];
+    const scopes = [auth.scope];
     const useDeviceCode = deviceCode ?? (auth.method === 'deviceCode' || this.options.preferDeviceCode === true);
     if (useDeviceCode) {
       const request: DeviceCodeRequest = {
         scopes,
         deviceCodeCallback: (response) => {
           this.log(`${environment.name}: waiting for the device code to be entered at ${response.verificationUri}.`);
-          this.options.showDeviceCode({ userCode: response.userCode, verificationUri: response.verificationUri, message: response.message });
+          this.options.showDeviceCode({
+            userCode: response.userCode,
+            verificationUri: response.verificationUri,
+            message: response.message,
+            openable: isMicrosoftSignInPage(response.verificationUri, auth.customAuthorityHost),
+          });
         },
       };
       signal?.addEventListener('abort', () => (request.cancel = true), { once: true });
       const result = await app.app.acquireTokenByDeviceCode(request);
-      return this.remember(environment.name, result, 'signed in with a device code');
+      return await this.remember(environment, auth, result, 'signed in with a device code');
     }
     this.log(`${environment.name}: opening the browser to sign in.`);
-    const result = await app.app.acquireTokenInteractive({
-      scopes,
-      openBrowser: (url) => this.options.openBrowser(url),
-      successTemplate: 'Signed in. You can close this tab and return to VS Code.',
-      errorTemplate: 'Sign-in failed: {{error}}. Return to VS Code and try again.',
-    });
-    return this.remember(environment.name, result, 'signed in in the browser');
+    // Our own loopback listener: closed on cancel and after a time limit; its error page shows the error, escaped.
+    const { verifier, challenge } = await new CryptoProvider().generatePkceCodes();
+    const state = randomUUID();
+    const listener = await listenForCode({ state, signal, timeLimitMs: this.options.loopbackTimeLimitMs });
+    let result: AuthenticationResult;
+    try {
+      const url = await app.app.getAuthCodeUrl({
+        scopes,
+        redirectUri: listener.redirectUri,
+        codeChallenge: challenge,
+        codeChallengeMethod: 'S256',
+        state,
+        responseMode: 'form_post' as AuthorizationUrlRequest['responseMode'],
+      });
+      await this.options.openBrowser(url);
+      const { code } = await listener.answer;
+      result = await app.app.acquireTokenByCode({ code, scopes, redirectUri: listener.redirectUri, codeVerifier: verifier });
+    } catch (error) {
+      if (error instanceof SignInListenerError && error.reason !== 'cancelled') throw new SignInRequiredError(environment.name, `${error.message}.`, false);
+      throw error;
+    } finally {
+      listener.close();
+    }
+    return await this.remember(environment, auth, result, 'signed in in the browser');
   }
 }
 

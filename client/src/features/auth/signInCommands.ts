@@ -7,6 +7,9 @@ import * as vscode from 'vscode';
 import { updateEnvironment, type StoredEnvironment } from '../environments/environmentEdits';
 import { environmentNameFrom, environmentScope } from '../environments/environmentSettings';
 import { CLOUDS, DEFAULT_PUBLIC_CLIENT_ID, DEFAULT_TENANT, resolveAuth, type AuthSettings, type Cloud, type SignInEnvironment, type SignInMethod } from './authSettings';
+import { trustedAuthorityHosts } from '../environments/configuration';
+import { checkNetworkAccess } from '../network/networkGate';
+import { proxiedNetworkClient } from '../network/msalNetworkClient';
 import type { SecretStore } from './secretCachePlugin';
 import { SignInManager, type DeviceCodeInfo, type StateChange } from './signIn';
 
@@ -49,6 +52,12 @@ export function registerSignIn(context: vscode.ExtensionContext, wiring: SignInW
 
   const showDeviceCode = (info: DeviceCodeInfo): void => {
     const why = remote ? ` (VS Code runs remotely (${remote}): the browser cannot reach the sign-in redirect, so a device code is used)` : '';
+    if (!info.openable) {
+      // Only an https Microsoft page is opened: any other address is shown, never opened.
+      output.warn(`Device code sign-in names the page ${info.verificationUri}, which is not an https Microsoft sign-in page: it is not opened.`);
+      void vscode.window.showWarningMessage(`Sign in: the sign-in service asks you to enter the code ${info.userCode} at ${info.verificationUri}, which is not an https Microsoft address. It is not opened; enter the code there yourself only if you trust it.`);
+      return;
+    }
     const action = 'Copy code and open';
     void vscode.window.showInformationMessage(`Sign in: open ${info.verificationUri} and enter the code ${info.userCode}${why}.`, action).then(async (choice) => {
       if (choice !== action) return;
@@ -66,6 +75,19 @@ export function registerSignIn(context: vscode.ExtensionContext, wiring: SignInW
     showDeviceCode,
     preferDeviceCode: remote !== undefined,
     log: (line) => output.info(line),
+    // A non-Microsoft authority only when the user's own settings trust it; sign-in goes through the proxy settings.
+    trust: () => ({ trustedAuthorityHosts: trustedAuthorityHosts() }),
+    blocked: () => (vscode.workspace.isTrusted ? undefined : 'this workspace is in Restricted Mode: no sign-in and no token until you trust it (Manage Workspace Trust).'),
+    systemOptions: { networkClient: proxiedNetworkClient() },
+    askPassphrase: (environment, file) =>
+      Promise.resolve(
+        vscode.window.showInputBox({
+          title: `Passphrase of the certificate key of ${environment}`,
+          prompt: `The private key in ${file} is encrypted. Its passphrase is kept in VS Code's secret storage (asked once).`,
+          password: true,
+          ignoreFocusOut: true,
+        }),
+      ),
   });
 
   const find = async (argument: unknown, title: string): Promise<SignInEnvironment | undefined> => {
@@ -82,6 +104,12 @@ export function registerSignIn(context: vscode.ExtensionContext, wiring: SignInW
   };
 
   const signIn = async (env: SignInEnvironment): Promise<void> => {
+    // Restricted Mode signs in nowhere; a host only the workspace names is asked about first.
+    const refused = await checkNetworkAccess(env.url, 'signIn');
+    if (refused) {
+      void vscode.window.showWarningMessage(`Not signing in to ${env.name}: ${refused}`);
+      return;
+    }
     try {
       await vscode.window.withProgress(
         { location: vscode.ProgressLocation.Notification, title: `Signing in to ${env.name}…`, cancellable: true },
@@ -229,7 +257,7 @@ export function registerSignIn(context: vscode.ExtensionContext, wiring: SignInW
       if (env) await configure(env);
     }),
     vscode.workspace.onDidChangeConfiguration((event) => {
-      if (event.affectsConfiguration('dynamicsOData.environments')) refreshStates();
+      if (event.affectsConfiguration('dynamicsOData.environments') || event.affectsConfiguration('dynamicsOData.trustedAuthorityHosts')) refreshStates();
     }),
   );
   refreshStates();

@@ -7,7 +7,8 @@
 import { existsSync } from 'node:fs';
 import { rename, rm } from 'node:fs/promises';
 import * as vscode from 'vscode';
-import type { FlavorName } from '../../../../server/src/protocol';
+import { defaultEnvironment } from './configuration';
+import { FLAVORS, type FlavorName } from '../../../../server/src/protocol';
 import { detectEnvironment } from './detectEnvironment';
 import { nameProblem, removeEnvironment, renameEnvironment, renameInRequestFile, updateEnvironment, type EditResult, type StoredEnvironment } from './environmentEdits';
 import { environmentNameFrom, environmentScope, environmentSettings, metadataStore, type EnvironmentSetting } from './environmentSettings';
@@ -38,7 +39,7 @@ async function pick(argument: unknown, title: string): Promise<EnvironmentSettin
 /** When `from` is the default environment, the default becomes `to` (or none), in the scope that set it. */
 async function replaceDefault(from: string, to: string | undefined): Promise<void> {
   const configuration = vscode.workspace.getConfiguration('dynamicsOData');
-  if (configuration.get<string>('defaultEnvironment') !== from) return;
+  if (defaultEnvironment() !== from) return;
   const inspected = configuration.inspect<string>('defaultEnvironment');
   const where = inspected?.workspaceValue === from ? vscode.ConfigurationTarget.Workspace : vscode.ConfigurationTarget.Global;
   await configuration.update('defaultEnvironment', to, where);
@@ -64,7 +65,7 @@ export interface EnvironmentEditArgs {
 export function registerEnvironmentCommands(context: vscode.ExtensionContext, output: vscode.LogOutputChannel): void {
   const switchEnvironment = async (argument?: unknown): Promise<string | undefined> => {
     const environments = environmentSettings();
-    const current = vscode.workspace.getConfiguration('dynamicsOData').get<string>('defaultEnvironment');
+    const current = defaultEnvironment();
     let name = environmentNameFrom(argument);
     if (name === undefined) {
       const items: Array<vscode.QuickPickItem & { name?: string }> = environments.map((env) => ({
@@ -202,7 +203,7 @@ export function registerEnvironmentCommands(context: vscode.ExtensionContext, ou
         if (url === undefined) return false;
         next = { url };
       } else if (field.field === 'flavor') {
-        const flavor = await vscode.window.showQuickPick(['dataverse', 'fno', 'bc', 'generic'], { title: `Flavour of '${env.name}'` });
+        const flavor = await vscode.window.showQuickPick([...FLAVORS], { title: `Flavour of '${env.name}'` });
         if (!flavor) return false;
         next = { flavor };
       } else if (field.field === 'production') {

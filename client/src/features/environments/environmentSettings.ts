@@ -7,17 +7,21 @@
 import * as path from 'node:path';
 import * as vscode from 'vscode';
 import type { LanguageClient } from 'vscode-languageclient/node';
-import { environmentStatus, setEnvironments, type EnvironmentConfig, type EnvironmentStatus, type ServerConfig } from '../../../../server/src/protocol';
+import {
+  environmentStatus,
+  setEnvironments,
+  type EnvironmentConfig,
+  type EnvironmentSetting,
+  type EnvironmentStatus,
+  type ServerConfig,
+} from '../../../../server/src/protocol';
+import { defaultEnvironment, effectsOf, readEnvironments } from './configuration';
+import type { ConfiguredEnvironment } from './environmentSources';
 import { MetadataStore } from './metadataStore';
 import { withSampleEnvironment } from './sampleEnvironment';
 
-/** An environment as written in settings: `metadataFile` is optional (the downloaded copy is used without it). */
-export type EnvironmentSetting = Omit<EnvironmentConfig, 'metadataFile'> & {
-  metadataFile?: string;
-  production?: boolean;
-  /** How to sign in (checked by features/auth/authSettings.ts); never a secret. */
-  auth?: unknown;
-};
+/** An environment as written in settings (server/src/protocol/environmentSettings.ts). */
+export type { EnvironmentSetting };
 
 let store: MetadataStore | undefined;
 /** The bundled sample metadata's absolute path (known from activation on). */
@@ -27,12 +31,12 @@ export function metadataStore(): MetadataStore | undefined {
   return store;
 }
 
-/** The environments in settings, as written there (valid entries only). */
-export function environmentSettings(): EnvironmentSetting[] {
-  const value = vscode.workspace.getConfiguration('dynamicsOData').get<unknown>('environments', []);
-  return (Array.isArray(value) ? value : []).filter(
-    (env): env is EnvironmentSetting => typeof env === 'object' && env !== null && typeof env.name === 'string' && env.name.length > 0,
-  );
+/**
+ * The environments in use (valid entries only): the user's, and in a trusted workspace the workspace's merged in,
+ * each marked with its source (configuration.ts).
+ */
+export function environmentSettings(): ConfiguredEnvironment[] {
+  return readEnvironments().environments;
 }
 
 /** The environment name of a command argument: a name, an explorer environment node, or an environment. */
@@ -70,14 +74,14 @@ function resolveMetadataPath(file: string): string {
 
 /** The environments the server gets: those in settings, or the bundled sample while there are none. */
 export function readEnvironmentSettings(): ServerConfig {
-  const settings = vscode.workspace.getConfiguration('dynamicsOData');
   const environments: EnvironmentConfig[] = [];
   for (const env of environmentSettings()) {
     // Without a metadata file, the downloaded copy (once the store is known, i.e. after activation).
     const metadataFile = env.metadataFile ? resolveMetadataPath(env.metadataFile) : store?.file(env.name);
-    if (metadataFile) environments.push({ ...env, metadataFile });
+    // Only what the server knows (protocol EnvironmentConfig): sign-in settings and marks stay in the client.
+    if (metadataFile) environments.push({ name: env.name, flavor: env.flavor ?? 'generic', url: env.url, metadataFile, ...(env.variables ? { variables: env.variables } : {}) });
   }
-  const configured = { environments, defaultEnvironment: settings.get<string>('defaultEnvironment') || undefined };
+  const configured = { environments, defaultEnvironment: defaultEnvironment() };
   return sampleMetadataFile ? withSampleEnvironment(configured, sampleMetadataFile) : configured;
 }
 
@@ -88,9 +92,22 @@ export function setSampleMetadataFile(file: string): void {
 
 export function registerEnvironmentSettings(context: vscode.ExtensionContext, client: LanguageClient, output: vscode.LogOutputChannel): void {
   store = new MetadataStore(path.join(context.globalStorageUri.fsPath, 'metadata'));
+  let reported = '';
   const send = (): void => {
     const config = readEnvironmentSettings();
-    output.info(`Environments: ${config.environments.map((env) => env.name).join(', ') || '(none configured)'}`);
+    const merged = readEnvironments();
+    const marked = config.environments.map((env) => (merged.environments.find((e) => e.name === env.name)?.source === 'workspace' ? `${env.name} (workspace)` : env.name));
+    output.info(`Environments: ${marked.join(', ') || '(none configured)'}`);
+    if (merged.ignoredWorkspaceEntries > 0) {
+      output.warn(`Restricted Mode: ${merged.ignoredWorkspaceEntries} environment(s) from this workspace's settings are not used until you trust the workspace.`);
+    }
+    // The settings' problems, once per distinct list: the log, and one notification.
+    const problems = merged.problems.join('\n');
+    if (problems && problems !== reported) {
+      for (const problem of merged.problems) output.warn(`Settings: ${problem}`);
+      void vscode.window.showWarningMessage(`Dynamics OData: some environment settings cannot be used: ${merged.problems[0]}${merged.problems.length > 1 ? ` (and ${merged.problems.length - 1} more in the output)` : ''}`);
+    }
+    reported = problems;
     void client.sendNotification(setEnvironments.type, config);
   };
 
@@ -111,8 +128,9 @@ export function registerEnvironmentSettings(context: vscode.ExtensionContext, cl
       return;
     }
     const icon = current?.state === 'loading' ? '$(sync~spin)' : current?.state === 'error' ? '$(error)' : '$(database)';
-    status.text = `${icon} ${name}`;
-    status.tooltip = `${current?.message ? `${name}: ${current.message}` : name}${fileEnvironment ? ' (from this file\'s @environment line)' : ''}\nClick to choose the default environment`;
+    const fromWorkspace = environmentSettings().find((env) => env.name === name)?.source === 'workspace';
+    status.text = `${icon} ${name}${fromWorkspace ? ' (workspace)' : ''}`;
+    status.tooltip = `${current?.message ? `${name}: ${current.message}` : name}${fileEnvironment ? ' (from this file\'s @environment line)' : ''}${fromWorkspace ? '\nDefined by this workspace\'s settings, not yours' : ''}\nClick to choose the default environment`;
     status.show();
   };
 
@@ -124,12 +142,17 @@ export function registerEnvironmentSettings(context: vscode.ExtensionContext, cl
       showStatus();
     }),
     vscode.workspace.onDidChangeConfiguration((event) => {
-      if (event.affectsConfiguration('dynamicsOData')) {
+      if (effectsOf(event).has('sendToServer')) {
         send();
         showStatus();
       }
     }),
     vscode.window.onDidChangeActiveTextEditor(() => showStatus()),
+    // Trusting the workspace brings its environments in.
+    vscode.workspace.onDidGrantWorkspaceTrust(() => {
+      send();
+      showStatus();
+    }),
   );
   send();
   showStatus();

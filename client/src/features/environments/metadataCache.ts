@@ -15,6 +15,7 @@ import { existsSync } from 'node:fs';
 import * as vscode from 'vscode';
 import type { LanguageClient } from 'vscode-languageclient/node';
 import { metadataChanged, type FlavorName } from '../../../../server/src/protocol';
+import { serviceRootProblem } from '../auth/authSettings';
 import { sendRequest } from '../runner/http/engine';
 import { companiesFrom, detectEnvironment, findCompany, type Company } from './detectEnvironment';
 import { environmentNameFrom, environmentSettings, metadataStore, type EnvironmentSetting } from './environmentSettings';
@@ -142,7 +143,8 @@ export function registerMetadataCache(
   /** Environments without a metadata file or a cached copy: downloaded once a session. */
   const downloadMissing = (): void => {
     const store = metadataStore();
-    if (!store) return;
+    // Restricted Mode downloads nothing (and says nothing about it: the gate would refuse each one).
+    if (!store || !vscode.workspace.isTrusted) return;
     for (const env of environmentSettings()) {
       if (env.metadataFile || !env.url || attempted.has(env.name) || existsSync(store.file(env.name))) continue;
       attempted.add(env.name);
@@ -168,6 +170,11 @@ export function registerMetadataCache(
     const detected = detectEnvironment(url);
     if (!detected.ok) {
       void vscode.window.showErrorMessage(detected.error);
+      return undefined;
+    }
+    const unsafe = serviceRootProblem(detected.serviceRoot);
+    if (unsafe) {
+      void vscode.window.showErrorMessage(unsafe);
       return undefined;
     }
     if (detected.note) void vscode.window.showInformationMessage(detected.note);
@@ -289,6 +296,7 @@ export function registerMetadataCache(
     vscode.workspace.onDidChangeConfiguration((event) => {
       if (event.affectsConfiguration('dynamicsOData.environments')) downloadMissing();
     }),
+    vscode.workspace.onDidGrantWorkspaceTrust(() => downloadMissing()),
   );
   downloadMissing();
 }

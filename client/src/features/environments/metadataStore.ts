@@ -11,6 +11,10 @@ import { mkdir, readFile, rename, rm, stat, writeFile } from 'node:fs/promises';
 import * as path from 'node:path';
 import { readCsdl } from '../../../../server/src/odata/index';
 import type { FlavorName } from '../../../../server/src/protocol';
+import { fetch } from 'undici';
+import { serviceRootProblem } from '../auth/authSettings';
+import { checkNetworkAccess } from '../network/networkGate';
+import { dispatcherFor, TRUST_CERTIFICATE_ADVICE } from '../network/proxy';
 
 /**
  * Sign-in (coming): the bearer token for an environment, or undefined when there is none. Today's provider
@@ -116,7 +120,7 @@ function errorCode(error: unknown): string | undefined {
 
 export function describeNetworkError(error: unknown): string {
   const code = errorCode(error);
-  if (code && NETWORK_HINTS[code]) return `${NETWORK_HINTS[code]} [${code}]`;
+  if (code && NETWORK_HINTS[code]) return `${NETWORK_HINTS[code]} [${code}]${/CERT|SELF_SIGNED|UNABLE_TO/.test(code) ? `. ${TRUST_CERTIFICATE_ADVICE.replace(/\.$/, '')}` : ''}`;
   const cause = (error as { cause?: unknown })?.cause;
   const detail = cause instanceof Error ? cause.message : error instanceof Error ? error.message : String(error);
   return `the request failed: ${detail}${code ? ` [${code}]` : ''}. Check the URL and your network`;
@@ -156,6 +160,11 @@ export async function downloadMetadata(
   const url = metadataUrl(environment.url);
   const idleMs = options.idleTimeoutMs ?? DEFAULT_IDLE_TIMEOUT_MS;
   const maxBytes = options.maxBytes ?? DEFAULT_MAX_BYTES;
+  // Before any sign-in or connection: an https service root (loopback aside), and a host the user agreed to.
+  const unsafe = serviceRootProblem(environment.url, environment.name);
+  if (unsafe) return { kind: 'failed', message: unsafe.replace(/\.+$/, '') };
+  const refused = await checkNetworkAccess(url, 'download');
+  if (refused) return { kind: 'failed', message: refused.replace(/\.+$/, '') };
   let token: string | undefined;
   try {
     token = await (options.tokenProvider ?? noSignIn)(environment);
@@ -192,7 +201,7 @@ export async function downloadMetadata(
     let response: Response;
     try {
       // With a token, never follow a redirect: the bearer token must not leave the environment's host.
-      response = await fetch(url, { headers, signal: controller.signal, redirect: auth.Authorization ? 'manual' : 'follow' });
+      response = await fetch(url, { headers, signal: controller.signal, redirect: auth.Authorization ? 'manual' : 'follow', dispatcher: dispatcherFor(url) });
     } catch (error) {
       return stopped() ?? { kind: 'failed', message: describeNetworkError(error) };
     }

@@ -81,6 +81,8 @@ export class ExplorerTreeProvider implements vscode.TreeDataProvider<ExplorerNod
 
   /** The sign-in state of an environment, shown beside it (set by the extension once sign-in is registered). */
   signInState: (name: string) => 'none' | 'signedOut' | 'signedIn' | 'expired' | undefined = () => undefined;
+  /** Where an environment is defined (set by the extension): a workspace's is marked, its settings may be someone else's. */
+  environmentSource: (name: string) => 'user' | 'workspace' | undefined = () => undefined;
 
   constructor(private readonly client: LanguageClient) {}
 
@@ -215,7 +217,8 @@ export class ExplorerTreeProvider implements vscode.TreeDataProvider<ExplorerNod
         const count = env.entitySetCount !== undefined ? `${env.entitySetCount} entity sets` : undefined;
         const state = env.state === 'loading' ? 'loading…' : env.state === 'error' ? 'metadata failed to load' : count;
         const signIn = SIGN_IN_LABELS[this.signInState(env.name) ?? 'none'];
-        item.description = [flavorLabels[env.flavor], state, signIn].filter(Boolean).join(' · ');
+        const fromWorkspace = this.environmentSource(env.name) === 'workspace';
+        item.description = [flavorLabels[env.flavor], state, signIn, fromWorkspace ? 'workspace settings' : undefined].filter(Boolean).join(' · ');
         item.iconPath =
           env.state === 'loading'
             ? new vscode.ThemeIcon('sync~spin')
@@ -227,6 +230,7 @@ export class ExplorerTreeProvider implements vscode.TreeDataProvider<ExplorerNod
           env.url ? code(env.url) : '_no service root configured_',
           count,
           signIn ? `Sign-in: ${signIn} (right-click to sign in or out)` : undefined,
+          fromWorkspace ? '$(shield) Defined by this workspace\'s settings, not yours: the first connection to its host asks first.' : undefined,
           env.message ? (env.state === 'error' ? `$(error) ${env.message}` : `$(warning) ${env.message}`) : undefined,
         ]);
         return item;

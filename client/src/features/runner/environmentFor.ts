@@ -3,18 +3,14 @@
  * the only one configured. Pure: the settings are passed in. The bundled sample environment has metadata but
  * no service, so sending to it explains what to do instead.
  */
+import { FLAVORS, type EnvironmentSetting } from '../../../../server/src/protocol/environmentSettings';
 import type { RunnerEnvironment, RunnerFlavor } from './types';
 
-export interface EnvironmentEntry {
-  name: string;
-  flavor?: string;
-  url: string;
-  production?: boolean;
-}
+/** The fields of a settings entry the runner reads (server/src/protocol/environmentSettings.ts). */
+export type EnvironmentEntry = Pick<EnvironmentSetting, 'name' | 'url' | 'production'> & { flavor?: string };
 
 export type EnvironmentChoice = { ok: true; environment: RunnerEnvironment } | { ok: false; message: string };
 
-const FLAVORS: ReadonlySet<string> = new Set(['dataverse', 'fno', 'bc', 'generic']);
 
 /** The service root as the runner needs it: absolute http(s), with a trailing slash. */
 export function serviceRootOf(url: string): string | undefined {
@@ -36,7 +32,7 @@ export function toRunnerEnvironment(entry: EnvironmentEntry): EnvironmentChoice 
   if (!serviceRoot) {
     return { ok: false, message: `Environment "${entry.name}" has no usable service root URL ("${entry.url}"). Fix its "url" in the dynamicsOData.environments setting.` };
   }
-  const flavor = (entry.flavor && FLAVORS.has(entry.flavor) ? entry.flavor : 'generic') as RunnerFlavor;
+  const flavor = (entry.flavor && (FLAVORS as readonly string[]).includes(entry.flavor) ? entry.flavor : 'generic') as RunnerFlavor;
   return { ok: true, environment: { name: entry.name, flavor, serviceRoot, production: entry.production === true } };
 }
 

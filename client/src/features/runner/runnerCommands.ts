@@ -8,6 +8,7 @@
  * client/webview/, the history store in history.ts.
  */
 import * as vscode from 'vscode';
+import { defaultEnvironment, runnerSettings } from '../environments/configuration';
 import { parseRequestFile } from '../../../../server/src/odata/index';
 import { environmentSettings } from '../environments/environmentSettings';
 import { SAMPLE_ENVIRONMENT_NAME } from '../environments/sampleEnvironment';
@@ -79,7 +80,7 @@ export function runnerEnvironments(): RunnerEnvironment[] {
 }
 
 function defaultEnvironmentName(): string | undefined {
-  return vscode.workspace.getConfiguration('dynamicsOData').get<string>('defaultEnvironment') || undefined;
+  return defaultEnvironment();
 }
 
 class RunnerCodeLensProvider implements vscode.CodeLensProvider {
@@ -129,8 +130,8 @@ export function registerRunner(context: vscode.ExtensionContext, deps: RunnerDep
   const sendOptions = (signal: AbortSignal, progress?: vscode.Progress<{ message?: string }>): SendOptions => ({
     token: deps.token,
     signal,
-    maxBodyBytes: vscode.workspace.getConfiguration('dynamicsOData').get<number>('runner.maxResponseMB', 25) * 1024 * 1024,
-    timeoutMs: vscode.workspace.getConfiguration('dynamicsOData').get<number>('runner.timeoutSeconds', 120) * 1000,
+    maxBodyBytes: runnerSettings().maxBodyBytes,
+    timeoutMs: runnerSettings().timeoutMs,
     onProgress: progress ? (received) => progress.report({ message: `${(received / 1024).toFixed(0)} KB received` }) : undefined,
   });
 
@@ -220,7 +221,7 @@ export function registerRunner(context: vscode.ExtensionContext, deps: RunnerDep
     if (outcome.ok || outcome.kind !== 'cancelled') {
       const batchParts = outcome.ok && !fetchXml ? parseBatchResponse(outcome) : undefined;
       ResultsPanel.show(context, { request: sent, outcome, batchParts, pagingLink }, resultsActions(request), {
-        reuse: vscode.workspace.getConfiguration('dynamicsOData').get<boolean>('results.reusePanel', true),
+        reuse: runnerSettings().reusePanel,
       });
     }
     if (!outcome.ok) return { ...summary, failure: outcome.kind, message: outcome.message, cancelled: outcome.kind === 'cancelled', maybeApplied: outcome.maybeApplied === true };

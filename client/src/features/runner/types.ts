@@ -7,11 +7,13 @@
  * never returns it).
  */
 
+import type { FlavorName } from '../../../../server/src/protocol/environmentSettings';
+
 /** What the panel says about a write that may or may not have reached the service (503, reset after sending, timeout). */
 export const MAYBE_APPLIED_NOTE =
   'This write may or may not have happened: the service did not say, and it was not sent again automatically. Check the data first; use "Send again" only if it did not happen.';
 
-export type RunnerFlavor = 'dataverse' | 'fno' | 'bc' | 'generic';
+export type RunnerFlavor = FlavorName;
 
 /** The environment a request is sent to. */
 export interface RunnerEnvironment {

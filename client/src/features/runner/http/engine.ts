@@ -8,8 +8,11 @@
  * out comes back marked `maybeApplied`, with a note saying so, for the user to decide ("Send again").
  */
 import { STATUS_CODES } from 'node:http';
-import { Agent, type Dispatcher } from 'undici';
+import type { Dispatcher } from 'undici';
 import { forbiddenHeader, forbiddenHeaderMessage } from '../../../../../server/src/odata/index';
+import { serviceRootProblem } from '../../auth/authSettings';
+import { checkNetworkAccess } from '../../network/networkGate';
+import { dispatcherFor } from '../../network/proxy';
 import { MAYBE_APPLIED_NOTE, type BearerTokenSource, type ODataErrorBody, type PreparedRequest, type RequestFailure, type ResponseResult, type SendOutcome } from '../types';
 import { classifyNetworkError } from './networkErrors';
 import { backoffDelay, formatWait, parseRetryAfter } from './retryAfter';
@@ -43,13 +46,6 @@ export function isSafeToRepeat(method: string): boolean {
   return SAFE_METHODS.has(method.toUpperCase());
 }
 const REDIRECTS: ReadonlySet<number> = new Set([301, 302, 303, 307, 308]);
-
-let sharedAgent: Agent | undefined;
-/** One connection pool for the runner; undici follows no redirects on its own. */
-function agent(): Agent {
-  sharedAgent ??= new Agent({ connect: { timeout: 30_000 }, headersTimeout: 0, bodyTimeout: 0 });
-  return sharedAgent;
-}
 
 interface Exchange {
   status: number;
@@ -103,6 +99,10 @@ export async function sendRequest(request: PreparedRequest, options: SendOptions
 
   const fail = (kind: RequestFailure['kind'], message: string): RequestFailure =>
     scrub({ ok: false, kind, message, elapsedMs: performance.now() - started, attempts }, tokens);
+  // An https service root (loopback aside); before the first connection, the network gate's yes (network/).
+  const unsafe = serviceRootProblem(request.environment.serviceRoot, request.environment.name);
+  if (unsafe) return fail('invalidRequest', unsafe);
+  let gated = false;
 
   // Whatever built the request (a file, the history, a scaffolding command), the headers a file may not set never leave.
   const forbidden = (signedIn: boolean): string | undefined => {
@@ -133,6 +133,9 @@ export async function sendRequest(request: PreparedRequest, options: SendOptions
       }
       token = currentToken || undefined;
     }
+    const refused = gated ? undefined : await checkNetworkAccess(url, 'send');
+    gated = true;
+    if (refused) return fail('invalidRequest', refused);
     attempts++;
     const attempt = new Attempt(options.signal, timeoutMs);
     let exchange: Exchange;
@@ -261,7 +264,8 @@ async function send(
   // A PreparedRequest never carries Authorization; should one slip in, only the engine's token is sent.
   for (const [name, value] of headers) if (name.toLowerCase() !== 'authorization') outgoing[name.toLowerCase()] = value;
   if (token) outgoing.authorization = `Bearer ${token}`;
-  const response = await agent().request({
+  // The proxy and certificate settings' connection pool (network/proxy.ts); undici follows no redirects on its own.
+  const response = await dispatcherFor(url).request({
     origin: parsed.origin,
     path,
     method: method as Dispatcher.HttpMethod,

@@ -1,0 +1,82 @@
+/**
+ * Every `dynamicsOData.*` setting is read here (rust-analyzer's `Config` is the model), and this module knows what
+ * each change affects: the environments sent to the language server, metadata downloads, sign-in state, the runner.
+ * Environments are read with `inspect()`: the user's list, and the workspace's only in a trusted workspace, merged
+ * and marked (environmentSources.ts). Settings a workspace must never set (`trustedAuthorityHosts`) are taken from
+ * the user's level only.
+ */
+import * as vscode from 'vscode';
+import { mergeEnvironments, userOrigins, type MergedEnvironments, type SettingLayers } from './environmentSources';
+import { SETTING_EFFECTS, type SettingEffect } from './settingEffects';
+
+export { SETTING_EFFECTS, type SettingEffect };
+
+const SECTION = 'dynamicsOData';
+
+/** The effects of a configuration change (http.* proxy settings are read by the network wiring). */
+export function effectsOf(event: vscode.ConfigurationChangeEvent): Set<SettingEffect> {
+  const effects = new Set<SettingEffect>();
+  for (const [setting, what] of Object.entries(SETTING_EFFECTS)) if (event.affectsConfiguration(setting)) for (const effect of what) effects.add(effect);
+  return effects;
+}
+
+function section(): vscode.WorkspaceConfiguration {
+  return vscode.workspace.getConfiguration(SECTION);
+}
+
+/** The environments' settings layers as `inspect()` gives them. */
+export function environmentLayers(): SettingLayers {
+  const inspected = section().inspect<unknown>('environments');
+  const folders = (vscode.workspace.workspaceFolders ?? []).map(
+    (folder) => vscode.workspace.getConfiguration(SECTION, folder.uri).inspect<unknown>('environments')?.workspaceFolderValue,
+  );
+  return { user: inspected?.globalValue, workspace: inspected?.workspaceValue, folders };
+}
+
+/** The environments in use: the user's, and in a trusted workspace the workspace's, marked by source. */
+export function readEnvironments(): MergedEnvironments {
+  return mergeEnvironments(environmentLayers(), vscode.workspace.isTrusted);
+}
+
+/** Origins named by the user's own environments (no question before connecting to them). */
+export function userEnvironmentOrigins(): Set<string> {
+  return userOrigins(environmentLayers());
+}
+
+export function defaultEnvironment(): string | undefined {
+  return section().get<string>('defaultEnvironment') || undefined;
+}
+
+/** Authority hosts the user trusts beyond Microsoft's: from user (or default) settings only, never a workspace's. */
+export function trustedAuthorityHosts(): string[] {
+  const inspected = section().inspect<unknown>('trustedAuthorityHosts');
+  const value = inspected?.globalValue ?? inspected?.defaultValue;
+  return Array.isArray(value) ? value.filter((host): host is string => typeof host === 'string') : [];
+}
+
+export interface RunnerSettings {
+  timeoutMs: number;
+  maxBodyBytes: number;
+  reusePanel: boolean;
+}
+
+export function runnerSettings(): RunnerSettings {
+  const settings = section();
+  return {
+    timeoutMs: settings.get<number>('runner.timeoutSeconds', 120) * 1000,
+    maxBodyBytes: settings.get<number>('runner.maxResponseMB', 25) * 1024 * 1024,
+    reusePanel: settings.get<boolean>('results.reusePanel', true),
+  };
+}
+
+/** VS Code's proxy settings (read for the network module). */
+export function proxySettings(): { proxy?: string; strictSSL: boolean; noProxy: string[] } {
+  const http = vscode.workspace.getConfiguration('http');
+  const proxy = http.get<string>('proxy')?.trim();
+  const noProxy = http.get<unknown>('noProxy');
+  return {
+    ...(proxy ? { proxy } : {}),
+    strictSSL: http.get<boolean>('proxyStrictSSL', true),
+    noProxy: Array.isArray(noProxy) ? noProxy.filter((host): host is string => typeof host === 'string') : [],
+  };
+}
