@@ -20,6 +20,7 @@ import {
   type ModelIndex,
   type ODataDiagnostic,
 } from './odata/index';
+import { runDiff } from './cliDiff';
 
 export interface CliIo {
   stdout(text: string): void;
@@ -52,6 +53,10 @@ Options:
   -v, --version     show the version
 
 Exit status: 0 no errors (warnings and infos allowed), 1 errors found, 2 bad usage or unreadable input.
+
+       dynamics-odata diff OLD NEW [--format text|json|markdown] [--breaking-only]
+
+Compares two $metadata documents; 'dynamics-odata diff --help' says more.
 `;
 
 export interface CheckArguments {
@@ -77,6 +82,8 @@ export async function main(argv: string[], io: CliIo = processIo): Promise<numbe
 }
 
 function runCommand(argv: string[], io: CliIo): number {
+  // Subcommands with their own --help.
+  if (argv[0] === 'diff') return runDiff(argv.slice(1), io, (file) => loadMetadata(file, io)?.model);
   if (argv.length === 0 || argv.includes('--help') || argv.includes('-h')) {
     (argv.length === 0 ? io.stderr : io.stdout)(usage);
     return argv.length === 0 ? 2 : 0;
@@ -86,7 +93,7 @@ function runCommand(argv: string[], io: CliIo): number {
     return 0;
   }
   const [command, ...rest] = argv;
-  if (command !== 'check') throw new UsageError(`unknown command '${command}'; the only command is 'check'.`);
+  if (command !== 'check') throw new UsageError(`unknown command '${command}'; the commands are 'check' and 'diff'.`);
   return runCheck(parseCheckArguments(rest), io);
 }
 

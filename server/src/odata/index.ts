@@ -55,3 +55,7 @@ export { matchesTyped } from './services/completionFilter';
 export { semanticTokenLegend, semanticTokens, encodeSemanticTokens, type SemanticToken } from './services/semanticTokens';
 export { completeVariables } from './services/variableCompletion';
 export type { LanguageServiceOptions } from './services/languageService';
+export { diffSchemas, summarizeChanges } from './drift/schemaDiff';
+export type { ChangeKind, SchemaChange } from './drift/schemaDiff';
+export { diffAsMarkdown, diffAsText, groupByEntitySet, summaryLine } from './drift/diffReport';
+export type { ChangeGroup } from './drift/diffReport';
