@@ -19,6 +19,7 @@ import {
   type Flavor,
   type ModelIndex,
   type ODataDiagnostic,
+  mergeEnvironmentDiagnostics,
 } from './odata/index';
 import { runDiff } from './cliDiff';
 
@@ -37,7 +38,7 @@ const processIo: CliIo = {
 
 const flavors: readonly Flavor[] = ['dataverse', 'fno', 'bc', 'generic'];
 
-const usage = `Usage: dynamics-odata check --metadata FILE [--flavor dataverse|fno|bc|generic] [--format text|json] FILE...
+const usage = `Usage: dynamics-odata check --metadata [NAME=]FILE... [--flavor dataverse|fno|bc|generic] [--format text|json] FILE...
 
 Checks every request URL in the given .odata files against a $metadata document.
 Requests are separated by ### lines (a file of bare URL lines works too: one request a line);
@@ -45,7 +46,9 @@ a request line is an optional method and the URL, which may continue on indented
 Comments start with # or //; @name = value defines a variable used as {{name}}.
 
 Options:
-  --metadata FILE   the service's $metadata (CSDL XML), e.g. saved from <service root>/$metadata
+  --metadata FILE   the service's $metadata (CSDL XML), e.g. saved from <service root>/$metadata;
+                    repeat it (as NAME=FILE to name each environment) to check against several
+                    environments at once: each problem says where it fails ("valid in dev; in prod: …")
   --flavor NAME     dataverse, fno (Finance & Operations), bc (Business Central) or generic;
                     default: detected from the metadata's namespaces
   --format NAME     text (file:line:col severity code message, the default) or json
@@ -60,7 +63,8 @@ Compares two $metadata documents; 'dynamics-odata diff --help' says more.
 `;
 
 export interface CheckArguments {
-  metadata: string;
+  /** Each `--metadata`: a file, or `NAME=FILE` to name the environment (several: every file is checked against each). */
+  metadata: string[];
   flavor?: Flavor;
   format: 'text' | 'json';
   files: string[];
@@ -98,7 +102,7 @@ function runCommand(argv: string[], io: CliIo): number {
 }
 
 export function parseCheckArguments(args: string[]): CheckArguments {
-  const result: Partial<CheckArguments> & { files: string[] } = { files: [], format: 'text' };
+  const result: Partial<CheckArguments> & { files: string[]; metadata: string[] } = { files: [], format: 'text', metadata: [] };
   for (let i = 0; i < args.length; i++) {
     const arg = args[i]!;
     const [flag, inline] = arg.startsWith('--') && arg.includes('=') ? [arg.slice(0, arg.indexOf('=')), arg.slice(arg.indexOf('=') + 1)] : [arg, undefined];
@@ -107,13 +111,13 @@ export function parseCheckArguments(args: string[]): CheckArguments {
       if (v === undefined || v === '') throw new UsageError(`${flag} needs a value.`);
       return v;
     };
-    if (flag === '--metadata') result.metadata = value();
+    if (flag === '--metadata') result.metadata.push(value());
     else if (flag === '--flavor') result.flavor = parseFlavor(value());
     else if (flag === '--format') result.format = parseFormat(value());
     else if (flag.startsWith('-') && flag !== '-') throw new UsageError(`unknown option '${flag}'.`);
     else result.files.push(arg);
   }
-  if (!result.metadata) throw new UsageError('--metadata FILE is required (the service $metadata document).');
+  if (result.metadata.length === 0) throw new UsageError('--metadata FILE is required (the service $metadata document).');
   if (result.files.length === 0) throw new UsageError('no .odata file given to check.');
   return result as CheckArguments;
 }
@@ -141,12 +145,20 @@ export interface FileDiagnostic {
   severity: 'error' | 'warning' | 'info';
   code: string;
   message: string;
+  /** With several --metadata: the environments where this problem appears. */
+  environments?: string[];
 }
 
 function runCheck(args: CheckArguments, io: CliIo): number {
-  const loaded = loadMetadata(args.metadata, io);
-  if (!loaded) return 2;
-  const flavor = args.flavor ?? detectFlavor(loaded.document);
+  const environments: CheckEnvironment[] = [];
+  for (const [i, spec] of args.metadata.entries()) {
+    const { name, file } = environmentSpec(spec, i);
+    if (environments.some((e) => e.name === name)) throw new UsageError(`two --metadata share the name '${name}'; name them NAME=FILE.`);
+    const loaded = loadMetadata(file, io);
+    if (!loaded) return 2;
+    environments.push({ name, model: loaded.model, flavor: args.flavor ?? detectFlavor(loaded.document) });
+  }
+  const several = environments.length > 1;
   const results: FileDiagnostic[] = [];
   let unreadable = false;
   let urlCount = 0;
@@ -156,22 +168,37 @@ function runCheck(args: CheckArguments, io: CliIo): number {
       unreadable = true;
       continue;
     }
-    const checked = checkFile(file, text, loaded.model, flavor);
+    const checked = checkFile(file, text, environments);
     urlCount += checked.requests;
     results.push(...checked.diagnostics);
   }
   if (args.format === 'json') io.stdout(`${JSON.stringify(results, null, 2)}\n`);
   else for (const d of results) io.stdout(`${d.file}:${d.line}:${d.column} ${d.severity} ${d.code} ${d.message}\n`);
   const errors = results.filter((d) => d.severity === 'error').length;
-  if (args.format === 'text') io.stderr(summary(results, errors, urlCount, args.files.length, flavor));
+  const flavors = [...new Set(environments.map((e) => e.flavor))].join(', ');
+  if (args.format === 'text') io.stderr(summary(results, errors, urlCount, args.files.length, flavors, several ? environments.map((e) => e.name) : undefined));
   if (unreadable) return 2;
   return errors > 0 ? 1 : 0;
 }
 
-function summary(results: FileDiagnostic[], errors: number, urls: number, files: number, flavor: Flavor): string {
+interface CheckEnvironment {
+  name: string;
+  model: ModelIndex;
+  flavor: Flavor;
+}
+
+/** `NAME=FILE`, or a file named after its base name (`prod.xml` → `prod`; the second unnamed one gets its index). */
+function environmentSpec(spec: string, index: number): { name: string; file: string } {
+  const named = /^([A-Za-z0-9][\w.-]*)=(.+)$/.exec(spec);
+  if (named) return { name: named[1]!, file: named[2]! };
+  const base = spec.replace(/^.*[\\/]/, '').replace(/\.[^.]*$/, '');
+  return { name: base || `metadata${index + 1}`, file: spec };
+}
+
+function summary(results: FileDiagnostic[], errors: number, urls: number, files: number, flavor: string, environments?: string[]): string {
   const warnings = results.filter((d) => d.severity === 'warning').length;
   const plural = (n: number, word: string) => `${n} ${word}${n === 1 ? '' : 's'}`;
-  return `${plural(errors, 'error')}, ${plural(warnings, 'warning')} in ${plural(urls, 'request')} of ${plural(files, 'file')} (flavor: ${flavor}).\n`;
+  return `${plural(errors, 'error')}, ${plural(warnings, 'warning')} in ${plural(urls, 'request')} of ${plural(files, 'file')} (${environments ? `environments: ${environments.join(', ')}; ` : ''}flavor: ${flavor}).\n`;
 }
 
 function readInput(file: string, io: CliIo): string | undefined {
@@ -220,10 +247,14 @@ function isUsable(document: CsdlDocument): boolean {
   return document.schemas.some((s) => s.entityContainer !== undefined || s.entityTypes.length > 0 || s.complexTypes.length > 0);
 }
 
-function checkFile(file: string, text: string, model: ModelIndex, flavor: Flavor): { diagnostics: FileDiagnostic[]; requests: number } {
+function checkFile(file: string, text: string, environments: CheckEnvironment[]): { diagnostics: FileDiagnostic[]; requests: number } {
   const requestFile = parseRequestFile(text);
   const lines = new LineIndex(text);
-  const diagnostics = checkRequestFile(requestFile, model, { flavor }).map((d) => toFileDiagnostic(file, lines, d));
+  const perEnvironment = environments.map((env) => ({ environment: env.name, diagnostics: checkRequestFile(requestFile, env.model, { flavor: env.flavor }) }));
+  const diagnostics =
+    perEnvironment.length === 1
+      ? perEnvironment[0]!.diagnostics.map((d) => toFileDiagnostic(file, lines, d))
+      : mergeEnvironmentDiagnostics(perEnvironment).map((d) => ({ ...toFileDiagnostic(file, lines, d), environments: d.environments }));
   return { diagnostics, requests: requestFile.requests.length };
 }
 

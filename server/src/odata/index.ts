@@ -59,3 +59,5 @@ export { diffSchemas, summarizeChanges } from './drift/schemaDiff';
 export type { ChangeKind, SchemaChange } from './drift/schemaDiff';
 export { diffAsMarkdown, diffAsText, groupByEntitySet, summaryLine } from './drift/diffReport';
 export type { ChangeGroup } from './drift/diffReport';
+export { mergeEnvironmentDiagnostics } from './drift/multiCheck';
+export type { EnvironmentDiagnostics, MultiEnvironmentDiagnostic } from './drift/multiCheck';
