@@ -9,6 +9,7 @@ import { SAMPLE_METADATA_PATH } from './features/environments/sampleEnvironment'
 import { registerEnvironmentCommands } from './features/environments/environmentCommands';
 import { registerMetadataCache } from './features/environments/metadataCache';
 import { registerExplorer } from './features/explorer/explorer';
+import { registerCompareEnvironments } from './features/drift/compareEnvironments';
 import { sendRequest } from './features/runner/http/engine';
 import { registerResultsPanelSerializer, registerResultsPanelTestCommands } from './features/runner/panel/resultsPanel';
 import { registerRunner, runnerEnvironments } from './features/runner/runnerCommands';
@@ -37,6 +38,7 @@ export async function activate(context: vscode.ExtensionContext): Promise<void> 
     await client.start();
     registerEnvironmentSettings(context, client, output);
     const explorer = registerExplorer(context, client);
+    registerCompareEnvironments(context, client);
     const signIn = registerSignIn(context, { output, environments: environmentSettings, onStateChanged: () => explorer.redraw() });
     explorer.signInState = (name) => {
       const env = environmentSettings().find((candidate) => candidate.name === name);

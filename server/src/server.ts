@@ -7,6 +7,7 @@ import { environmentStatus, metadataChanged, setEnvironments } from './protocol'
 import { ParsedDocuments } from './lsp/documents';
 import { Environments, readConfig } from './lsp/environments';
 import { registerExplorerRequests } from './lsp/explorerRequests';
+import { registerDriftRequests } from './lsp/driftRequests';
 import { CompletionPayload, languageFeatureCapabilities, registerLanguageFeatures } from './lsp/languageFeatures';
 import { primeCompletion } from './lsp/prime';
 import { Validation } from './lsp/validation';
@@ -30,8 +31,15 @@ const validation = new Validation(connection, documents, parsed, environments, s
 
 let completionPayload = new CompletionPayload({});
 
+/** Every configuration change: the environments, and the ones every file is also checked against. */
+function configure(value: unknown): void {
+  const config = readConfig(value);
+  environments.configure(config);
+  validation.checkAgainst = config.checkAgainst ?? [];
+}
+
 connection.onInitialize((params): InitializeResult => {
-  environments.configure(readConfig(params.initializationOptions));
+  configure(params.initializationOptions);
   completionPayload = new CompletionPayload(params.capabilities);
   return {
     capabilities: { textDocumentSync: TextDocumentSyncKind.Incremental, ...languageFeatureCapabilities },
@@ -42,12 +50,12 @@ connection.onInitialize((params): InitializeResult => {
 // Other editors: `workspace/didChangeConfiguration` with `{ dynamicsOData: { environments, defaultEnvironment } }`.
 connection.onDidChangeConfiguration((change) => {
   const settings = change.settings as { dynamicsOData?: unknown } | undefined;
-  environments.configure(readConfig(settings?.dynamicsOData ?? settings));
+  configure(settings?.dynamicsOData ?? settings);
   validation.scheduleAll();
 });
 // The VS Code client.
 connection.onNotification(setEnvironments.type, (config) => {
-  environments.configure(readConfig(config));
+  configure(config);
   validation.scheduleAll();
 });
 connection.onNotification(metadataChanged.type, ({ name }) => environments.invalidate(name));
@@ -55,6 +63,7 @@ connection.onNotification(metadataChanged.type, ({ name }) => environments.inval
 // The payload shaping depends on the client's capabilities, known from `initialize` on.
 registerLanguageFeatures(connection, documents, parsed, environments, service, () => completionPayload);
 registerExplorerRequests(connection, environments);
+registerDriftRequests(connection, environments);
 
 documents.onDidChangeContent((change) => validation.schedule(change.document));
 documents.onDidClose((event) => {

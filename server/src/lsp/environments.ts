@@ -80,6 +80,7 @@ export function readConfig(value: unknown): ServerConfig {
   return {
     environments,
     defaultEnvironment: typeof candidate.defaultEnvironment === 'string' ? candidate.defaultEnvironment : undefined,
+    checkAgainst: Array.isArray(candidate.checkAgainst) ? candidate.checkAgainst.filter((name): name is string => typeof name === 'string' && name.length > 0) : [],
   };
 }
 

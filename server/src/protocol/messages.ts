@@ -11,7 +11,9 @@ import type {
   ExplorerOperation,
   ExplorerProperty,
 } from '../odata/services/explorer';
+import type { ChangeGroup } from '../odata/drift/diffReport';
 
+export type { ChangeGroup };
 export type { EntitySetDetails, EntitySetsResult, ExplorerEntitySet, ExplorerNavigationProperty, ExplorerOperation, ExplorerProperty };
 
 export type FlavorName = 'dataverse' | 'fno' | 'bc' | 'generic';
@@ -30,6 +32,8 @@ export interface EnvironmentConfig {
 export interface ServerConfig {
   environments: EnvironmentConfig[];
   defaultEnvironment?: string;
+  /** `dynamicsOData.checkAgainst`: environments every file is also checked against (schema drift). */
+  checkAgainst?: string[];
 }
 
 export type EnvironmentState = 'loading' | 'ready' | 'error';
@@ -105,4 +109,30 @@ export const explorerEntitySetDetails = {
 export const explorerOperations = {
   method: 'odata/operations',
   type: new RequestType<{ environment: string }, ExplorerOperation[] | ExplorerError, void>('odata/operations'),
+} as const;
+
+// ------------------------------------------------------------------------------------------ schema drift
+
+export interface CompareEnvironmentsParams {
+  /** The environment taken as the reference ("before"). */
+  from: string;
+  /** The environment compared with it ("after"). */
+  to: string;
+}
+
+export interface CompareEnvironmentsResult {
+  from: string;
+  to: string;
+  /** The changes grouped by the entity set they touch (then operations, types…), as the view shows them. */
+  groups: ChangeGroup[];
+  summary: { added: number; removed: number; changed: number; breaking: number; total: number };
+}
+
+/**
+ * Client -> server ("Compare Environments"): what differs between two environments' metadata, and what breaks,
+ * computed on the models the server already holds (no second copy in the client).
+ */
+export const compareEnvironments = {
+  method: 'odata/compareEnvironments',
+  type: new RequestType<CompareEnvironmentsParams, CompareEnvironmentsResult | ExplorerError, void>('odata/compareEnvironments'),
 } as const;

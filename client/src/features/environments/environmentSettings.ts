@@ -77,7 +77,11 @@ export function readEnvironmentSettings(): ServerConfig {
     const metadataFile = env.metadataFile ? resolveMetadataPath(env.metadataFile) : store?.file(env.name);
     if (metadataFile) environments.push({ ...env, metadataFile });
   }
-  const configured = { environments, defaultEnvironment: settings.get<string>('defaultEnvironment') || undefined };
+  const configured = {
+    environments,
+    defaultEnvironment: settings.get<string>('defaultEnvironment') || undefined,
+    checkAgainst: settings.get<string[]>('checkAgainst') ?? [],
+  };
   return sampleMetadataFile ? withSampleEnvironment(configured, sampleMetadataFile) : configured;
 }
 
