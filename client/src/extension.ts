@@ -10,6 +10,7 @@ import { registerEnvironmentCommands } from './features/environments/environment
 import { registerMetadataCache } from './features/environments/metadataCache';
 import { registerExplorer } from './features/explorer/explorer';
 import { registerCompareEnvironments } from './features/drift/compareEnvironments';
+import { registerStaleness } from './features/drift/staleness';
 import { sendRequest } from './features/runner/http/engine';
 import { registerResultsPanelSerializer, registerResultsPanelTestCommands } from './features/runner/panel/resultsPanel';
 import { registerRunner, runnerEnvironments } from './features/runner/runnerCommands';
@@ -39,6 +40,8 @@ export async function activate(context: vscode.ExtensionContext): Promise<void> 
     registerEnvironmentSettings(context, client, output);
     const explorer = registerExplorer(context, client);
     registerCompareEnvironments(context, client);
+    const staleness = registerStaleness(context, () => explorer.redraw());
+    explorer.schemaChanged = (name) => staleness.isStale(name);
     const signIn = registerSignIn(context, { output, environments: environmentSettings, onStateChanged: () => explorer.redraw() });
     explorer.signInState = (name) => {
       const env = environmentSettings().find((candidate) => candidate.name === name);
@@ -47,7 +50,7 @@ export async function activate(context: vscode.ExtensionContext): Promise<void> 
     registerMetadataCache(context, client, output, asTokenProvider(signIn, environmentSettings));
     registerEnvironmentCommands(context, output);
     const token = asBearerTokenSource(signIn, environmentSettings);
-    registerRunner(context, { output, token });
+    registerRunner(context, { output, token, afterResponse: (request, outcome) => staleness.afterResponse(request, outcome) });
     registerResultsPanelSerializer(context);
     registerResultsPanelTestCommands(context);
     registerScaffolding(context, {

@@ -82,6 +82,9 @@ export class ExplorerTreeProvider implements vscode.TreeDataProvider<ExplorerNod
   /** The sign-in state of an environment, shown beside it (set by the extension once sign-in is registered). */
   signInState: (name: string) => 'none' | 'signedOut' | 'signedIn' | 'expired' | undefined = () => undefined;
 
+  /** Whether a response showed that the environment's schema changed since its metadata was cached. */
+  schemaChanged: (name: string) => boolean = () => false;
+
   constructor(private readonly client: LanguageClient) {}
 
   /** Draw the nodes again (a sign-in state changed) without asking the server again. */
@@ -215,7 +218,8 @@ export class ExplorerTreeProvider implements vscode.TreeDataProvider<ExplorerNod
         const count = env.entitySetCount !== undefined ? `${env.entitySetCount} entity sets` : undefined;
         const state = env.state === 'loading' ? 'loading…' : env.state === 'error' ? 'metadata failed to load' : count;
         const signIn = SIGN_IN_LABELS[this.signInState(env.name) ?? 'none'];
-        item.description = [flavorLabels[env.flavor], state, signIn].filter(Boolean).join(' · ');
+        const stale = this.schemaChanged(env.name) ? 'schema changed: refresh metadata' : undefined;
+        item.description = [flavorLabels[env.flavor], state, signIn, stale].filter(Boolean).join(' · ');
         item.iconPath =
           env.state === 'loading'
             ? new vscode.ThemeIcon('sync~spin')
@@ -227,6 +231,7 @@ export class ExplorerTreeProvider implements vscode.TreeDataProvider<ExplorerNod
           env.url ? code(env.url) : '_no service root configured_',
           count,
           signIn ? `Sign-in: ${signIn} (right-click to sign in or out)` : undefined,
+          stale ? '$(warning) A response showed a newer schema than the cached metadata: right-click → Refresh Metadata.' : undefined,
           env.message ? (env.state === 'error' ? `$(error) ${env.message}` : `$(warning) ${env.message}`) : undefined,
         ]);
         return item;

@@ -25,6 +25,8 @@ import type { BearerTokenSource, PreparedRequest, RunnerEnvironment, SendOutcome
 export interface RunnerDependencies {
   output: vscode.LogOutputChannel;
   token: BearerTokenSource;
+  /** Looks at every response (schema staleness); a note it returns is shown in the results panel. */
+  afterResponse?: (request: PreparedRequest, outcome: SendOutcome) => Promise<string | undefined>;
 }
 
 /** What the send commands return (for tests and other commands): never a token, never the whole body. */
@@ -165,6 +167,8 @@ export function registerRunner(context: vscode.ExtensionContext, deps: RunnerDep
     } else {
       deps.output.info(`${request.method} ${request.url}: ${outcome.status} in ${Math.round(outcome.elapsedMs)} ms`);
     }
+    const note = await deps.afterResponse?.(request, outcome);
+    if (note && outcome.ok) outcome.notes.push(note);
     if (outcome.ok || outcome.kind !== 'cancelled') {
       const batchParts = outcome.ok ? parseBatchResponse(outcome) : undefined;
       ResultsPanel.show(context, { request, outcome, batchParts }, resultsActions(request), {
