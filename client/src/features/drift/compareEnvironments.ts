@@ -13,13 +13,13 @@ export const DRIFT_VIEW_ID = 'dynamicsOData.drift';
 const HAS_RESULT = 'dynamicsOData.drift.hasResult';
 const BREAKING_ONLY = 'dynamicsOData.drift.breakingOnly';
 
-async function pickEnvironment(placeHolder: string, exclude?: string): Promise<string | undefined> {
+async function pickEnvironment(title: string, placeHolder: string, exclude?: string): Promise<string | undefined> {
   const names = environmentSettings().map((env) => env.name).filter((name) => name !== exclude);
   if (names.length === 0) {
     void vscode.window.showInformationMessage('Compare Environments needs two environments: add another with "Dynamics: Add Environment".');
     return undefined;
   }
-  return vscode.window.showQuickPick(names, { placeHolder });
+  return vscode.window.showQuickPick(names, { title, placeHolder });
 }
 
 function markdownOf(result: CompareEnvironmentsResult, groups: CompareEnvironmentsResult['groups']): string {
@@ -55,9 +55,9 @@ export function registerCompareEnvironments(context: vscode.ExtensionContext, cl
    * comparison could not be made (the reason is shown).
    */
   const compare = async (from?: unknown, to?: unknown): Promise<CompareEnvironmentsResult | undefined> => {
-    const before = typeof from === 'string' ? from : await pickEnvironment('Compare from (the reference environment, e.g. dev)');
+    const before = typeof from === 'string' ? from : await pickEnvironment('Compare Environments: from', 'The reference environment (e.g. dev)');
     if (!before) return undefined;
-    const after = typeof to === 'string' ? to : await pickEnvironment(`Compare ${before} with…`, before);
+    const after = typeof to === 'string' ? to : await pickEnvironment('Compare Environments: with', `Compare ${before} with…`, before);
     if (!after) return undefined;
     const result = await vscode.window.withProgress(
       { location: { viewId: DRIFT_VIEW_ID }, title: `Comparing ${before} and ${after}` },
