@@ -9,6 +9,8 @@ import { SAMPLE_METADATA_PATH } from './features/environments/sampleEnvironment'
 import { registerEnvironmentCommands } from './features/environments/environmentCommands';
 import { registerMetadataCache } from './features/environments/metadataCache';
 import { registerExplorer } from './features/explorer/explorer';
+import { registerCompareEnvironments } from './features/drift/compareEnvironments';
+import { registerStaleness } from './features/drift/staleness';
 import { sendRequest } from './features/runner/http/engine';
 import { registerResultsPanelSerializer, registerResultsPanelTestCommands } from './features/runner/panel/resultsPanel';
 import { registerRunner, runnerEnvironments } from './features/runner/runnerCommands';
@@ -43,6 +45,9 @@ export async function activate(context: vscode.ExtensionContext): Promise<void> 
     await client.start();
     registerEnvironmentSettings(context, client, output);
     const explorer = registerExplorer(context, client);
+    registerCompareEnvironments(context, client);
+    const staleness = registerStaleness(context, () => explorer.redraw());
+    explorer.schemaChanged = (name) => staleness.isStale(name);
     const signIn = registerSignIn(context, { output, environments: environmentSettings, onStateChanged: () => explorer.redraw() });
     explorer.signInState = (name) => {
       const env = environmentSettings().find((candidate) => candidate.name === name);
@@ -55,6 +60,7 @@ export async function activate(context: vscode.ExtensionContext): Promise<void> 
     registerRunner(context, {
       output,
       token,
+      afterResponse: (request, outcome) => staleness.afterResponse(request, outcome),
       // FetchXML: the entity set of a logical name (its entity type's name), from the language server's metadata.
       entitySetFor: async (environment, logicalName) => {
         const result = await client!.sendRequest(explorerEntitySets.type, { environment, filter: logicalName, limit: 5000 });

@@ -22,9 +22,11 @@ import {
   type Flavor,
   type ModelIndex,
   type ODataDiagnostic,
+  mergeEnvironmentDiagnostics,
 } from './odata/index';
 import { mcpUsage, McpUsageError, parseMcpArguments, serveMcp, type McpArguments } from './mcp/mcpServer';
 import { FLAVORS } from './protocol/environmentSettings';
+import { runDiff } from './cliDiff';
 
 export interface CliIo {
   stdout(text: string): void;
@@ -41,7 +43,7 @@ const processIo: CliIo = {
 
 const flavors: readonly Flavor[] = FLAVORS;
 
-const usage = `Usage: dynamics-odata check --metadata FILE [--flavor dataverse|fno|bc|generic] [--format text|json] [--strict] FILE...
+const usage = `Usage: dynamics-odata check --metadata [NAME=]FILE... [--flavor dataverse|fno|bc|generic] [--format text|json] [--strict] FILE...
 
 Checks every request URL in the given .odata files against a $metadata document.
 Requests are separated by ### lines (a file of bare URL lines works too: one request a line);
@@ -49,7 +51,9 @@ a request line is an optional method and the URL, which may continue on indented
 Comments start with # or //; @name = value defines a variable used as {{name}}.
 
 Options:
-  --metadata FILE   the service's $metadata (CSDL XML), e.g. saved from <service root>/$metadata
+  --metadata FILE   the service's $metadata (CSDL XML), e.g. saved from <service root>/$metadata;
+                    repeat it (as NAME=FILE to name each environment) to check against several
+                    environments at once: each problem says where it fails ("valid in dev; in prod: …")
   --flavor NAME     dataverse, fno (Finance & Operations), bc (Business Central) or generic;
                     default: detected from the metadata's namespaces
   --format NAME     text (file:line:col severity code message, the default) or json
@@ -60,10 +64,15 @@ Options:
   -v, --version     show the version
 
 Exit status: 0 no errors (warnings and infos allowed), 1 errors found, 2 bad usage or unreadable input.
+
+       dynamics-odata diff OLD NEW [--format text|json|markdown] [--breaking-only]
+
+Compares two $metadata documents; 'dynamics-odata diff --help' says more.
 `;
 
 export interface CheckArguments {
-  metadata: string;
+  /** Each `--metadata`: a file, or `NAME=FILE` to name the environment (several: every file is checked against each). */
+  metadata: string[];
   flavor?: Flavor;
   format: 'text' | 'json';
   files: string[];
@@ -88,6 +97,8 @@ export async function main(argv: string[], io: CliIo = processIo): Promise<numbe
 }
 
 function runCommand(argv: string[], io: CliIo): number {
+  // Subcommands with their own --help.
+  if (argv[0] === 'diff') return runDiff(argv.slice(1), io, (file) => loadMetadata(file, io)?.model);
   if (argv.length === 0 || argv.includes('--help') || argv.includes('-h')) {
     (argv.length === 0 ? io.stderr : io.stdout)(usage + convertUsage);
     return argv.length === 0 ? 2 : 0;
@@ -98,12 +109,12 @@ function runCommand(argv: string[], io: CliIo): number {
   }
   const [command, ...rest] = argv;
   if (command === 'convert') return runConvert(rest, io);
-  if (command !== 'check') throw new UsageError(`unknown command '${command}'; the only command is 'check'.`);
+  if (command !== 'check') throw new UsageError(`unknown command '${command}'; the commands are check, convert, diff and mcp.`);
   return runCheck(parseCheckArguments(rest), io);
 }
 
 export function parseCheckArguments(args: string[]): CheckArguments {
-  const result: Partial<CheckArguments> & { files: string[] } = { files: [], format: 'text' };
+  const result: Partial<CheckArguments> & { files: string[]; metadata: string[] } = { files: [], format: 'text', metadata: [] };
   for (let i = 0; i < args.length; i++) {
     const arg = args[i]!;
     const [flag, inline] = arg.startsWith('--') && arg.includes('=') ? [arg.slice(0, arg.indexOf('=')), arg.slice(arg.indexOf('=') + 1)] : [arg, undefined];
@@ -112,14 +123,14 @@ export function parseCheckArguments(args: string[]): CheckArguments {
       if (v === undefined || v === '') throw new UsageError(`${flag} needs a value.`);
       return v;
     };
-    if (flag === '--metadata') result.metadata = value();
+    if (flag === '--metadata') result.metadata.push(value());
     else if (flag === '--flavor') result.flavor = parseFlavor(value());
     else if (flag === '--format') result.format = parseFormat(value());
     else if (flag === '--strict' && inline === undefined) result.strict = true;
     else if (flag.startsWith('-') && flag !== '-') throw new UsageError(`unknown option '${flag}'.`);
     else result.files.push(arg);
   }
-  if (!result.metadata) throw new UsageError('--metadata FILE is required (the service $metadata document).');
+  if (result.metadata.length === 0) throw new UsageError('--metadata FILE is required (the service $metadata document).');
   if (result.files.length === 0) throw new UsageError('no .odata file given to check.');
   return result as CheckArguments;
 }
@@ -147,12 +158,20 @@ export interface FileDiagnostic {
   severity: 'error' | 'warning' | 'info';
   code: string;
   message: string;
+  /** With several --metadata: the environments where this problem appears. */
+  environments?: string[];
 }
 
 function runCheck(args: CheckArguments, io: CliIo): number {
-  const loaded = loadMetadata(args.metadata, io);
-  if (!loaded) return 2;
-  const flavor = args.flavor ?? detectFlavor(loaded.document);
+  const environments: CheckEnvironment[] = [];
+  for (const [i, spec] of args.metadata.entries()) {
+    const { name, file } = environmentSpec(spec, i);
+    if (environments.some((e) => e.name === name)) throw new UsageError(`two --metadata share the name '${name}'; name them NAME=FILE.`);
+    const loaded = loadMetadata(file, io);
+    if (!loaded) return 2;
+    environments.push({ name, model: loaded.model, flavor: args.flavor ?? detectFlavor(loaded.document) });
+  }
+  const several = environments.length > 1;
   const results: FileDiagnostic[] = [];
   let unreadable = false;
   let urlCount = 0;
@@ -162,22 +181,37 @@ function runCheck(args: CheckArguments, io: CliIo): number {
       unreadable = true;
       continue;
     }
-    const checked = checkFile(file, text, loaded.model, flavor, args.strict === true);
+    const checked = checkFile(file, text, environments, args.strict === true);
     urlCount += checked.requests;
     results.push(...checked.diagnostics);
   }
   if (args.format === 'json') io.stdout(`${JSON.stringify(results, null, 2)}\n`);
   else for (const d of results) io.stdout(`${d.file}:${d.line}:${d.column} ${d.severity} ${d.code} ${d.message}\n`);
   const errors = results.filter((d) => d.severity === 'error').length;
-  if (args.format === 'text') io.stderr(summary(results, errors, urlCount, args.files.length, flavor));
+  const flavors = [...new Set(environments.map((e) => e.flavor))].join(', ');
+  if (args.format === 'text') io.stderr(summary(results, errors, urlCount, args.files.length, flavors, several ? environments.map((e) => e.name) : undefined));
   if (unreadable) return 2;
   return errors > 0 ? 1 : 0;
 }
 
-function summary(results: FileDiagnostic[], errors: number, urls: number, files: number, flavor: Flavor): string {
+interface CheckEnvironment {
+  name: string;
+  model: ModelIndex;
+  flavor: Flavor;
+}
+
+/** `NAME=FILE`, or a file named after its base name (`prod.xml` → `prod`; the second unnamed one gets its index). */
+function environmentSpec(spec: string, index: number): { name: string; file: string } {
+  const named = /^([A-Za-z0-9][\w.-]*)=(.+)$/.exec(spec);
+  if (named) return { name: named[1]!, file: named[2]! };
+  const base = spec.replace(/^.*[\\/]/, '').replace(/\.[^.]*$/, '');
+  return { name: base || `metadata${index + 1}`, file: spec };
+}
+
+function summary(results: FileDiagnostic[], errors: number, urls: number, files: number, flavor: string, environments?: string[]): string {
   const warnings = results.filter((d) => d.severity === 'warning').length;
   const plural = (n: number, word: string) => `${n} ${word}${n === 1 ? '' : 's'}`;
-  return `${plural(errors, 'error')}, ${plural(warnings, 'warning')} in ${plural(urls, 'request')} of ${plural(files, 'file')} (flavor: ${flavor}).\n`;
+  return `${plural(errors, 'error')}, ${plural(warnings, 'warning')} in ${plural(urls, 'request')} of ${plural(files, 'file')} (${environments ? `environments: ${environments.join(', ')}; ` : ''}flavor: ${flavor}).\n`;
 }
 
 function readInput(file: string, io: CliIo): string | undefined {
@@ -226,14 +260,26 @@ function isUsable(document: CsdlDocument): boolean {
   return document.schemas.some((s) => s.entityContainer !== undefined || s.entityTypes.length > 0 || s.complexTypes.length > 0);
 }
 
-function checkFile(file: string, text: string, model: ModelIndex, flavor: Flavor, strict: boolean): { diagnostics: FileDiagnostic[]; requests: number } {
-  if (isFetchXmlFile(file)) return checkFetchXmlFile(file, text, model);
-  const requestFile = parseRequestFile(text);
+function checkFile(file: string, text: string, environments: CheckEnvironment[], strict: boolean): { diagnostics: FileDiagnostic[]; requests: number } {
   const lines = new LineIndex(text);
-  const diagnostics = [...checkRequestFile(requestFile, model, { flavor, strict }), ...checkFetchXmlInRequests(requestFile, model)]
-    .sort((a, b) => a.span.start - b.span.start || a.span.end - b.span.end)
-    .map((d) => toFileDiagnostic(file, lines, d));
-  return { diagnostics, requests: requestFile.requests.length };
+  if (isFetchXmlFile(file)) {
+    const perEnvironment = environments.map((env) => ({ environment: env.name, diagnostics: checkFetchXmlDocument(text, env.model) }));
+    return { diagnostics: fileDiagnostics(file, lines, perEnvironment), requests: 1 };
+  }
+  const requestFile = parseRequestFile(text);
+  const perEnvironment = environments.map((env) => ({
+    environment: env.name,
+    diagnostics: [...checkRequestFile(requestFile, env.model, { flavor: env.flavor, strict }), ...checkFetchXmlInRequests(requestFile, env.model)].sort(
+      (a, b) => a.span.start - b.span.start || a.span.end - b.span.end,
+    ),
+  }));
+  return { diagnostics: fileDiagnostics(file, lines, perEnvironment), requests: requestFile.requests.length };
+}
+
+/** One environment: its diagnostics as they are; several: merged, each saying where it appears. */
+function fileDiagnostics(file: string, lines: LineIndex, perEnvironment: { environment: string; diagnostics: ODataDiagnostic[] }[]): FileDiagnostic[] {
+  if (perEnvironment.length === 1) return perEnvironment[0]!.diagnostics.map((d) => toFileDiagnostic(file, lines, d));
+  return mergeEnvironmentDiagnostics(perEnvironment).map((d) => ({ ...toFileDiagnostic(file, lines, d), environments: d.environments }));
 }
 
 function toFileDiagnostic(file: string, lines: LineIndex, diagnostic: ODataDiagnostic): FileDiagnostic {
@@ -268,10 +314,6 @@ function isFetchXmlFile(file: string): boolean {
   return /\.fetchxml$/i.test(file);
 }
 
-function checkFetchXmlFile(file: string, text: string, model: ModelIndex): { diagnostics: FileDiagnostic[]; requests: number } {
-  const lines = new LineIndex(text);
-  return { diagnostics: checkFetchXmlDocument(text, model).map((d) => toFileDiagnostic(file, lines, d)), requests: 1 };
-}
 
 function runConvert(args: string[], io: CliIo): number {
   let metadata: string | undefined;

@@ -8,6 +8,7 @@ import { ParsedDocuments } from './lsp/documents';
 import { Environments, readConfig } from './lsp/environments';
 import { registerExplorerRequests } from './lsp/explorerRequests';
 import { registerAgentRequests } from './lsp/agentRequests';
+import { registerDriftRequests } from './lsp/driftRequests';
 import { CompletionPayload, languageFeatureCapabilities, registerLanguageFeatures } from './lsp/languageFeatures';
 import { primeCompletion } from './lsp/prime';
 import { Validation } from './lsp/validation';
@@ -53,8 +54,15 @@ let completionPayload = new CompletionPayload({});
 /** A settings entry the server could not use: logged, never thrown. */
 const reportSettingsProblem = (problem: string): void => connection.console.warn(`Settings: ${problem}`);
 
+/** Every configuration change: the environments, and the ones every file is also checked against. */
+function configure(value: unknown): void {
+  const config = readConfig(value, reportSettingsProblem);
+  environments.configure(config);
+  validation.checkAgainst = config.checkAgainst ?? [];
+}
+
 connection.onInitialize((params): InitializeResult => {
-  environments.configure(readConfig(params.initializationOptions, reportSettingsProblem));
+  configure(params.initializationOptions);
   completionPayload = new CompletionPayload(params.capabilities);
   return {
     capabilities: { textDocumentSync: TextDocumentSyncKind.Incremental, ...languageFeatureCapabilities },
@@ -65,12 +73,12 @@ connection.onInitialize((params): InitializeResult => {
 // Other editors: `workspace/didChangeConfiguration` with `{ dynamicsOData: { environments, defaultEnvironment } }`.
 connection.onDidChangeConfiguration((change) => {
   const settings = change.settings as { dynamicsOData?: unknown } | undefined;
-  environments.configure(readConfig(settings?.dynamicsOData ?? settings, reportSettingsProblem));
+  configure(settings?.dynamicsOData ?? settings);
   validation.scheduleAll();
 });
 // The VS Code client.
 connection.onNotification(setEnvironments.type, (config) => {
-  environments.configure(readConfig(config, reportSettingsProblem));
+  configure(config);
   validation.scheduleAll();
 });
 connection.onNotification(metadataChanged.type, ({ name }) => environments.invalidate(name));
@@ -79,6 +87,7 @@ connection.onNotification(metadataChanged.type, ({ name }) => environments.inval
 registerLanguageFeatures(connection, documents, parsed, environments, service, () => completionPayload, fetchXml);
 registerExplorerRequests(connection, environments);
 registerAgentRequests(connection, environments);
+registerDriftRequests(connection, environments);
 
 documents.onDidChangeContent((change) => validation.schedule(change.document));
 documents.onDidClose((event) => {

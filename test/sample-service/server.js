@@ -85,5 +85,7 @@ module.exports = (options) => {
     }
     next();
   });
+  // Dataverse's schema version annotation on collection responses (srv/globalMetadataVersion.js).
+  app.use(SERVICE_PATH, require('./srv/globalMetadataVersion').middleware);
   return cds.server({ ...options, app });
 };

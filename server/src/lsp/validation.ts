@@ -5,7 +5,7 @@
  */
 import { DiagnosticSeverity, type Connection, type Diagnostic, type TextDocuments } from 'vscode-languageserver/node';
 import type { TextDocument } from 'vscode-languageserver-textdocument';
-import { createDiagnostic, toRange, type LanguageService, type ODataDiagnostic, type ODataDocument } from '../odata/index';
+import { createDiagnostic, mergeEnvironmentDiagnostics, toRange, type LanguageService, type ODataDiagnostic, type ODataDocument, type ServiceContext } from '../odata/index';
 import { contextFor } from './context';
 import type { ParsedDocuments } from './documents';
 import type { Environments } from './environments';
@@ -37,6 +37,8 @@ function atTop(document: ODataDocument, code: 'metadata.unreadable' | 'metadata.
 
 export class Validation {
   private readonly pending = new Map<string, ReturnType<typeof setTimeout>>();
+  /** `dynamicsOData.checkAgainst`: other environments every document is also checked against. */
+  checkAgainst: readonly string[] = [];
 
   constructor(
     private readonly connection: Connection,
@@ -79,10 +81,38 @@ export class Validation {
     }
     const loaded = await this.environments.model(environment.name);
     if (!loaded.ok) return [atTop(parsed, 'metadata.unreadable', loaded.message)];
-    const diagnostics = this.service.validate(parsed, { ...context, model: loaded.model }).map((d) => toLspDiagnostic(parsed, d));
+    const own = this.service.validate(parsed, { ...context, model: loaded.model });
+    const checked = await this.alsoCheckedAgainst(environment.name, parsed, context, own);
+    const diagnostics = checked.map((d) => toLspDiagnostic(parsed, d));
     if (this.fetchXml) diagnostics.push(...embeddedFetchXmlDiagnostics(parsed, loaded.model, context.variables).map((d) => toLspDiagnostic(parsed, d)));
     if (loaded.problem) diagnostics.unshift(atTop(parsed, 'metadata.damaged', loaded.problem));
     return diagnostics;
+  }
+
+  /**
+   * With `checkAgainst`: the document checked in every named environment too, merged so that a problem found in
+   * only some of them says where it holds and where it fails. Environments that cannot be loaded are logged, not
+   * reported on the file (it is not the file's fault).
+   */
+  private async alsoCheckedAgainst(own: string, parsed: ODataDocument, context: ServiceContext, ownDiagnostics: ODataDiagnostic[]): Promise<ODataDiagnostic[]> {
+    const others = this.checkAgainst.filter((name, i, all) => name !== own && all.indexOf(name) === i);
+    if (others.length === 0) return ownDiagnostics;
+    const results = [{ environment: own, diagnostics: ownDiagnostics }];
+    for (const name of others) {
+      const config = this.environments.configs().find((env) => env.name === name);
+      if (!config) {
+        this.connection.console.warn(`dynamicsOData.checkAgainst names '${name}', which is not a configured environment.`);
+        continue;
+      }
+      const loaded = await this.environments.model(name);
+      if (!loaded.ok) {
+        this.connection.console.warn(`dynamicsOData.checkAgainst: '${name}' could not be loaded: ${loaded.message}`);
+        continue;
+      }
+      const diagnostics = this.service.validate(parsed, { ...context, model: loaded.model, flavor: config.flavor, serviceRoot: config.url || undefined, variables: config.variables });
+      results.push({ environment: name, diagnostics });
+    }
+    return results.length === 1 ? ownDiagnostics : mergeEnvironmentDiagnostics(results);
   }
 
   private async validate(document: TextDocument): Promise<void> {

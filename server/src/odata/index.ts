@@ -73,3 +73,9 @@ export type { UnboundedDefinition, UnresolvedReason } from './requestFile/variab
 // Agent tools (server/src/odata/agents): the definitions and the answer sizing the VS Code client uses for run_query.
 export { agentToolDefinitions, redactSecrets, sizedAnswer, DEFAULT_RUN_ROWS, MAX_RUN_ROWS } from './agents/index';
 export type { AgentToolDefinition, AgentToolName } from './agents/index';
+export { diffSchemas, summarizeChanges } from './drift/schemaDiff';
+export type { ChangeKind, SchemaChange } from './drift/schemaDiff';
+export { diffAsMarkdown, diffAsText, groupByEntitySet, summaryLine } from './drift/diffReport';
+export type { ChangeGroup } from './drift/diffReport';
+export { mergeEnvironmentDiagnostics } from './drift/multiCheck';
+export type { EnvironmentDiagnostics, MultiEnvironmentDiagnostic } from './drift/multiCheck';

@@ -89,6 +89,8 @@ export interface EnvironmentConfig {
 export interface ServerConfig {
   environments: EnvironmentConfig[];
   defaultEnvironment?: string;
+  /** `dynamicsOData.checkAgainst`: environments every file is also checked against (schema drift). */
+  checkAgainst?: string[];
 }
 
 export interface SettingsReading<T> {
@@ -224,8 +226,16 @@ export function readServerConfig(value: unknown): SettingsReading<ServerConfig> 
   if (defaultEnvironment !== undefined && defaultEnvironment !== null && typeof defaultEnvironment !== 'string') {
     problems.push(`defaultEnvironment must be an environment's name, not ${describe(defaultEnvironment)}.`);
   }
+  const checkAgainst = candidate.checkAgainst;
+  if (checkAgainst !== undefined && checkAgainst !== null && !(Array.isArray(checkAgainst) && checkAgainst.every((name) => typeof name === 'string'))) {
+    problems.push(`checkAgainst must be a list of environment names, not ${describe(checkAgainst)}.`);
+  }
   return {
-    value: { environments, defaultEnvironment: typeof defaultEnvironment === 'string' && defaultEnvironment ? defaultEnvironment : undefined },
+    value: {
+      environments,
+      defaultEnvironment: typeof defaultEnvironment === 'string' && defaultEnvironment ? defaultEnvironment : undefined,
+      checkAgainst: Array.isArray(checkAgainst) ? checkAgainst.filter((name): name is string => typeof name === 'string' && name.length > 0) : [],
+    },
     problems,
   };
 }

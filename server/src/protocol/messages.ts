@@ -13,7 +13,9 @@ import type {
 } from '../odata/services/explorer';
 // The environment settings' types (EnvironmentConfig, ServerConfig, FlavorName) are in ./environmentSettings.ts.
 import type { FlavorName, ServerConfig } from './environmentSettings';
+import type { ChangeGroup } from '../odata/drift/diffReport';
 
+export type { ChangeGroup };
 export type { EntitySetDetails, EntitySetsResult, ExplorerEntitySet, ExplorerNavigationProperty, ExplorerOperation, ExplorerProperty };
 
 export type EnvironmentState = 'loading' | 'ready' | 'error';
@@ -119,4 +121,30 @@ export type AgentRunPlan = { ok: true; environment: string; language: 'odata' | 
 export const agentPlanRun = {
   method: 'odata/agent/planRun',
   type: new RequestType<{ environment?: string; query: string }, AgentRunPlan, void>('odata/agent/planRun'),
+} as const;
+
+// ------------------------------------------------------------------------------------------ schema drift
+
+export interface CompareEnvironmentsParams {
+  /** The environment taken as the reference ("before"). */
+  from: string;
+  /** The environment compared with it ("after"). */
+  to: string;
+}
+
+export interface CompareEnvironmentsResult {
+  from: string;
+  to: string;
+  /** The changes grouped by the entity set they touch (then operations, types…), as the view shows them. */
+  groups: ChangeGroup[];
+  summary: { added: number; removed: number; changed: number; breaking: number; total: number };
+}
+
+/**
+ * Client -> server ("Compare Environments"): what differs between two environments' metadata, and what breaks,
+ * computed on the models the server already holds (no second copy in the client).
+ */
+export const compareEnvironments = {
+  method: 'odata/compareEnvironments',
+  type: new RequestType<CompareEnvironmentsParams, CompareEnvironmentsResult | ExplorerError, void>('odata/compareEnvironments'),
 } as const;

@@ -123,7 +123,8 @@ suite('dynamics-odata check', () => {
   test('--help and --version', async () => {
     const help = await run('--help');
     assert.equal(help.code, 0);
-    assert.match(help.stdout, /Usage: dynamics-odata check --metadata FILE/);
+    assert.match(help.stdout, /Usage: dynamics-odata check --metadata \[NAME=\]FILE\.\.\./);
+    assert.match(help.stdout, /dynamics-odata diff OLD NEW/);
     const version = await run('--version');
     assert.equal(version.code, 0);
     assert.match(version.stdout, /^\d+\.\d+\.\d+\n$/);

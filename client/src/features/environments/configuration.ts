@@ -43,6 +43,12 @@ export function userEnvironmentOrigins(): Set<string> {
   return userOrigins(environmentLayers());
 }
 
+/** `dynamicsOData.checkAgainst`: environments every file is also checked against (schema drift). */
+export function checkAgainst(): string[] {
+  const names = section().get<unknown>('checkAgainst');
+  return Array.isArray(names) ? names.filter((name): name is string => typeof name === 'string' && name.length > 0) : [];
+}
+
 export function defaultEnvironment(): string | undefined {
   return section().get<string>('defaultEnvironment') || undefined;
 }

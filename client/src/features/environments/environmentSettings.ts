@@ -15,7 +15,7 @@ import {
   type EnvironmentStatus,
   type ServerConfig,
 } from '../../../../server/src/protocol';
-import { defaultEnvironment, effectsOf, readEnvironments } from './configuration';
+import { checkAgainst, defaultEnvironment, effectsOf, readEnvironments } from './configuration';
 import type { ConfiguredEnvironment } from './environmentSources';
 import { MetadataStore } from './metadataStore';
 import { withSampleEnvironment } from './sampleEnvironment';
@@ -81,7 +81,7 @@ export function readEnvironmentSettings(): ServerConfig {
     // Only what the server knows (protocol EnvironmentConfig): sign-in settings and marks stay in the client.
     if (metadataFile) environments.push({ name: env.name, flavor: env.flavor ?? 'generic', url: env.url, metadataFile, ...(env.variables ? { variables: env.variables } : {}) });
   }
-  const configured = { environments, defaultEnvironment: defaultEnvironment() };
+  const configured = { environments, defaultEnvironment: defaultEnvironment(), checkAgainst: checkAgainst() };
   return sampleMetadataFile ? withSampleEnvironment(configured, sampleMetadataFile) : configured;
 }
 

@@ -16,4 +16,6 @@ export const SETTING_EFFECTS: Readonly<Record<string, readonly SettingEffect[]>>
   'dynamicsOData.runner.timeoutSeconds': ['runner'],
   'dynamicsOData.runner.maxResponseMB': ['runner'],
   'dynamicsOData.results.reusePanel': ['runner'],
+  'dynamicsOData.runner.csvNeutralizeFormulas': ['runner'],
+  'dynamicsOData.checkAgainst': ['sendToServer'],
 };

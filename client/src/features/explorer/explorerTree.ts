@@ -84,6 +84,9 @@ export class ExplorerTreeProvider implements vscode.TreeDataProvider<ExplorerNod
   /** Where an environment is defined (set by the extension): a workspace's is marked, its settings may be someone else's. */
   environmentSource: (name: string) => 'user' | 'workspace' | undefined = () => undefined;
 
+  /** Whether a response showed that the environment's schema changed since its metadata was cached. */
+  schemaChanged: (name: string) => boolean = () => false;
+
   constructor(private readonly client: LanguageClient) {}
 
   /** Draw the nodes again (a sign-in state changed) without asking the server again. */
@@ -218,7 +221,8 @@ export class ExplorerTreeProvider implements vscode.TreeDataProvider<ExplorerNod
         const state = env.state === 'loading' ? 'loading…' : env.state === 'error' ? 'metadata failed to load' : count;
         const signIn = SIGN_IN_LABELS[this.signInState(env.name) ?? 'none'];
         const fromWorkspace = this.environmentSource(env.name) === 'workspace';
-        item.description = [flavorLabels[env.flavor], state, signIn, fromWorkspace ? 'workspace settings' : undefined].filter(Boolean).join(' · ');
+        const stale = this.schemaChanged(env.name) ? 'schema changed: refresh metadata' : undefined;
+        item.description = [flavorLabels[env.flavor], state, signIn, fromWorkspace ? 'workspace settings' : undefined, stale].filter(Boolean).join(' · ');
         item.iconPath =
           env.state === 'loading'
             ? new vscode.ThemeIcon('sync~spin')
@@ -231,6 +235,7 @@ export class ExplorerTreeProvider implements vscode.TreeDataProvider<ExplorerNod
           count,
           signIn ? `Sign-in: ${signIn} (right-click to sign in or out)` : undefined,
           fromWorkspace ? '$(shield) Defined by this workspace\'s settings, not yours: the first connection to its host asks first.' : undefined,
+          stale ? '$(warning) A response showed a newer schema than the cached metadata: right-click → Refresh Metadata.' : undefined,
           env.message ? (env.state === 'error' ? `$(error) ${env.message}` : `$(warning) ${env.message}`) : undefined,
         ]);
         return item;

@@ -42,6 +42,8 @@ export interface RunnerDependencies {
   token: BearerTokenSource;
   /** The entity set of an entity's logical name, from the language server's metadata (to run `.fetchxml` files). */
   entitySetFor?: EntitySetResolver;
+  /** Looks at every response (schema staleness); a note it returns is shown in the results panel. */
+  afterResponse?: (request: PreparedRequest, outcome: SendOutcome) => Promise<string | undefined>;
 }
 
 /** What the send commands return (for tests and other commands): never a token, never the whole body. */
@@ -218,6 +220,8 @@ export function registerRunner(context: vscode.ExtensionContext, deps: RunnerDep
       deps.output.info(`${request.method} ${redactUrl(request.url)}: ${outcome.status} in ${Math.round(outcome.elapsedMs)} ms`);
     }
     const pagingLink = fetchXml && outcome.ok ? fetchXmlNextLink(request.url, outcome) : undefined;
+    const note = await deps.afterResponse?.(request, outcome);
+    if (note && outcome.ok) outcome.notes.push(note);
     if (outcome.ok || outcome.kind !== 'cancelled') {
       const batchParts = outcome.ok && !fetchXml ? parseBatchResponse(outcome) : undefined;
       ResultsPanel.show(context, { request: sent, outcome, batchParts, pagingLink }, resultsActions(request), {
