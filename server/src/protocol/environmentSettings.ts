@@ -234,7 +234,7 @@ export function readServerConfig(value: unknown): SettingsReading<ServerConfig> 
     value: {
       environments,
       defaultEnvironment: typeof defaultEnvironment === 'string' && defaultEnvironment ? defaultEnvironment : undefined,
-      checkAgainst: Array.isArray(checkAgainst) ? checkAgainst.filter((name): name is string => typeof name === 'string' && name.length > 0) : [],
+      ...(Array.isArray(checkAgainst) ? { checkAgainst: checkAgainst.filter((name): name is string => typeof name === 'string' && name.length > 0) } : {}),
     },
     problems,
   };

@@ -89,3 +89,10 @@ test('the server config keeps name, url, flavor, metadata file and variables; en
     'defaultEnvironment must be an environment\'s name, not a number.',
   ]);
 });
+
+test('checkAgainst: a list of environment names is kept; anything else is one problem', () => {
+  assert.deepEqual(readServerConfig({ environments: [], checkAgainst: ['prod', '', 'test'] }).value.checkAgainst, ['prod', 'test']);
+  const wrong = readServerConfig({ environments: [], checkAgainst: 'prod' });
+  assert.equal(wrong.value.checkAgainst, undefined);
+  assert.deepEqual(wrong.problems, ['checkAgainst must be a list of environment names, not "prod".']);
+});
