@@ -17,9 +17,15 @@ export default async function ({ page, url, shot, step }) {
   await page.locator('.part.sidebar .pane-header', { hasText: 'Environment Differences' }).first().waitFor({ timeout: 60_000 });
   const accounts = row(page, 'accounts');
   await accounts.waitFor({ timeout: 60_000 });
-  await accounts.click();
+  // Clicking the row jumps to the explorer (its command); the twistie expands it.
+  await accounts.locator('.monaco-tl-twistie').click();
   await page.locator('.part.sidebar .monaco-list-row[aria-expanded="true"]', { hasText: 'accounts' }).first().waitFor();
-  await page.locator('.part.sidebar .monaco-list-row', { hasText: /^account\// }).first().waitFor();
+  await page.locator('.part.sidebar .monaco-list-row', { hasText: 'breaking · ' }).first().waitFor();
+  // Room for the differences: fold the other two views of the container.
+  for (const title of ['Environments', 'History']) {
+    const pane = page.locator('.part.sidebar .pane-header', { hasText: title }).first();
+    if ((await pane.getAttribute('aria-expanded')) === 'true') await pane.click();
+  }
   await shot('compare');
 
   step('breaking changes only');
