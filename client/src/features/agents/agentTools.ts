@@ -166,7 +166,9 @@ export function registerAgentTools(context: vscode.ExtensionContext, deps: Agent
     const tool = definition.name === 'run_query' ? runQuery : new ServerTool(definition.name, deps);
     context.subscriptions.push(vscode.lm.registerTool(vscodeToolName(definition.name), tool));
   }
-  // For tests: what run_query's confirmation would show for an input (VS Code shows it in chat, or as a dialog).
+  // For tests only (ExtensionMode.Test): what run_query's confirmation would show for an input (VS Code shows it in
+  // chat, or as a dialog).
+  if (context.extensionMode !== vscode.ExtensionMode.Test) return;
   context.subscriptions.push(
     vscode.commands.registerCommand('dynamicsOData.agents.prepareRunQuery', (input: ToolInput) => {
       const prepared = runQuery.prepareInvocation({ input } as vscode.LanguageModelToolInvocationPrepareOptions<ToolInput>);

@@ -135,7 +135,6 @@ export function registerExplorer(context: vscode.ExtensionContext, client: Langu
     vscode.commands.registerCommand('dynamicsOData.explorer.loadMore', async (node?: ExplorerNode) => {
       if (node?.kind === 'loadMore') await provider.loadMore(node.environment);
     }),
-    vscode.commands.registerCommand('dynamicsOData.explorer.snapshot', (expand?: string[]) => snapshot(expand ?? [])),
     onDidChangeEnvironmentStatus((status) => {
       if (status.state !== 'loading') provider.refresh();
     }),
@@ -143,6 +142,10 @@ export function registerExplorer(context: vscode.ExtensionContext, client: Langu
       if (event.affectsConfiguration('dynamicsOData.environments')) provider.refresh();
     }),
   );
+  // The rendered tree as labels, for the end-to-end tests only (ExtensionMode.Test): not part of the shipped surface.
+  if (context.extensionMode === vscode.ExtensionMode.Test) {
+    context.subscriptions.push(vscode.commands.registerCommand('dynamicsOData.explorer.snapshot', (expand?: string[]) => snapshot(expand ?? [])));
+  }
   showFilter();
   return provider;
 }
