@@ -113,23 +113,32 @@ function runCommand(argv: string[], io: CliIo): number {
   return runCheck(parseCheckArguments(rest), io);
 }
 
-export function parseCheckArguments(args: string[]): CheckArguments {
-  const result: Partial<CheckArguments> & { files: string[]; metadata: string[] } = { files: [], format: 'text', metadata: [] };
+/**
+ * Walks the arguments: `--flag value`, `--flag=value` and plain ones. `value()` takes the flag's value (the inline
+ * one, else the next argument), a usage error when there is none.
+ */
+function walkArguments(args: string[], visit: (flag: string, value: () => string, arg: string, inline: string | undefined) => void): void {
   for (let i = 0; i < args.length; i++) {
     const arg = args[i]!;
     const [flag, inline] = arg.startsWith('--') && arg.includes('=') ? [arg.slice(0, arg.indexOf('=')), arg.slice(arg.indexOf('=') + 1)] : [arg, undefined];
-    const value = (): string => {
+    visit(flag, () => {
       const v = inline ?? args[++i];
       if (v === undefined || v === '') throw new UsageError(`${flag} needs a value.`);
       return v;
-    };
+    }, arg, inline);
+  }
+}
+
+export function parseCheckArguments(args: string[]): CheckArguments {
+  const result: Partial<CheckArguments> & { files: string[]; metadata: string[] } = { files: [], format: 'text', metadata: [] };
+  walkArguments(args, (flag, value, arg, inline) => {
     if (flag === '--metadata') result.metadata.push(value());
     else if (flag === '--flavor') result.flavor = parseFlavor(value());
     else if (flag === '--format') result.format = parseFormat(value());
     else if (flag === '--strict' && inline === undefined) result.strict = true;
     else if (flag.startsWith('-') && flag !== '-') throw new UsageError(`unknown option '${flag}'.`);
     else result.files.push(arg);
-  }
+  });
   if (result.metadata.length === 0) throw new UsageError('--metadata FILE is required (the service $metadata document).');
   if (result.files.length === 0) throw new UsageError('no .odata file given to check.');
   return result as CheckArguments;
@@ -319,14 +328,7 @@ function runConvert(args: string[], io: CliIo): number {
   let metadata: string | undefined;
   let to: 'fetchxml' | 'odata' | undefined;
   const inputs: string[] = [];
-  for (let i = 0; i < args.length; i++) {
-    const arg = args[i]!;
-    const [flag, inline] = arg.startsWith('--') && arg.includes('=') ? [arg.slice(0, arg.indexOf('=')), arg.slice(arg.indexOf('=') + 1)] : [arg, undefined];
-    const value = (): string => {
-      const v = inline ?? args[++i];
-      if (v === undefined || v === '') throw new UsageError(`${flag} needs a value.`);
-      return v;
-    };
+  walkArguments(args, (flag, value, arg) => {
     if (flag === '--metadata') metadata = value();
     else if (flag === '--to') {
       const v = value();
@@ -334,7 +336,7 @@ function runConvert(args: string[], io: CliIo): number {
       to = v;
     } else if (flag.startsWith('--')) throw new UsageError(`unknown option '${flag}'.`);
     else inputs.push(arg);
-  }
+  });
   if (!metadata) throw new UsageError('--metadata FILE is required (the service $metadata document).');
   if (!to) throw new UsageError('--to fetchxml|odata is required.');
   if (inputs.length !== 1) throw new UsageError('convert takes one INPUT: a file or a query (quote it in the shell).');
