@@ -3,29 +3,19 @@
  * where it fails and where it holds (text: "valid in dev; in prod: …"; JSON: `environments`).
  */
 import assert from 'node:assert/strict';
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { test } from 'node:test';
-import { main, type FileDiagnostic } from '../../../server/src/cli';
+import type { FileDiagnostic } from '../../../server/src/cli';
+import { runCli, tempFolder } from './cliHarness';
 
 const projectRoot = join(__dirname, '..', '..', '..');
 const sample = join(projectRoot, 'test', 'fixtures', 'metadata', 'dataverse-sample.xml');
 const sampleXml = readFileSync(sample, 'utf8');
-const dir = mkdtempSync(join(tmpdir(), 'dynamics-odata-multi-'));
+const { file } = tempFolder('dynamics-odata-multi-');
+const run = runCli;
 
-function file(name: string, content: string): string {
-  const path = join(dir, name);
-  writeFileSync(path, content);
-  return path;
-}
 
-async function run(...argv: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
-  let stdout = '';
-  let stderr = '';
-  const code = await main(argv, { stdout: (t) => void (stdout += t), stderr: (t) => void (stderr += t), readFile: (p) => readFileSync(p, 'utf8') });
-  return { code, stdout, stderr };
-}
 
 // "prod" has not received account/telephone1 yet.
 const telephone = /<Property Name="telephone1"[^>]*>[\s\S]*?<\/Property>/.exec(sampleXml)![0];

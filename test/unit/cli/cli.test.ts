@@ -4,33 +4,18 @@
  */
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdtempSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe as suite, test } from 'node:test';
-import { main, type FileDiagnostic } from '../../../server/src/cli';
+import type { FileDiagnostic } from '../../../server/src/cli';
+import { runCli, tempFolder } from './cliHarness';
 
 const projectRoot = join(__dirname, '..', '..', '..');
 const crmMetadata = join(projectRoot, '..', 'shared', 'corpus', 'metadata', 'simpleodata__crm_schema.xml');
-const dir = mkdtempSync(join(tmpdir(), 'dynamics-odata-cli-'));
+const { dir, file } = tempFolder('dynamics-odata-cli-');
+const run = runCli;
 
-function file(name: string, content: string): string {
-  const path = join(dir, name);
-  writeFileSync(path, content);
-  return path;
-}
 
-async function run(...argv: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
-  let stdout = '';
-  let stderr = '';
-  const { readFileSync } = await import('node:fs');
-  const code = await main(argv, {
-    stdout: (t) => void (stdout += t),
-    stderr: (t) => void (stderr += t),
-    readFile: (p) => readFileSync(p, 'utf8'),
-  });
-  return { code, stdout, stderr };
-}
 
 const clean = file(
   'clean.odata',

@@ -4,30 +4,19 @@
  */
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { test } from 'node:test';
-import { main } from '../../../server/src/cli';
 import type { SchemaChange } from '../../../server/src/odata/index';
+import { runCli, tempFolder } from './cliHarness';
 
 const projectRoot = join(__dirname, '..', '..', '..');
 const sample = join(projectRoot, 'test', 'fixtures', 'metadata', 'dataverse-sample.xml');
-const dir = mkdtempSync(join(tmpdir(), 'dynamics-odata-diff-'));
+const { dir, file } = tempFolder('dynamics-odata-diff-');
+const run = runCli;
 const sampleXml = readFileSync(sample, 'utf8');
 
-function file(name: string, content: string): string {
-  const path = join(dir, name);
-  writeFileSync(path, content);
-  return path;
-}
 
-async function run(...argv: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
-  let stdout = '';
-  let stderr = '';
-  const code = await main(argv, { stdout: (t) => void (stdout += t), stderr: (t) => void (stderr += t), readFile: (p) => readFileSync(p, 'utf8') });
-  return { code, stdout, stderr };
-}
 
 // An edited copy of the sample: one column removed (breaking), one added (not).
 const removedColumn = /<Property Name="telephone1"[^>]*>[\s\S]*?<\/Property>/.exec(sampleXml)?.[0];

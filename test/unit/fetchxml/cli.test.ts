@@ -1,26 +1,14 @@
 /** `dynamics-odata check` on .fetchxml files and fetchXml= requests, and `dynamics-odata convert`, in-process through main(). */
 import assert from 'node:assert/strict';
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { describe as suite, test } from 'node:test';
-import { main, type FileDiagnostic } from '../../../server/src/cli';
+import type { FileDiagnostic } from '../../../server/src/cli';
 import { crmMetadataPath } from '../binder/binderHarness';
+import { runCli, tempFolder } from '../cli/cliHarness';
 
-const dir = mkdtempSync(join(tmpdir(), 'dynamics-odata-fetchxml-cli-'));
+const { file } = tempFolder('dynamics-odata-fetchxml-cli-');
+const run = runCli;
 
-function file(name: string, content: string): string {
-  const path = join(dir, name);
-  writeFileSync(path, content);
-  return path;
-}
 
-async function run(...argv: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
-  let stdout = '';
-  let stderr = '';
-  const code = await main(argv, { stdout: (t) => void (stdout += t), stderr: (t) => void (stderr += t), readFile: (p) => readFileSync(p, 'utf8') });
-  return { code, stdout, stderr };
-}
 
 suite('dynamics-odata check: FetchXML', () => {
   test('a .fetchxml file: text output with fetchxml. codes and exit 1', async () => {
