@@ -101,7 +101,7 @@ const expectations: Record<string, { odata: string } | { problem: RegExp }> = {
   'accounts?$apply=groupby((statuscode),aggregate(revenue with average as averagevalue))': { odata: 'accounts?$apply=groupby((statuscode),aggregate(revenue with average as averagevalue))' },
   'accounts?$apply=groupby((statuscode),aggregate(revenue with sum as total))': { odata: 'accounts?$apply=groupby((statuscode),aggregate(revenue with sum as total))' },
   'accounts?$apply=groupby((primarycontactid/fullname),aggregate(revenue with sum as total))': { problem: /\$apply groupby: 'primarycontactid\/fullname' reaches into a related table/ },
-  "accounts?$apply=filter(address1_stateorprovince eq 'WA')/groupby((primarycontactid/fullname))": { problem: /\$apply filter\(…\) has no FetchXML equivalent/ },
+  "accounts?$apply=filter(address1_stateorprovince eq 'WA')/groupby((primarycontactid/fullname))": { problem: /\$apply groupby: 'primarycontactid\/fullname' reaches into a related table/ },
   'accounts?$apply=aggregate(createdon with max as lastCreate)': { odata: 'accounts?$apply=aggregate(createdon with max as lastCreate)' },
   'accounts?$apply=aggregate(createdon with min as firstCreate)': { odata: 'accounts?$apply=aggregate(createdon with min as firstCreate)' },
   'accounts?$apply=groupby((statecode,statuscode,accountcategorycode))': { odata: 'accounts?$apply=groupby((statecode,statuscode,accountcategorycode))' },
@@ -219,6 +219,41 @@ suite('convert: what cannot be expressed says which part and why', () => {
     const fetchXml = ok(convert('accounts?$select=name&$top=5&$count=true', 'fetchxml'), 'count');
     assert.match(fetchXml, /^<fetch count='5' page='1' returntotalrecordcount='true'>/);
     assert.equal(ok(convert(fetchXml, 'odata'), fetchXml), 'accounts?$select=name&$top=5&$count=true');
+  });
+
+  test('$apply filter(…) before the aggregation is the rows\' filter: one FetchXML filter, and back to filter(…)', () => {
+    const { fetchXml, odata } = roundTripFromOData("accounts?$apply=filter(address1_stateorprovince eq 'WA')/filter(revenue gt 1000 or revenue eq null)/groupby((statuscode),aggregate($count as count))");
+    assert.equal(
+      fetchXml,
+      [
+        "<fetch aggregate='true'>",
+        "  <entity name='account'>",
+        "    <attribute name='statuscode' alias='statuscode' groupby='true' />",
+        "    <attribute name='accountid' alias='count' aggregate='count' />",
+        "    <filter type='and'>",
+        "      <condition attribute='address1_stateorprovince' operator='eq' value='WA' />",
+        "      <filter type='or'>",
+        "        <condition attribute='revenue' operator='gt' value='1000' />",
+        "        <condition attribute='revenue' operator='null' />",
+        '      </filter>',
+        '    </filter>',
+        '  </entity>',
+        '</fetch>',
+      ].join('\n'),
+    );
+    assert.equal(odata, "accounts?$apply=filter(address1_stateorprovince eq 'WA' and (revenue gt 1000 or revenue eq null))/groupby((statuscode),aggregate($count as count))");
+  });
+
+  test('$apply filter(…) alone answers whole rows: a plain filtered fetch, and back as $filter', () => {
+    const fetchXml = ok(convert("accounts?$apply=filter(address1_stateorprovince eq 'WA')", 'fetchxml'), 'filter alone');
+    assert.doesNotMatch(fetchXml, /aggregate/);
+    assert.equal(ok(convert(fetchXml, 'odata'), fetchXml), "accounts?$filter=address1_stateorprovince eq 'WA'");
+  });
+
+  test('$apply filter(…) after the aggregation filters groups: a clear problem', () => {
+    const result = convert("accounts?$apply=groupby((address1_city))/filter(address1_city eq 'Redmond')", 'fetchxml');
+    assert.ok(!result.ok);
+    assert.match(result.problems.join(' | '), /\$apply filter\(…\) after groupby or aggregate \(a filter of the groups\) has no FetchXML equivalent/);
   });
 });
 

@@ -119,7 +119,7 @@ function readOData(text: string, model: FetchXmlModel, problems: string[]): Quer
   readOptions(uri.queryOptions, entity, query.entity, model, problems, (option) => {
     if (option.kind === '$top') top = option.value;
     else if (option.kind === '$count') countTrue = option.value === true;
-    else if (option.kind === '$apply') readApply(option.transformations, entity, query);
+    else if (option.kind === '$apply') readApply(option.transformations, entity, model, query);
     else return false;
     return true;
   });
@@ -376,9 +376,7 @@ function stripLambdaVariable(expression: Expression, variable: string): Expressi
 
 const APPLY_METHODS: Record<string, string> = { sum: 'sum', average: 'avg', min: 'min', max: 'max', countdistinct: 'countcolumn' };
 
-function readApply(transformations: Transformation[], entity: FetchEntity, query: Query): void {
-  query.aggregate = true;
-  query.entity.allColumns = false;
+function readApply(transformations: Transformation[], entity: FetchEntity, model: FetchXmlModel, query: Query): void {
   const aggregate = (items: Extract<Transformation, { kind: 'aggregate' }>['items']) => {
     for (const item of items) {
       if (!item.alias) fail('$apply aggregate needs "as alias" on every item.');
@@ -393,7 +391,23 @@ function readApply(transformations: Transformation[], entity: FetchEntity, query
       query.entity.columns.push(column);
     }
   };
+  let aggregated = false;
   for (const t of transformations) {
+    if (t.kind === 'filter') {
+      // filter(…) before the aggregation picks the rows aggregated: the entity's filter. After it, it would filter groups.
+      if (aggregated) fail('$apply filter(…) after groupby or aggregate (a filter of the groups) has no FetchXML equivalent.');
+      const [condition, ...rest] = t.args;
+      if (!condition || rest.length > 0) fail('$apply filter(…) needs exactly one condition.');
+      const filter = toFilter(condition, entity, model, false);
+      const before = query.entity.filter;
+      const items = (f: Filter): (Condition | Filter | Link)[] => (f.type === 'and' ? f.items : [f]);
+      query.entity.filter = before ? { type: 'and', items: [...items(before), ...items(filter)] } : filter;
+      continue;
+    }
+    // Only an aggregation makes the query an aggregate one: `$apply=filter(…)` alone answers whole rows, as $filter.
+    aggregated = true;
+    query.aggregate = true;
+    query.entity.allColumns = false;
     if (t.kind === 'aggregate') aggregate(t.items);
     else if (t.kind === 'groupby') {
       for (const p of t.properties) {
@@ -561,13 +575,14 @@ function writeOData(query: Query, model: FetchXmlModel): string {
   if (!entity.entitySet) fail(`The table '${entity.name}' has no entity set in the metadata, so OData cannot query it.`);
   const options: string[] = [];
   const scope = query.entity;
-  if (query.aggregate) options.push(`$apply=${applyOf(scope, entity)}`);
+  if (query.aggregate) options.push(`$apply=${applyOf(scope, entity, model)}`);
   else {
     const select = selectOf(scope, entity);
     if (select) options.push(`$select=${select}`);
   }
   const filterParts: string[] = [];
-  if (scope.filter) filterParts.push(filterOf(scope.filter, entity, model, '', true));
+  // An aggregate query's filter picks the rows aggregated: it is the $apply's filter(…), written by applyOf.
+  if (scope.filter && !query.aggregate) filterParts.push(filterOf(scope.filter, entity, model, '', true));
   const expands: string[] = [];
   for (const link of scope.links) expands.push(expandOf(link, entity, model));
   if (expands.length > 0) options.push(`$expand=${expands.join(',')}`);
@@ -603,7 +618,7 @@ function selectOf(scope: Scope, entity: FetchEntity): string {
   return scope.columns.map((c) => propertyOf(entity, c.name)).join(',');
 }
 
-function applyOf(scope: Scope, entity: FetchEntity): string {
+function applyOf(scope: Scope, entity: FetchEntity, model: FetchXmlModel): string {
   const groups: string[] = [];
   const aggregates: string[] = [];
   for (const c of scope.columns) {
@@ -623,10 +638,12 @@ function applyOf(scope: Scope, entity: FetchEntity): string {
       aggregates.push(`${propertyOf(entity, c.name)} with ${method} as ${alias}`);
     }
   }
-  if (scope.filter || scope.links.length > 0) fail('An aggregate query with a filter or link-entity is not converted to $apply yet.');
+  if (scope.links.length > 0) fail('An aggregate query with a link-entity is not converted to $apply yet.');
+  const condition = scope.filter ? filterOf(scope.filter, entity, model, '', true) : '';
+  const filter = condition ? `filter(${condition})/` : '';
   const aggregate = aggregates.length > 0 ? `aggregate(${aggregates.join(',')})` : '';
-  if (groups.length === 0) return aggregate;
-  return `groupby((${groups.join(',')})${aggregate ? ',' + aggregate : ''})`;
+  if (groups.length === 0) return filter + aggregate;
+  return `${filter}groupby((${groups.join(',')})${aggregate ? ',' + aggregate : ''})`;
 }
 
 function expandOf(link: Link, parent: FetchEntity, model: FetchXmlModel): string {
