@@ -48,6 +48,8 @@ suite('schema drift: Compare Environments and checkAgainst', () => {
   });
 
   suiteTeardown(async () => {
+    // "Show in Explorer" filtered the explorer to an entity set: the next suites expect the whole tree.
+    await vscode.commands.executeCommand('dynamicsOData.explorer.clearFilter');
     await vscode.commands.executeCommand('workbench.action.closeAllEditors');
     fs.rmSync(prodMetadata(), { force: true });
     fs.rmSync(queryFile(), { force: true });
