@@ -34,4 +34,11 @@ export default async function ({ page, url, shot, step }) {
   await header.locator('.action-label[aria-label^="Show Breaking Changes Only"]').first().click();
   await page.locator('.part.sidebar', { hasText: '(breaking only)' }).first().waitFor();
   await shot('breaking-only');
+
+  // The views' folded state outlives this page (the same code-server serves the next tests): unfold them again.
+  for (const title of ['Environments', 'History']) {
+    const pane = page.locator('.part.sidebar .pane-header', { hasText: title }).first();
+    if ((await pane.getAttribute('aria-expanded')) !== 'true') await pane.click();
+    await page.locator('.part.sidebar .pane-header[aria-expanded="true"]', { hasText: title }).first().waitFor();
+  }
 }
