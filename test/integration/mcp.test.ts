@@ -166,12 +166,16 @@ test('an environments file in the settings shape (comments, relative paths, prod
 test('bad usage exits 2 with a message on stderr (stdout stays the protocol\'s)', async () => {
   const { spawnSync } = await import('node:child_process');
   const cli = join(ensureBuilt(), '..', 'cli.js');
+  const badEnvironments = join(mkdtempSync(join(tmpdir(), 'mcp-bad-')), 'settings.json');
+  writeFileSync(badEnvironments, JSON.stringify({ 'dynamicsOData.environments': [{ name: 'dev', flavor: 'sap', url: 'https://dev.crm.dynamics.com/api/data/v9.2/' }] }));
   const cases: [string[], RegExp][] = [
     [[], /give at least one --metadata FILE or an --environments FILE/],
     [['--name', 'x'], /--name applies to the --metadata before it/],
     [['--metadata', sample, '--flavor', 'sap'], /unknown flavor 'sap'/],
     [['--environments', join(repoRoot, 'nope.json')], /cannot read the environments file .*nope\.json': ENOENT/],
     [['--metadata', sample, '--metadata', sample], /two environments are named 'dataverse-sample'/],
+    // The extension's own settings reader: the same shape and the same sentences.
+    [['--environments', badEnvironments], /has problems:\n {2}dynamicsOData\.environments\[0\] \("dev"\): "flavor" is "sap"; use one of dataverse/],
   ];
   for (const [args, expected] of cases) {
     const run = spawnSync(process.execPath, [cli, 'mcp', ...args], { encoding: 'utf8', input: '' });

@@ -13,6 +13,7 @@ import { McpServer } from '@modelcontextprotocol/sdk/server/mcp.js';
 import { StdioServerTransport } from '@modelcontextprotocol/sdk/server/stdio.js';
 import { CallToolRequestSchema, ListToolsRequestSchema } from '@modelcontextprotocol/sdk/types.js';
 import { createModelIndex, detectFlavor, readCsdl, type Flavor } from '../odata/index';
+import { FLAVORS, readEnvironmentSettings } from '../protocol/environmentSettings';
 import { environmentWanted, fetchXmlCapability, offlineAgentTools, runAgentTool, type AgentEnvironment, type AgentToolContext } from '../odata/agents/index';
 
 export const mcpUsage = `Usage: dynamics-odata mcp --metadata FILE [--name NAME] [--flavor F] [--url URL] ... | --environments FILE [--default NAME]
@@ -48,11 +49,9 @@ export interface McpArguments {
   defaultEnvironment?: string;
 }
 
-const flavors: readonly Flavor[] = ['dataverse', 'fno', 'bc', 'generic'];
-
 function parseFlavor(value: string): Flavor {
-  if ((flavors as readonly string[]).includes(value)) return value as Flavor;
-  throw new McpUsageError(`unknown flavor '${value}'; use one of ${flavors.join(', ')}.`);
+  if ((FLAVORS as readonly string[]).includes(value)) return value as Flavor;
+  throw new McpUsageError(`unknown flavor '${value}'; use one of ${FLAVORS.join(', ')}.`);
 }
 
 /** The command line after `mcp`; an environments file is read through `readFile`. */
@@ -137,20 +136,17 @@ function readEnvironmentsFile(file: string, readFile: (path: string) => string):
   const nested = (object.dynamicsOData ?? {}) as Record<string, unknown>;
   const list = Array.isArray(json) ? json : (object['dynamicsOData.environments'] ?? nested.environments ?? object.environments);
   if (!Array.isArray(list)) throw new McpUsageError(`the environments file '${file}' has no "dynamicsOData.environments" list.`);
+  // The same reader as the extension's settings (protocol/environmentSettings.ts): the same shape, the same problems.
+  const read = readEnvironmentSettings(list);
+  if (read.problems.length > 0) throw new McpUsageError(`the environments file '${file}' has problems:\n  ${read.problems.join('\n  ')}`);
   const folder = dirname(resolve(file));
-  const environments: McpEnvironmentSpec[] = [];
-  for (const entry of list as unknown[]) {
-    const env = (typeof entry === 'object' && entry !== null ? entry : {}) as Record<string, unknown>;
-    if (typeof env.name !== 'string' || env.name.trim() === '') throw new McpUsageError(`an environment in '${file}' has no "name".`);
-    const metadataFile = typeof env.metadataFile === 'string' && env.metadataFile !== '' ? env.metadataFile : undefined;
-    environments.push({
-      name: env.name,
-      ...(metadataFile ? { metadataFile: isAbsolute(metadataFile) ? metadataFile : resolve(folder, metadataFile) } : {}),
-      ...(typeof env.flavor === 'string' ? { flavor: parseFlavor(env.flavor) } : {}),
-      ...(typeof env.url === 'string' ? { url: env.url } : {}),
-      ...(env.production === true ? { production: true } : {}),
-    });
-  }
+  const environments: McpEnvironmentSpec[] = read.value.map((env) => ({
+    name: env.name,
+    ...(env.metadataFile ? { metadataFile: isAbsolute(env.metadataFile) ? env.metadataFile : resolve(folder, env.metadataFile) } : {}),
+    ...(env.flavor ? { flavor: env.flavor } : {}),
+    url: env.url,
+    ...(env.production === true ? { production: true } : {}),
+  }));
   const defaultName = object['dynamicsOData.defaultEnvironment'] ?? nested.defaultEnvironment ?? object.defaultEnvironment;
   return { environments, defaultEnvironment: typeof defaultName === 'string' && defaultName !== '' ? defaultName : undefined };
 }
