@@ -11,7 +11,6 @@ import {
   entitySetFromDefinitions,
   fetchXmlNextLink,
   fetchXmlRequest,
-  fileEnvironment,
   fetchXmlNextPage,
   fetchXmlOfUrl,
   fetchXmlTooLong,
@@ -25,6 +24,7 @@ import {
 } from '../../../client/src/features/runner/http/fetchXmlPaging';
 import { prepareRequest } from '../../../client/src/features/runner/http/prepare';
 import type { PreparedRequest, ResponseResult, RunnerEnvironment, SendOutcome } from '../../../client/src/features/runner/types';
+import { fetchXmlEnvironment } from '../../../server/src/odata/index';
 
 const TOKEN = 'eyJfetchxml.sample.token-0123456789abcdef';
 const options: SendOptions = { token: async () => TOKEN };
@@ -61,7 +61,8 @@ after(async () => {
 describe('running FetchXML', () => {
   test('a .fetchxml file becomes GET {entityset}?fetchXml= (indentation and the environment comment left out) and answers rows', async () => {
     const text = '<!-- @environment = sample -->\n<fetch count="5">\n  <entity name="account">\n    <attribute name="name" />\n  </entity>\n</fetch>\n';
-    assert.equal(fileEnvironment(text), 'sample');
+    // The runner reads the file's environment as the language server does (the core's fetchXmlEnvironment).
+    assert.equal(fetchXmlEnvironment(text)?.name, 'sample');
     const request = fileRequest(text);
     assert.equal(request.url, `${service.serviceRoot}accounts?fetchXml=${encodeURIComponent('<fetch count="5"><entity name="account"><attribute name="name" /></entity></fetch>')}`);
     assert.ok(isFetchXmlRequest(request));

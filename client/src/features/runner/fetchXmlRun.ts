@@ -10,7 +10,8 @@
  */
 import * as vscode from 'vscode';
 import type { EnvironmentChoice } from './environmentFor';
-import { entityNameOf, fetchXmlRequest, fileEnvironment, rootStartTag } from './http/fetchXmlPaging';
+import { fetchXmlEnvironment } from '../../../../server/src/odata/index';
+import { entityNameOf, fetchXmlRequest, rootStartTag } from './http/fetchXmlPaging';
 import type { PreparedRequest, RunnerEnvironment } from './types';
 
 /** The entity set of a logical name in an environment's metadata; undefined when the metadata has none. */
@@ -59,7 +60,7 @@ export function registerFetchXmlRun(context: vscode.ExtensionContext, deps: Fetc
     };
     const logicalName = entityNameOf(text);
     if (!rootStartTag(text) || !logicalName) return fail(`${title} is not a FetchXML query with <fetch><entity name="…">: fix the XML and run it again.`);
-    const choice = deps.environmentFor(target?.environment ?? fileEnvironment(text));
+    const choice = deps.environmentFor(target?.environment ?? fetchXmlEnvironment(text)?.name);
     if (!choice.ok) return fail(choice.message);
     if (choice.environment.flavor !== 'dataverse' && choice.environment.flavor !== 'generic') {
       return fail(`FetchXML is Dataverse's query language; "${choice.environment.name}" is not a Dataverse environment.`);

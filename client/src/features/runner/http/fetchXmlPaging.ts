@@ -115,15 +115,6 @@ export function entityNameOf(xml: string): string | undefined {
   return name;
 }
 
-const ENVIRONMENT_COMMENT = /<!--\s*@environment\s*=\s*([^\s>][^>]*?)\s*-->/;
-
-/** The environment a `.fetchxml` file names in a comment before its `<fetch>`. */
-export function fileEnvironment(text: string): string | undefined {
-  const root = rootStartTag(text);
-  const prolog = root ? text.slice(0, root.start) : text;
-  return ENVIRONMENT_COMMENT.exec(prolog)?.[1];
-}
-
 /** `GET {serviceRoot}{entitySet}?fetchXml={encoded}` with the OData headers (the runner adds Prefer). */
 /** The request for a `.fetchxml` file's text. */
 export function fetchXmlRequest(text: string, environment: RunnerEnvironment, entitySet: string, title: string): PreparedRequest {
