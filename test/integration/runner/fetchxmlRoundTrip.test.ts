@@ -12,10 +12,10 @@
 // (CAP compares case-sensitively, FetchXML `like` does not, as in Dataverse).
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { after, before, describe, test } from 'node:test';
+import { before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { ensureInstalled } from '../../sample-service/install.mjs';
-import { startSampleService, type SampleService } from '../../sample-service/start.mjs';
+import type { SampleService } from '../../sample-service/start.mjs';
+import { useSampleService } from './sampleServiceHarness';
 import { sendRequest } from '../../../client/src/features/runner/http/engine';
 import { prepareRequest } from '../../../client/src/features/runner/http/prepare';
 import type { RunnerEnvironment } from '../../../client/src/features/runner/types';
@@ -120,17 +120,12 @@ function converted(input: string, to: 'fetchxml' | 'odata'): string {
   return result.text;
 }
 
-before(
-  async () => {
-    model = createModelIndex(readCsdl(readFileSync(join(__dirname, '..', '..', 'fixtures', 'metadata', 'dataverse-sample.xml'), 'utf8')));
-    await ensureInstalled();
-    service = await startSampleService();
-    environment = { name: 'sample', flavor: 'dataverse', serviceRoot: service.serviceRoot };
-  },
-  { timeout: 20 * 60_000 },
-);
-after(async () => {
-  await service?.stop();
+before(() => {
+  model = createModelIndex(readCsdl(readFileSync(join(__dirname, '..', '..', 'fixtures', 'metadata', 'dataverse-sample.xml'), 'utf8')));
+});
+useSampleService((started, env) => {
+  service = started;
+  environment = env;
 });
 
 describe('OData -> FetchXML -> OData round trips answer the same rows on the sample service', () => {

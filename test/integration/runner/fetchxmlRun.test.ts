@@ -2,10 +2,10 @@
 // sample service: the GET, paging with the paging cookie (next page, load all), aggregates, link-entity columns by
 // alias, formatted values, a `fetchXml=` request of an `.odata` file, and a query too long for a GET, sent inside
 // `$batch` and read back as the GET's answer.
-import { after, before, describe, test } from 'node:test';
+import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { ensureInstalled } from '../../sample-service/install.mjs';
-import { startSampleService, type SampleService } from '../../sample-service/start.mjs';
+import type { SampleService } from '../../sample-service/start.mjs';
+import { useSampleService } from './sampleServiceHarness';
 import type { SendOptions } from '../../../client/src/features/runner/http/engine';
 import {
   entitySetFromDefinitions,
@@ -46,16 +46,9 @@ function fileRequest(xml: string, entitySet = 'accounts'): PreparedRequest {
   return withFetchXmlPrefer(fetchXmlRequest(xml, environment, entitySet, 'test.fetchxml'));
 }
 
-before(
-  async () => {
-    await ensureInstalled();
-    service = await startSampleService();
-    environment = { name: 'sample', flavor: 'dataverse', serviceRoot: service.serviceRoot };
-  },
-  { timeout: 20 * 60_000 },
-);
-after(async () => {
-  await service?.stop();
+useSampleService((started, env) => {
+  service = started;
+  environment = env;
 });
 
 describe('running FetchXML', () => {

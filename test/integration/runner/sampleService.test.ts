@@ -1,10 +1,10 @@
 // The runner (prepare + engine + paging + batch) against the real sample service (SAP CAP with Dataverse-shaped
 // data): every query option, paging through @odata.nextLink, $count, writes with ETags (412 when stale), $batch
 // with a change set (JSON and multipart), the WhoAmI function and the bound action new_CalculateRollup.
-import { after, before, describe, test } from 'node:test';
+import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { ensureInstalled } from '../../sample-service/install.mjs';
-import { startSampleService, type SampleService } from '../../sample-service/start.mjs';
+import type { SampleService } from '../../sample-service/start.mjs';
+import { useSampleService } from './sampleServiceHarness';
 import { sendRequest, type SendOptions } from '../../../client/src/features/runner/http/engine';
 import { countOf, loadAllPages, nextLinkOf, nextPageRequest, rowsOf } from '../../../client/src/features/runner/http/paging';
 import { batchOperationCount, parseBatchResponse } from '../../../client/src/features/runner/http/batch';
@@ -35,16 +35,9 @@ function expectStatus(result: ResponseResult, status: number): void {
   assert.equal(result.status, status, `${result.status}: ${result.bodyText.slice(0, 400)}`);
 }
 
-before(
-  async () => {
-    await ensureInstalled();
-    service = await startSampleService();
-    environment = { name: 'sample', flavor: 'dataverse', serviceRoot: service.serviceRoot };
-  },
-  { timeout: 20 * 60_000 },
-);
-after(async () => {
-  await service?.stop();
+useSampleService((started, env) => {
+  service = started;
+  environment = env;
 });
 
 describe('queries', () => {

@@ -2,16 +2,14 @@
 // @Microsoft.Dynamics.CRM.globalmetadataversion when Prefer asks, and creating a custom API changes the schema (as in
 // Dataverse, where it adds an operation to $metadata). The runner's responses, fed to MetadataVersionWatch, say when
 // the cached metadata became stale.
-import { after, before, test } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { ensureInstalled } from '../../sample-service/install.mjs';
-import { startSampleService, type SampleService } from '../../sample-service/start.mjs';
+import { useSampleService } from './sampleServiceHarness';
 import { sendRequest } from '../../../client/src/features/runner/http/engine';
 import { prepareRequest } from '../../../client/src/features/runner/http/prepare';
 import type { ResponseResult, RunnerEnvironment } from '../../../client/src/features/runner/types';
 import { globalMetadataVersionOf, MetadataVersionWatch, type VersionRecord } from '../../../client/src/features/drift/metadataVersion';
 
-let service: SampleService;
 let environment: RunnerEnvironment;
 
 async function run(text: string): Promise<ResponseResult> {
@@ -23,16 +21,8 @@ async function run(text: string): Promise<ResponseResult> {
   return outcome;
 }
 
-before(
-  async () => {
-    await ensureInstalled();
-    service = await startSampleService();
-    environment = { name: 'sample', flavor: 'dataverse', serviceRoot: service.serviceRoot };
-  },
-  { timeout: 20 * 60_000 },
-);
-after(async () => {
-  await service?.stop();
+useSampleService((_service, env) => {
+  environment = env;
 });
 
 const query = 'GET accounts?$select=name&$top=1\nPrefer: odata.include-annotations="*"\n';
