@@ -5,7 +5,7 @@
  * A `.fetchxml` file picks its environment as a `.odata` file does: `<!-- @environment = name -->` in the file, else
  * the default environment, else the only (first) one.
  */
-import { CodeActionKind, DiagnosticSeverity, type CodeAction, type CompletionList, type Diagnostic, type Hover, type Position, type Range } from 'vscode-languageserver/node';
+import { CodeActionKind, type CodeAction, type CompletionList, type Diagnostic, type Hover, type Position, type Range } from 'vscode-languageserver/node';
 import type { TextDocument } from 'vscode-languageserver-textdocument';
 import {
   analyzeFetchXml,
@@ -17,6 +17,7 @@ import {
   fetchXmlModel,
   hoverFetchXml,
   LineIndex,
+  toLspDiagnostic,
   type FetchXmlAnalysis,
   type ModelIndex,
   type ODataDiagnostic,
@@ -36,15 +37,6 @@ interface ParsedFetchXml {
   analysis: FetchXmlAnalysis;
 }
 
-const severities: Record<ODataDiagnostic['severity'], DiagnosticSeverity> = {
-  error: DiagnosticSeverity.Error,
-  warning: DiagnosticSeverity.Warning,
-  info: DiagnosticSeverity.Information,
-};
-
-function toRange(lines: LineIndex, span: { start: number; end: number }): Range {
-  return { start: lines.positionAt(span.start), end: lines.positionAt(span.end) };
-}
 
 export class FetchXmlFeatures {
   /** One analysis per document version and model (STYLE: cache by version). */
@@ -95,14 +87,7 @@ export class FetchXmlFeatures {
     const requested = fetchXmlEnvironment(text);
     const environment = this.environmentOf(text);
     const lines = new LineIndex(text);
-    const lsp = (d: ODataDiagnostic): Diagnostic => ({
-      range: toRange(lines, d.span),
-      severity: severities[d.severity],
-      source: 'odata',
-      code: d.code,
-      message: d.message,
-      data: d.suggestions ? { suggestions: d.suggestions } : undefined,
-    });
+    const lsp = (d: ODataDiagnostic): Diagnostic => toLspDiagnostic({ lines }, d);
     let loaded: LoadedModel | undefined;
     const diagnostics: Diagnostic[] = [];
     if (environment) {

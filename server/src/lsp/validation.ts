@@ -3,9 +3,9 @@
  * newer version arrived meanwhile. Problems with the environment itself (unknown, unreadable metadata)
  * are one diagnostic at the top of the file.
  */
-import { DiagnosticSeverity, type Connection, type Diagnostic, type TextDocuments } from 'vscode-languageserver/node';
+import { type Connection, type Diagnostic, type TextDocuments } from 'vscode-languageserver/node';
 import type { TextDocument } from 'vscode-languageserver-textdocument';
-import { createDiagnostic, mergeEnvironmentDiagnostics, toRange, type LanguageService, type ODataDiagnostic, type ODataDocument, type ServiceContext } from '../odata/index';
+import { createDiagnostic, mergeEnvironmentDiagnostics, toLspDiagnostic, type LanguageService, type ODataDiagnostic, type ODataDocument, type ServiceContext } from '../odata/index';
 import { contextFor } from './context';
 import type { ParsedDocuments } from './documents';
 import type { Environments } from './environments';
@@ -13,22 +13,6 @@ import { embeddedFetchXmlDiagnostics, isFetchXmlDocument, type FetchXmlFeatures 
 
 const VALIDATION_DELAY_MS = 150;
 
-const severities: Record<ODataDiagnostic['severity'], DiagnosticSeverity> = {
-  error: DiagnosticSeverity.Error,
-  warning: DiagnosticSeverity.Warning,
-  info: DiagnosticSeverity.Information,
-};
-
-export function toLspDiagnostic(document: ODataDocument, diagnostic: ODataDiagnostic): Diagnostic {
-  return {
-    range: toRange(document, diagnostic.span),
-    severity: severities[diagnostic.severity],
-    source: 'odata',
-    code: diagnostic.code,
-    message: diagnostic.message,
-    data: diagnostic.suggestions ? { suggestions: diagnostic.suggestions } : undefined,
-  };
-}
 
 /** A problem of the environment, not of a request: at the top of the file. */
 function atTop(document: ODataDocument, code: 'metadata.unreadable' | 'metadata.damaged', detail: string): Diagnostic {

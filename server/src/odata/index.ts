@@ -46,7 +46,7 @@ export { LineIndex } from './lineIndex';
 export type { LinePosition } from './lineIndex';
 export { getLanguageService } from './services/languageService';
 export type { LanguageService } from './services/languageService';
-export { createODataDocument, requestAt, toRange, urlAtCursor } from './services/serviceContext';
+export { createODataDocument, requestAt, toLspDiagnostic, toRange, urlAtCursor } from './services/serviceContext';
 export type { ODataDocument, ServiceContext, UrlAtCursor } from './services/serviceContext';
 export { completeUrl } from './services/urlCompletion';
 export { documentationSource, resolveDocumentation, setLazyDocumentation } from './services/lazyDocumentation';

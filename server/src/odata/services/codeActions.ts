@@ -5,12 +5,12 @@
  * syntax readable) and "Split the query into lines" (each `&option` on its own indented continuation line).
  * Offsets in, LSP edits out. Pure; an exception is caught once, in languageService.ts.
  */
-import { CodeActionKind, DiagnosticSeverity, type CodeAction, type Diagnostic, type TextEdit } from 'vscode-languageserver-types';
+import { CodeActionKind, type CodeAction, type TextEdit } from 'vscode-languageserver-types';
 import type { ODataDiagnostic } from '../diagnosticCodes';
 import type { ODataRequest } from '../requestFile/requestFile';
 import type { Span } from '../uri/ast';
 import { isPlusSpace } from '../uri/scanner';
-import { toRange, type ODataDocument, type ServiceContext } from './serviceContext';
+import { toLspDiagnostic, toRange, type ODataDocument, type ServiceContext } from './serviceContext';
 
 /** At most this many "Change to" fixes per diagnostic. */
 const MAX_SUGGESTIONS = 3;
@@ -41,16 +41,6 @@ function intersects(a: Span, b: Span): boolean {
 // ---------------------------------------------------------------------------------------------------------
 // "Change to 'name'"
 // ---------------------------------------------------------------------------------------------------------
-
-function toLspDiagnostic(document: ODataDocument, diagnostic: ODataDiagnostic): Diagnostic {
-  return {
-    range: toRange(document, diagnostic.span),
-    severity: diagnostic.severity === 'error' ? DiagnosticSeverity.Error : diagnostic.severity === 'warning' ? DiagnosticSeverity.Warning : DiagnosticSeverity.Information,
-    code: diagnostic.code,
-    source: 'odata',
-    message: diagnostic.message,
-  };
-}
 
 function suggestionFixes(document: ODataDocument, diagnostic: ODataDiagnostic): CodeAction[] {
   const suggestions = diagnostic.suggestions ?? [];

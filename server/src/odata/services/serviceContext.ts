@@ -3,9 +3,9 @@
  * a document parsed once per version, and the environment it is checked against.
  * LSP data types come from `vscode-languageserver-types` (plain data, allowed in the core).
  */
-import type { Range } from 'vscode-languageserver-types';
+import { DiagnosticSeverity, type Diagnostic, type Range } from 'vscode-languageserver-types';
 import type { ModelIndex } from '../csdl/modelIndex';
-import type { Flavor } from '../diagnosticCodes';
+import type { Flavor, ODataDiagnostic } from '../diagnosticCodes';
 import { LineIndex } from '../lineIndex';
 import { parseRequestFile, type ODataRequest, type RequestFile } from '../requestFile/requestFile';
 import { expandRequestUrl, variableTable, type ExpandedText, type SystemVariableResolver } from '../requestFile/variables';
@@ -39,8 +39,26 @@ export function createODataDocument(uri: string, text: string): ODataDocument {
   return { uri, text, lines: new LineIndex(text), file: parseRequestFile(text) };
 }
 
-export function toRange(document: ODataDocument, span: Span): Range {
+export function toRange(document: Pick<ODataDocument, 'lines'>, span: Span): Range {
   return { start: document.lines.positionAt(span.start), end: document.lines.positionAt(span.end) };
+}
+
+const LSP_SEVERITIES: Record<ODataDiagnostic['severity'], DiagnosticSeverity> = {
+  error: DiagnosticSeverity.Error,
+  warning: DiagnosticSeverity.Warning,
+  info: DiagnosticSeverity.Information,
+};
+
+/** A diagnostic of the core as LSP data (its suggestions in `data`, for the quick fixes), in any text with a LineIndex. */
+export function toLspDiagnostic(document: Pick<ODataDocument, 'lines'>, diagnostic: ODataDiagnostic): Diagnostic {
+  return {
+    range: toRange(document, diagnostic.span),
+    severity: LSP_SEVERITIES[diagnostic.severity],
+    source: 'odata',
+    code: diagnostic.code,
+    message: diagnostic.message,
+    data: diagnostic.suggestions ? { suggestions: diagnostic.suggestions } : undefined,
+  };
 }
 
 /** The request whose block contains the offset (the cursor at the very end of a block counts as inside). */
