@@ -13,7 +13,10 @@ import type {
   PathSegmentExpression,
   Transformation,
 } from './ast';
-import type { Parser } from './parser';
+import type { Parser } from './parser/parserCore';
+import { parseExpression, literalFromToken, parseArgs } from './parser/parseExpression';
+import { parseOrderByItems, parseComputeItems, parseAsAlias } from './parser/parseOptions';
+import { parseSearchAt } from './parser/parseSearch';
 import { TokenType } from './scanner';
 import { aggregationMethods, preservingTransformationNames, transformationNames } from '../facts/applyTransformations';
 
@@ -59,7 +62,7 @@ function parseTrafo(p: Parser, preservingOnly: boolean): Transformation | undefi
     return { kind: 'other', span: nameSpan, name, nameSpan, args: [] };
   }
   if (qualified) {
-    const argList = p.parseArgs(false);
+    const argList = parseArgs(p, false);
     return { kind: 'other', span: p.span(t.start, p.prevEnd), name, nameSpan, args: argList.args.map((a) => a.value), argList };
   }
   p.consume(); // '('
@@ -106,13 +109,13 @@ function parseTrafo(p: Parser, preservingOnly: boolean): Transformation | undefi
       break;
     }
     case 'filter': {
-      const e = p.parseExpression();
+      const e = parseExpression(p);
       p.closeParen();
       result = { kind: 'filter', span: p.span(t.start, p.prevEnd), nameSpan, args: [e] };
       break;
     }
     case 'search': {
-      const r = p.parseSearchAt(p.tok.start, p.sc.end, true);
+      const r = parseSearchAt(p, p.tok.start, p.sc.end, true);
       p.reset(r.end, p.sc.end);
       p.closeParen();
       const tr: ExpressionTransformation = { kind: 'search', span: p.span(t.start, p.prevEnd), nameSpan, args: [] };
@@ -121,7 +124,7 @@ function parseTrafo(p: Parser, preservingOnly: boolean): Transformation | undefi
       break;
     }
     case 'compute': {
-      const items = p.parseComputeItems();
+      const items = parseComputeItems(p);
       p.closeParen();
       result = { kind: 'compute', span: p.span(t.start, p.prevEnd), nameSpan, items };
       break;
@@ -143,7 +146,7 @@ function parseTrafo(p: Parser, preservingOnly: boolean): Transformation | undefi
       const args: Expression[] = [];
       if (n.type === TokenType.Number && /^\d+$/.test(n.text)) {
         p.consume();
-        args.push(p.literalFromToken(n));
+        args.push(literalFromToken(p, n));
       } else {
         p.error('syntax.invalid-number', n.start, n.end);
         p.resync(false);
@@ -153,7 +156,7 @@ function parseTrafo(p: Parser, preservingOnly: boolean): Transformation | undefi
       break;
     }
     case 'orderby': {
-      const orderBy = p.parseOrderByItems();
+      const orderBy = parseOrderByItems(p);
       p.closeParen();
       result = { kind: 'orderby', span: p.span(t.start, p.prevEnd), nameSpan, args: [], orderBy };
       break;
@@ -164,9 +167,9 @@ function parseTrafo(p: Parser, preservingOnly: boolean): Transformation | undefi
     case 'bottomcount':
     case 'bottomsum':
     case 'bottompercent': {
-      const a = p.parseExpression();
+      const a = parseExpression(p);
       const args = [a];
-      if (p.expect(TokenType.Comma, 'syntax.unexpected-token')) args.push(p.parseExpression());
+      if (p.expect(TokenType.Comma, 'syntax.unexpected-token')) args.push(parseExpression(p));
       p.closeParen();
       result = { kind: name, span: p.span(t.start, p.prevEnd), nameSpan, args };
       break;
@@ -188,7 +191,7 @@ function parseTrafo(p: Parser, preservingOnly: boolean): Transformation | undefi
     case 'join':
     case 'outerjoin': {
       const path = parseSimplePath(p, true);
-      const alias = p.parseAsAlias();
+      const alias = parseAsAlias(p);
       const sequences: AliasedSequence[] = [];
       if (p.is(TokenType.Comma)) {
         p.consume();
@@ -214,7 +217,7 @@ function parseTrafo(p: Parser, preservingOnly: boolean): Transformation | undefi
       if (p.is(TokenType.Comma)) {
         p.consume();
         if (p.is(TokenType.Number) && /^\d+$/.test(p.tok.text)) {
-          args.push(p.literalFromToken(p.consume()));
+          args.push(literalFromToken(p, p.consume()));
           if (p.is(TokenType.Comma)) {
             p.consume();
             tr.keepStart = parseKeepStart(p);
@@ -245,9 +248,9 @@ function parseTrafo(p: Parser, preservingOnly: boolean): Transformation | undefi
           tr.transformations = parseApplyExpr(p, true);
           if (p.is(TokenType.Comma)) {
             p.consume();
-            tr.orderBy = p.parseOrderByItems();
+            tr.orderBy = parseOrderByItems(p);
           }
-        } else tr.orderBy = p.parseOrderByItems();
+        } else tr.orderBy = parseOrderByItems(p);
       }
       p.closeParen();
       tr.span = p.span(t.start, p.prevEnd);
@@ -286,7 +289,7 @@ function parseAliasedSequences(p: Parser): AliasedSequence[] {
   const out: AliasedSequence[] = [];
   for (;;) {
     const transformations = parseApplyExpr(p);
-    const alias = p.parseAsAlias();
+    const alias = parseAsAlias(p);
     out.push(alias ? { transformations, alias: alias.name, aliasSpan: alias.span } : { transformations });
     if (p.is(TokenType.Comma)) {
       p.consume();
@@ -299,7 +302,7 @@ function parseAliasedSequences(p: Parser): AliasedSequence[] {
 /** `rootExpr , qualifier , propertyPath` of hierarchy functions. */
 function parseRecHierReference(p: Parser): Expression[] {
   const args: Expression[] = [];
-  const root = p.parseExpression();
+  const root = parseExpression(p);
   args.push(root);
   if (!(root.kind === 'Path' && root.segments[0]?.name === '$root')) {
     p.report('syntax.unexpected-token', root.span, 'A hierarchy reference starts with a $root/… path.');
@@ -415,7 +418,7 @@ function parseAggregateItem(p: Parser, withAlias: boolean): AggregateItem {
     isCount = true;
     item.expression = { kind: 'Path', span: p.span(c.start, c.end), segments: [{ kind: 'PathSegment', span: p.span(c.start, c.end), name: '$count' }] };
   } else {
-    item.expression = p.withTypeNames(() => p.parseExpression());
+    item.expression = p.withTypeNames(() => parseExpression(p));
     const e = item.expression;
     if (e.kind === 'Path' && e.segments[e.segments.length - 1]?.name === '$count') isCount = true;
   }
@@ -460,7 +463,7 @@ function parseAggregateItem(p: Parser, withAlias: boolean): AggregateItem {
   if (withAlias) {
     const needsAlias = !!item.method || isCount || fromCount > 0;
     if (isWord(p, 'as')) {
-      const alias = p.parseAsAlias();
+      const alias = parseAsAlias(p);
       if (alias) {
         item.alias = alias.name;
         item.aliasSpan = alias.span;
