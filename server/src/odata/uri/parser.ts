@@ -6,13 +6,13 @@
  * Layout: this file holds the entry points. `Parser` (parser/parserCore.ts) owns a `Scanner` over the
  * percent-decoded text; the grammar rules are functions taking it, one file per part: parser/parsePath.ts
  * (resource path), parser/parseOptions.ts (query options, $select/$expand/$orderby/$compute),
- * parser/parseExpression.ts, parser/parseJson.ts, parser/parseSearch.ts; `$apply` lives in applyParser.ts.
+ * parser/parseExpression.ts, parser/parseJson.ts, parser/parseSearch.ts; `$apply` in parser/parseApply.ts.
  * Spans are offsets in the original (encoded) text.
  */
 import type { Expression, LiteralExpression, LiteralType, ODataUri, ParseOptions, QueryOption, ResourcePath, SearchExpression, SyntaxError, Transformation } from './ast';
 import { applyQueryStringSpaces, decodeUrlText, TokenType } from './scanner';
 import { matchDuration, matchEnumMembers } from './literals';
-import { parseApplyExpr } from './applyParser';
+import { parseApplyExpr } from './parser/parseApply';
 import { validateContextFragment } from './contextUrl';
 import { isSyntaxErrorCode } from '../diagnosticCodes';
 import { findSystemQueryOption } from '../facts/systemQueryOptions';

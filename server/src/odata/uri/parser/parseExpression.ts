@@ -2,7 +2,7 @@
 import type { Argument, ArgumentList, CallExpression, Expression, LambdaExpression, LiteralExpression, LiteralType, PathExpression, PathSegmentExpression, Span, BinaryOperator } from '../ast';
 import { TokenType, type Token } from '../scanner';
 import { isHexDigit, matchBase64Url, matchDuration, matchEnumMembers, matchGeoBody } from '../literals';
-import { parseAggregateInPath } from '../applyParser';
+import { parseAggregateInPath } from './parseApply';
 import { canonicalFunctionNamesLower } from '../../facts/canonicalFunctions';
 import { binaryOperatorLevels } from '../../facts/operators';
 import { maxDepth, type Parser } from './parserCore';

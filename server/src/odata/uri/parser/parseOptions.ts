@@ -2,7 +2,7 @@
 import type { ExpandItem, OrderByItem, PathExpression, PathSegmentExpression, QueryOption, RawOption, SelectItem, ComputeItem, Span } from '../ast';
 import { isWhitespace, TokenType } from '../scanner';
 import { isDigit, isAsciiLetter, isIdentifierPart, isIdentifierStart } from '../literals';
-import { parseApplyExpr } from '../applyParser';
+import { parseApplyExpr } from './parseApply';
 import { optionsAllowedIn, systemQueryOptionOf } from '../../facts/systemQueryOptions';
 import type { Parser } from './parserCore';
 import { parseExpression, isTerminator, parseArgs } from './parseExpression';

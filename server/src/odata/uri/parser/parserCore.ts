@@ -2,7 +2,7 @@
  * The state every part of the URL parser shares: the scanner over the percent-decoded text, the current token,
  * the errors and warnings (every syntax error goes through `report`), and the token helpers (`consume`,
  * `expect`, `resync`, `closeParen`, `nested`). The grammar rules are functions taking this `Parser`:
- * parsePath.ts, parseOptions.ts, parseExpression.ts, parseJson.ts, parseSearch.ts and ../applyParser.ts.
+ * parsePath.ts, parseOptions.ts, parseExpression.ts, parseJson.ts, parseSearch.ts and parseApply.ts.
  */
 import type { Expression, Span, SyntaxError } from '../ast';
 import { Scanner, TokenType, type DecodedText, type Token } from '../scanner';

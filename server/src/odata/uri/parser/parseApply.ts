@@ -12,13 +12,13 @@ import type {
   PathExpression,
   PathSegmentExpression,
   Transformation,
-} from './ast';
-import type { Parser } from './parser/parserCore';
-import { parseExpression, literalFromToken, parseArgs } from './parser/parseExpression';
-import { parseOrderByItems, parseComputeItems, parseAsAlias } from './parser/parseOptions';
-import { parseSearchAt } from './parser/parseSearch';
-import { TokenType } from './scanner';
-import { aggregationMethods, preservingTransformationNames, transformationNames } from '../facts/applyTransformations';
+} from '../ast';
+import type { Parser } from './parserCore';
+import { parseExpression, literalFromToken, parseArgs } from './parseExpression';
+import { parseOrderByItems, parseComputeItems, parseAsAlias } from './parseOptions';
+import { parseSearchAt } from './parseSearch';
+import { TokenType } from '../scanner';
+import { aggregationMethods, preservingTransformationNames, transformationNames } from '../../facts/applyTransformations';
 
 const aggregateMethods: ReadonlySet<string> = new Set(aggregationMethods);
 const preservingNames = preservingTransformationNames;
