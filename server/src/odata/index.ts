@@ -10,7 +10,7 @@ export type * from './csdl/model';
 export { parseUri, parseExpression } from './uri/parser';
 export type * from './uri/ast';
 
-export { bindUri, scopeAt, resolutionAt, canonicalFunctions, findCanonicalFunction, signatureText, systemOptions } from './uri/binder';
+export { bindUri, scopeAt, resolutionAt, canonicalFunctions, findCanonicalFunction, signatureText, systemOptions } from './binder/binder';
 export type {
   BindOptions,
   BoundSegment,
@@ -22,8 +22,8 @@ export type {
   ScopeEntry,
   ScopeKind,
   TypeInfo,
-} from './uri/binder';
-export { editDistance, suggest } from './uri/binderSuggest';
+} from './binder/binder';
+export { editDistance, suggest } from './binder/binderSuggest';
 
 export { checkUrl, analyzeUrl, detectFlavor, dataverseMaxUrlLength, dataverseMaxSegmentLength } from './services/checkUrl';
 export type { CheckUrlOptions, UrlAnalysis } from './services/checkUrl';

@@ -5,7 +5,7 @@
  */
 import type { ModelIndex } from '../csdl/modelIndex';
 import type { EntitySet, NavigationProperty, Operation, Property, Singleton, StructuredType, TypeRef } from '../csdl/model';
-import { suggest } from '../uri/binderSuggest';
+import { suggest } from '../binder/binderSuggest';
 import { oneLine, plural } from './answerText';
 import { findTypeByName } from './findMetadata';
 

@@ -3,7 +3,7 @@
  * their parameter families and names, return types, descriptions and completion snippets. The parser (which names
  * are calls), the binder (argument checks), completion, hover and signature help all read this one table.
  */
-import type { TypeFamily } from '../uri/binderEdmTypes';
+import type { TypeFamily } from '../binder/binderEdmTypes';
 
 /** What an argument may be: one of these families, `any` value, or a type name (`cast`, `isof`). */
 export type ParameterSpec = readonly TypeFamily[] | 'any' | 'typeName';

@@ -6,7 +6,7 @@
  * Pure: no I/O; never throws on any text.
  */
 import { formatMessage, type ODataDiagnostic } from '../diagnosticCodes';
-import { suggest, suggestionSentence } from '../uri/binderSuggest';
+import { suggest, suggestionSentence } from '../binder/binderSuggest';
 import type { Span } from '../uri/ast';
 import {
   aggregateFunctions,

@@ -15,8 +15,8 @@
  */
 import type { Operation } from '../csdl/model';
 import { expandRequestUrl, variableTable } from '../requestFile/variables';
-import { bindUri } from '../uri/binder';
-import type { Resolution } from '../uri/binderTypes';
+import { bindUri } from '../binder/binder';
+import type { Resolution } from '../binder/binderTypes';
 import { parseUri } from '../uri/parser';
 import { innerWordSpan } from './hover';
 import type { ODataDocument, ServiceContext } from './serviceContext';

@@ -9,7 +9,7 @@ import type { ParameterInformation, SignatureHelp, SignatureInformation } from '
 import type { ModelIndex } from '../csdl/modelIndex';
 import type { Operation, TypeRef } from '../csdl/model';
 import { findCanonicalFunction, type CanonicalFunction, type CanonicalSignature, type ParameterSpec } from '../facts/canonicalFunctions';
-import { resolutionAt } from '../uri/binderScope';
+import { resolutionAt } from '../binder/binderScope';
 import { analyzeUrl } from './checkUrl';
 import { modelOrEmpty } from './hover';
 import { urlAtCursor, type ODataDocument, type ServiceContext } from './serviceContext';

@@ -25,14 +25,14 @@ import type { EnumType, NavigationProperty, Operation, Parameter, Property, Stru
 import type { ModelIndex } from '../csdl/modelIndex';
 import type { Flavor } from '../diagnosticCodes';
 import { HTTP_METHODS } from '../requestFile/requestFile';
-import { bindUri } from '../uri/binder';
+import { bindUri } from '../binder/binder';
 import { aggregationMethods, applyTransformations } from '../facts/applyTransformations';
 import { canonicalFunctions, canonicalSnippet, signatureText } from '../facts/canonicalFunctions';
 import { isDataverseQueryFunction, queryFunctionSnippet } from '../facts/dataverseQueryFunctions';
 import { comparisonOperatorWords, operators, operatorWords } from '../facts/operators';
 import { findFlavorQueryParameter, findSystemQueryOption, offeredOptions, systemQueryOptionOf } from '../facts/systemQueryOptions';
-import { scopeAt } from '../uri/binderScope';
-import type { BoundUri } from '../uri/binderTypes';
+import { scopeAt } from '../binder/binderScope';
+import type { BoundUri } from '../binder/binderTypes';
 import { parseUri } from '../uri/parser';
 import { matchesTyped } from './completionFilter';
 import { setLazyDocumentation } from './lazyDocumentation';

@@ -3,7 +3,7 @@
  * members written as strings (`Gender eq 'Male'`, OData 4.01).
  */
 import type { EnumType } from '../csdl/model';
-import type { LiteralExpression, Span } from './ast';
+import type { LiteralExpression, Span } from '../uri/ast';
 import type { BindContext } from './binderContext';
 import { unknownType, type TypeInfo } from './binderTypes';
 

@@ -17,7 +17,7 @@ import type {
   StructuredType,
 } from '../csdl/model';
 import type { LookupProperty } from '../csdl/modelIndex';
-import type { ODataUri, Span } from './ast';
+import type { ODataUri, Span } from '../uri/ast';
 
 /**
  * The type of a value in a URL. `name` is the qualified type name (`Edm.String`,

@@ -15,7 +15,7 @@ import type {
   PathSegmentExpression,
   Span,
   UnaryExpression,
-} from './ast';
+} from '../uri/ast';
 import { childScope, spanBefore, type BindContext, type ExprScope } from './binderContext';
 import {
   booleanType,

@@ -5,7 +5,7 @@
  * (Dataverse query functions) must name a property of the current type.
  */
 import type { Operation, Parameter } from '../csdl/model';
-import type { Argument, ArgumentList, Span } from './ast';
+import type { Argument, ArgumentList, Span } from '../uri/ast';
 import type { BindContext, ExprScope } from './binderContext';
 import { describeType, isAssignable, typeFromRef } from './binderEdmTypes';
 import { bindExpression, describeOperand, literalOf } from './binderExpression';

@@ -3,7 +3,7 @@
  * options bound in the scope of the navigation target (to any depth).
  */
 import type { EntitySet, Singleton, StructuredType } from '../csdl/model';
-import type { ExpandItem, Span } from './ast';
+import type { ExpandItem, Span } from '../uri/ast';
 import { childScope, type BindContext, type ExprScope } from './binderContext';
 import { describeType } from './binderEdmTypes';
 import { nameSpanOf } from './binderExpression';

@@ -4,7 +4,7 @@
  * type the path addresses so far and records a `path` scope for completion.
  */
 import type { EntitySet, Operation, Singleton, StructuredType } from '../csdl/model';
-import type { ArgumentList, IdentifierSegment, KeywordSegment, PathSegment, ResourcePath, Span } from './ast';
+import type { ArgumentList, IdentifierSegment, KeywordSegment, PathSegment, ResourcePath, Span } from '../uri/ast';
 import type { BindContext, ExprScope } from './binderContext';
 import { describeType, structuredInfo, typeFromRef } from './binderEdmTypes';
 import { bindKeyPredicate } from './binderKeys';

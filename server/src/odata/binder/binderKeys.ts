@@ -4,7 +4,7 @@
  * Checks the number of parts, their names and their value types against the key or an alternate key.
  */
 import type { PropertyRef, StructuredType } from '../csdl/model';
-import type { Argument, ArgumentList } from './ast';
+import type { Argument, ArgumentList } from '../uri/ast';
 import type { BindContext, ExprScope } from './binderContext';
 import { describeType, familyOf, isAssignable, structuredInfo } from './binderEdmTypes';
 import { bindExpression, describeOperand } from './binderExpression';

@@ -4,7 +4,7 @@
  */
 import type { ModelIndex } from '../csdl/modelIndex';
 import type { StructuredType, TypeRef } from '../csdl/model';
-import type { LiteralExpression } from './ast';
+import type { LiteralExpression } from '../uri/ast';
 import { unknownType, type TypeInfo } from './binderTypes';
 
 export type TypeFamily =

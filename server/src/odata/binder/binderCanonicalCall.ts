@@ -2,7 +2,7 @@
  * Checking a call to a canonical function (`contains(name,'x')`, `year(createdon)`, `cast(x,Edm.String)`)
  * against the signatures in facts/canonicalFunctions.ts.
  */
-import type { CallExpression, Expression } from './ast';
+import type { CallExpression, Expression } from '../uri/ast';
 import type { BindContext, ExprScope } from './binderContext';
 import { describeType, familyOf, primitive } from './binderEdmTypes';
 import { bindExpression, describeOperand } from './binderExpression';

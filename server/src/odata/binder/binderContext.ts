@@ -11,7 +11,7 @@ import {
   type Flavor,
   type ODataDiagnostic,
 } from '../diagnosticCodes';
-import type { AliasOption, Span } from './ast';
+import type { AliasOption, Span } from '../uri/ast';
 import { suggest, suggestionSentence } from './binderSuggest';
 import type { Resolution, ScopeEntry, ScopeKind, TypeInfo } from './binderTypes';
 

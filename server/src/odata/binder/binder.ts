@@ -10,7 +10,7 @@
  */
 import type { ModelIndex } from '../csdl/modelIndex';
 import { compareDiagnostics } from '../diagnosticCodes';
-import type { AliasOption, ODataUri, QueryOption } from './ast';
+import type { AliasOption, ODataUri, QueryOption } from '../uri/ast';
 import { BindContext, type ExprScope } from './binderContext';
 import { bindQueryOptions, type ResourceShape } from './binderOptions';
 import { bindResourcePath, type PathState } from './binderPath';

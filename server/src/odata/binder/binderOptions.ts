@@ -4,7 +4,7 @@
  * then `$filter`, `$select`, `$expand` (recursively, in the navigation target's scope), `$orderby`.
  */
 import type { StructuredType } from '../csdl/model';
-import type { ComputeItem, IntegerOption, OrderByItem, QueryOption, SelectItem } from './ast';
+import type { ComputeItem, IntegerOption, OrderByItem, QueryOption, SelectItem } from '../uri/ast';
 import { childScope, type BindContext, type ExprScope } from './binderContext';
 import { describeType, familyOf } from './binderEdmTypes';
 import { bindApply } from './binderApply';

@@ -3,7 +3,7 @@
  * `orderby` bound in the current scope; aggregate and compute aliases become visible to the
  * transformations after them and to the URL's later options.
  */
-import type { AggregateItem, Expression, Transformation } from './ast';
+import type { AggregateItem, Expression, Transformation } from '../uri/ast';
 import { childScope, type BindContext, type ExprScope } from './binderContext';
 import { describeType, familyOf, int32Type, primitive } from './binderEdmTypes';
 import { bindExpression, describeOperand, expectBoolean } from './binderExpression';
