@@ -25,6 +25,7 @@ import { completeRequestParts } from '../../../server/src/odata/services/request
 import { doSignatureHelp } from '../../../server/src/odata/services/signatureHelp';
 import type { ServiceContext } from '../../../server/src/odata/services/serviceContext';
 import { parsePreferHeader } from '../../../server/src/odata/uri/headers';
+import { expressionVariables, pathKeywords } from '../../../server/src/odata/facts/urlKeywords';
 import { parseUri } from '../../../server/src/odata/uri/parser';
 import { complete, crm } from '../completion/urlCompletionHarness';
 import { withCursor } from '../services/servicesHarness';
@@ -259,5 +260,69 @@ describe('facts: $apply transformations', () => {
     assert.deepEqual(complete('accounts?$apply=aggregate(revenue with |', crm(), 'generic').labels, [...aggregationMethods]);
     for (const method of aggregationMethods) assert.deepEqual(parseUri(`accounts?$apply=aggregate(revenue with ${method} as t)`).errors, [], method);
     assert.ok(parseUri('accounts?$apply=aggregate(revenue with median as t)').errors.length > 0);
+  });
+});
+
+describe('facts: URL keywords (path segments and expression variables)', () => {
+  const id = '00000000-0000-0000-0000-000000000001';
+  /** A URL where each path keyword is at home. */
+  const pathSamples: Record<string, string> = {
+    $metadata: '$metadata',
+    $batch: '$batch',
+    $entity: `$entity?$id=accounts(${id})`,
+    $crossjoin: '$crossjoin(accounts,contacts)',
+    $all: '$all',
+    $count: 'accounts/$count',
+    $ref: `accounts(${id})/primarycontactid/$ref`,
+    $value: `accounts(${id})/name/$value`,
+    $query: 'accounts/$query',
+    $each: 'accounts/$each',
+    $filter: "accounts/$filter(@c)/$each?@c=name eq 'x'",
+  };
+  /** A `$filter`/`$apply` value where each expression variable starts a path. */
+  const variableSamples: Record<string, string> = {
+    $it: "accounts?$filter=$it/name eq 'x'",
+    $this: "accounts?$filter=$this/name eq 'x'",
+    $root: `accounts?$filter=$root/accounts(${id})/name eq name`,
+    $these: 'accounts?$apply=topcount($these/$count div 10,revenue)',
+  };
+  const hoverAt = (url: string, name: string): string => {
+    const at = url.indexOf(name) + 2;
+    return hoverMarkdown(`${url.slice(0, at)}|${url.slice(at)}`, 'dataverse');
+  };
+
+  test('every path keyword parses where the facts put it and hover shows its doc', () => {
+    assert.deepEqual(Object.keys(pathSamples).sort(), pathKeywords.map((k) => k.name).sort());
+    for (const keyword of pathKeywords) {
+      const url = pathSamples[keyword.name]!;
+      const uri = parseUri(url, { strict: true });
+      assert.deepEqual(uri.errors, [], `${url} parses`);
+      assert.ok(uri.path.segments.some((s) => s.kind === 'Keyword' && s.name === keyword.name), `${url} has the segment ${keyword.name}`);
+      assert.ok(hoverAt(url, keyword.name).includes(keyword.doc), `hover of ${keyword.name} shows its doc`);
+    }
+  });
+
+  test("the parser enforces each path keyword's place and whether anything may follow it", () => {
+    for (const keyword of pathKeywords) {
+      const misplaced = keyword.place === 'first' ? `accounts/${keyword.name}` : keyword.name;
+      const expected = keyword.place === 'first' ? `'${keyword.name}' must be the first segment.` : `'${keyword.name}' must follow a resource.`;
+      assert.ok(parseUri(misplaced).errors.some((e) => e.message === expected), `${misplaced}: ${expected}`);
+      const followed = parseUri(`${keyword.place === 'first' ? '' : 'accounts/'}${keyword.name}${keyword.name === '$crossjoin' || keyword.name === '$filter' ? '(x)' : ''}/name`);
+      const nothingMayFollow = followed.errors.some((e) => e.message === `Nothing may follow '${keyword.name}'.`);
+      assert.equal(nothingMayFollow, keyword.terminal, `${keyword.name} terminal: ${JSON.stringify(followed.errors)}`);
+    }
+    assert.ok(parseUri('accounts/$nothing').errors.some((e) => e.code === 'syntax.unknown-segment'), 'a keyword outside the facts is unknown');
+  });
+
+  test('every expression variable starts a path, only there, and hover shows its doc', () => {
+    assert.deepEqual(Object.keys(variableSamples).sort(), expressionVariables.map((v) => v.name).sort());
+    for (const variable of expressionVariables) {
+      const url = variableSamples[variable.name]!;
+      assert.deepEqual(parseUri(url, { strict: true }).errors, [], `${url} parses`);
+      const inside = parseUri(`accounts?$filter=name/${variable.name} eq 'x'`);
+      assert.ok(inside.errors.some((e) => e.message === `'${variable.name}' can only start a path.`), `${variable.name} after a segment`);
+      assert.ok(hoverAt(url, variable.name).includes(variable.doc), `hover of ${variable.name} shows its doc`);
+    }
+    assert.ok(parseUri("accounts?$filter=$nothing/name eq 'x'").errors.some((e) => e.code === 'syntax.unknown-segment'), 'a variable outside the facts is unknown');
   });
 });

@@ -15,6 +15,7 @@ import { ENVIRONMENT_VARIABLE_SPAN, resolveVariableValue, variableTable, type Ex
 import { analyzeUrl } from './checkUrl';
 import { findHeader } from '../facts/headers';
 import { findFlavorQueryParameter, systemQueryOptionOf, unsupportedNotes } from '../facts/systemQueryOptions';
+import { urlKeywordDoc } from '../facts/urlKeywords';
 import { requestAt, toRange, urlAtCursor, type ODataDocument, type ServiceContext } from './serviceContext';
 
 export function doHover(document: ODataDocument, offset: number, context: ServiceContext): Hover | null {
@@ -156,7 +157,7 @@ function urlHover(document: ODataDocument, offset: number, context: ServiceConte
   }
   const keyword = keywordAt(text, at.offset);
   if (keyword) {
-    const doc = pathKeywordDocs[keyword.word];
+    const doc = urlKeywordDoc(keyword.word);
     if (doc) return hover(document, toDoc(keyword.span), [`**${keyword.word}**`, doc]);
   }
   return null;
@@ -240,20 +241,6 @@ function keywordAt(text: string, offset: number): { word: string; span: Span } |
   return undefined;
 }
 
-const pathKeywordDocs: Record<string, string> = {
-  $count: 'The number of items (as plain text in a path; `$count=true` adds `@odata.count`).',
-  $ref: 'The references (`@odata.id`) to the related records rather than the records themselves.',
-  $value: 'The raw value of a property or the media stream of an entity.',
-  $batch: 'Sends several requests in one `multipart/mixed` body (Business Central: up to 100 operations).',
-  $metadata: 'The service\'s CSDL document: every entity type, property and operation.',
-  $entity: 'Resolves an entity id (`$entity?$id=…`).',
-  $crossjoin: 'Combines entity sets.',
-  $all: 'Every entity of the service.',
-  $it: 'The current item of the collection being filtered.',
-  $this: 'The current item (inside a nested option or lambda).',
-  $root: 'The service root, to refer to other records in an expression.',
-};
-
 // ---------------------------------------------------------------------------------------------------------
 // Resolutions
 // ---------------------------------------------------------------------------------------------------------
@@ -312,8 +299,10 @@ function describeResolution(resolution: Resolution, model: ModelIndex, context: 
     case 'alias':
     case 'computedAlias':
       return [`**${resolution.name}** · ${resolution.kind === 'alias' ? 'parameter alias' : 'computed alias'}${resolution.type?.name ? ` of \`${typeName(resolution.type.name, resolution.type.collection)}\`` : ''}`];
-    case 'keyword':
-      return pathKeywordDocs[resolution.name] ? [`**${resolution.name}**`, pathKeywordDocs[resolution.name]!] : undefined;
+    case 'keyword': {
+      const doc = urlKeywordDoc(resolution.name);
+      return doc ? [`**${resolution.name}**`, doc] : undefined;
+    }
     default:
       return undefined;
   }

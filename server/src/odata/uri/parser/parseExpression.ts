@@ -5,6 +5,7 @@ import { isHexDigit, matchBase64Url, matchDuration, matchEnumMembers, matchGeoBo
 import { parseAggregateInPath } from './parseApply';
 import { canonicalFunctionNamesLower } from '../../facts/canonicalFunctions';
 import { binaryOperatorLevels } from '../../facts/operators';
+import { isExpressionVariable } from '../../facts/urlKeywords';
 import { maxDepth, type Parser } from './parserCore';
 import { parseJson } from './parseJson';
 import { parseNestedOptions } from './parseOptions';
@@ -453,7 +454,7 @@ function parsePathSegmentExpr(p: Parser, first: boolean): PathSegmentExpression 
         if (p.is(TokenType.OpenParen) && p.adjacent()) seg.key = parseArgs(p, false);
         seg.span = p.span(t.start, p.prevEnd);
       } else p.error('syntax.expected-open-paren', p.prevEnd, p.prevEnd);
-    } else if (name === '$it' || name === '$this' || name === '$root' || name === '$these') {
+    } else if (isExpressionVariable(name)) {
       if (!first) p.error('syntax.unexpected-segment', t.start, t.end, `'${name}' can only start a path.`);
       if (name === '$root' && !(p.is(TokenType.Slash) && p.adjacent())) p.error('syntax.expected-segment', t.end, t.end, "'$root' must be followed by '/' and a resource path.");
     } else {

@@ -4,6 +4,7 @@ import { TokenType } from '../scanner';
 import { isDigit, isAsciiLetter, isIdentifierStart } from '../literals';
 import type { Parser } from './parserCore';
 import { parseArgs } from './parseExpression';
+import { findPathKeyword } from '../../facts/urlKeywords';
 
 /** Resource path in decoded `[start, end)`; segments are separated by literal `/`. */
 export function parseResourcePath(p: Parser, start: number, end: number): ResourcePath {
@@ -100,20 +101,18 @@ function checkKeyText(p: Parser, start: number, end: number): void {
   }
 }
 
-/** Segment order rules that need no model: what may follow `$count`, `$ref`, `$value`, `$batch` … */
+/** Segment order rules that need no model: what may follow `$count`, `$ref`, `$value`, `$batch` … (facts/urlKeywords.ts). */
 function checkPathStructure(p: Parser, segments: PathSegment[]): void {
-  const terminal = new Set(['$count', '$ref', '$value', '$batch', '$metadata', '$query']);
-  const firstOnly = new Set(['$batch', '$metadata', '$entity', '$crossjoin', '$all']);
-  const known = new Set(['$count', '$ref', '$value', '$each', '$batch', '$metadata', '$entity', '$all', '$crossjoin', '$query', '$filter']);
   for (let k = 0; k < segments.length; k++) {
     const s = segments[k];
     if (s.kind !== 'Keyword') continue;
-    if (!known.has(s.name)) p.report('syntax.unknown-segment', s.span, `Unknown segment '${s.name}'.`);
-    else if (firstOnly.has(s.name) && k > 0) p.report('syntax.unexpected-segment', s.span, `'${s.name}' must be the first segment.`);
-    else if ((s.name === '$count' || s.name === '$ref' || s.name === '$value' || s.name === '$each' || s.name === '$query' || s.name === '$filter') && k === 0) {
+    const keyword = findPathKeyword(s.name);
+    if (!keyword) p.report('syntax.unknown-segment', s.span, `Unknown segment '${s.name}'.`);
+    else if (keyword.place === 'first' && k > 0) p.report('syntax.unexpected-segment', s.span, `'${s.name}' must be the first segment.`);
+    else if (keyword.place === 'afterResource' && k === 0) {
       p.report('syntax.unexpected-segment', s.span, `'${s.name}' must follow a resource.`);
     }
-    if (terminal.has(s.name) && k + 1 < segments.length) {
+    if (keyword?.terminal && k + 1 < segments.length) {
       p.report('syntax.unexpected-segment', segments[k + 1].span, `Nothing may follow '${s.name}'.`);
     }
     if (s.name === '$crossjoin' && !s.args) p.report('syntax.expected-open-paren', s.span, "'$crossjoin' needs a list of entity sets.");
