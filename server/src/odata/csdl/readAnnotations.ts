@@ -88,11 +88,11 @@ interface PropertyValueFrame {
   property: string;
 }
 
-export function openTerm(r: ReaderState, local: string, schema: Schema, a: Attrs): void {
+export function openTerm(r: ReaderState, schema: Schema, a: Attrs): void {
   const name = a.Name?.value;
   const type = a.Type?.value;
   if (name === undefined || type === undefined) {
-    r.missing(local, name === undefined ? 'Name' : 'Type');
+    r.missing('Term', name === undefined ? 'Name' : 'Type');
     r.push(K_IGNORE, null);
     return;
   }
@@ -115,10 +115,10 @@ export function openTerm(r: ReaderState, local: string, schema: Schema, a: Attrs
 }
 
 /** An `Annotations` element: a block of annotations for one target. */
-export function openAnnotationsBlock(r: ReaderState, local: string, schema: Schema, a: Attrs): void {
+export function openAnnotationsBlock(r: ReaderState, schema: Schema, a: Attrs): void {
   const target = a.Target?.value;
   if (target === undefined) {
-    r.missing(local, 'Target');
+    r.missing('Annotations', 'Target');
     r.push(K_IGNORE, null);
     return;
   }

@@ -6,10 +6,10 @@
 import type { ActionImport, EntityContainer, EntitySet, FunctionImport, Schema, Singleton } from './model';
 import { K_CONTAINER, K_ENTITYSET, K_IGNORE, K_IMPORT, K_LEAF, makeError, parseBool, type Attrs, type ReaderState } from './readerState';
 
-export function openEntityContainer(r: ReaderState, local: string, schema: Schema, a: Attrs): void {
+export function openEntityContainer(r: ReaderState, schema: Schema, a: Attrs): void {
   const name = a.Name?.value;
   if (name === undefined) {
-    r.missing(local, 'Name');
+    r.missing('EntityContainer', 'Name');
     r.push(K_IGNORE, null);
     return;
   }

@@ -52,10 +52,10 @@ export function openStructuredType(r: ReaderState, local: 'EntityType' | 'Comple
   return r.push(K_STRUCTURED, t);
 }
 
-export function openEnumType(r: ReaderState, local: string, schema: Schema, a: Attrs): void {
+export function openEnumType(r: ReaderState, schema: Schema, a: Attrs): void {
   const name = a.Name?.value;
   if (name === undefined) {
-    r.missing(local, 'Name');
+    r.missing('EnumType', 'Name');
     r.push(K_IGNORE, null);
     return;
   }
@@ -74,11 +74,11 @@ export function openEnumType(r: ReaderState, local: string, schema: Schema, a: A
   return r.push(K_ENUMTYPE, t);
 }
 
-export function openTypeDefinition(r: ReaderState, local: string, schema: Schema, a: Attrs): void {
+export function openTypeDefinition(r: ReaderState, schema: Schema, a: Attrs): void {
   const name = a.Name?.value;
   const ut = a.UnderlyingType?.value;
   if (name === undefined || ut === undefined) {
-    r.missing(local, name === undefined ? 'Name' : 'UnderlyingType');
+    r.missing('TypeDefinition', name === undefined ? 'Name' : 'UnderlyingType');
     r.push(K_IGNORE, null);
     return;
   }

@@ -65,6 +65,7 @@ const MEMBER_KEYS = ['key', 'properties', 'navigationProperties', 'annotations']
 export class Reader extends ReaderState {
   private handler: ScanHandler | undefined;
   private brokenReported = false;
+  private stopped = false;
 
   private scanner(): XmlScanner {
     this.fast = true;
@@ -225,8 +226,6 @@ export class Reader extends ReaderState {
     }
     this.finish();
   }
-
-  private stopped = false;
 
   private start(): void {
     const p = this.parser;
@@ -440,18 +439,18 @@ export class Reader extends ReaderState {
       case 'ComplexType':
         return openStructuredType(this, local, schema, a);
       case 'EnumType':
-        return openEnumType(this, local, schema, a);
+        return openEnumType(this, schema, a);
       case 'TypeDefinition':
-        return openTypeDefinition(this, local, schema, a);
+        return openTypeDefinition(this, schema, a);
       case 'Action':
       case 'Function':
         return openOperation(this, local, schema, a);
       case 'EntityContainer':
-        return openEntityContainer(this, local, schema, a);
+        return openEntityContainer(this, schema, a);
       case 'Term':
-        return openTerm(this, local, schema, a);
+        return openTerm(this, schema, a);
       case 'Annotations':
-        return openAnnotationsBlock(this, local, schema, a);
+        return openAnnotationsBlock(this, schema, a);
       default:
         break;
     }

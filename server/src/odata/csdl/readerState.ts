@@ -57,8 +57,11 @@ export function parseBool(v: string | undefined, dflt: boolean): boolean {
   return l === 'true' ? true : l === 'false' ? false : dflt;
 }
 
+/** What the reader knows while it walks a document: read and written by the walk and by the parts. */
 export class ReaderState {
   protected readonly parser: SaxesParser<{ xmlns: true }>;
+  /** True once the fast scanner drives the reader (saxes is then not used). */
+  fast = false;
   /** Set (to the broken-content callback) when types' content is read on first use: see readCsdlLazily. */
   lazyTypes: ((message: string) => void) | undefined;
   /** Set by opening a type whose content is to be skipped; read by the scanner handler. */
@@ -94,9 +97,6 @@ export class ReaderState {
   ) {
     this.parser = new SaxesParser({ xmlns: true });
   }
-
-  /** True once the fast scanner drives the reader (saxes is then not used). */
-  fast = false;
 
   // ---------------------------------------------------------------- aliases
 
