@@ -3,7 +3,7 @@
  * Codes never change meaning once released; tests and the CLI's JSON output rely on them.
  *
  * Templates use `{name}` placeholders filled by `createDiagnostic(code, span, args)`, the one function that makes
- * a diagnostic; `collectDiagnostics` gathers them (no repeats, sorted). Syntax errors come from the parser (codes
+ * a diagnostic; `collectDiagnostics` gathers them (no repeats, the flavour's own severity where the table gives one, sorted). Syntax errors come from the parser (codes
  * prefixed `syntax.`, in the table below with their default message); they keep the parser's own message.
  */
 import type { Span } from './uri/ast';
