@@ -3,7 +3,7 @@
  * Codes never change meaning once released; tests and the CLI's JSON output rely on them.
  *
  * Templates use `{name}` placeholders filled by `createDiagnostic(code, span, args)`, the one function that makes
- * a diagnostic; `collectDiagnostics` gathers them (no repeats, sorted). Syntax errors come from the parser (codes
+ * a diagnostic; `collectDiagnostics` gathers them (no repeats, the flavour's own severity where the table gives one, sorted). Syntax errors come from the parser (codes
  * prefixed `syntax.`, in the table below with their default message); they keep the parser's own message.
  */
 import type { Span } from './uri/ast';
@@ -28,6 +28,11 @@ export interface DiagnosticDescriptor {
   severity: Severity;
   /** Message template; `{placeholders}` are filled from the diagnostic's arguments. */
   message: string;
+  /**
+   * A flavour whose service answers differently gets its own severity (say why, with the documentation's address,
+   * beside the entry). `collectDiagnostics` applies it, given the flavour: no other place changes a severity.
+   */
+  severityByFlavor?: Partial<Record<Flavor, Severity>>;
 }
 
 const bindingCodes = {
@@ -88,7 +93,10 @@ const bindingCodes = {
   'syntax.plus-as-space': { severity: 'warning', message: "'+' for a space: Dynamics reads a '+' in a query string as a space, OData (and this extension's runner, which sends '+' as %2B) as a plus. Write a space; write a real plus as %2B." },
   'syntax.trailing-comma': { severity: 'warning', message: 'A trailing comma in $select: Dynamics ignores it, the OData grammar does not allow it. Remove it.' },
   'syntax.trailing-slash': { severity: 'warning', message: "A trailing '/' after the resource path: Dynamics ignores it, the OData grammar does not allow it. Remove it." },
-  'syntax.single-quoted-json': { severity: 'warning', message: 'JSON with single-quoted member names or strings: Dataverse accepts it (its documentation passes entity references so), JSON and the OData grammar want double quotes. Use double quotes.' },
+  // Dataverse documents single-quoted JSON in a parameter alias (InitializeFrom's `@p1={'@odata.id':'accounts(…)'}`:
+  // https://learn.microsoft.com/en-us/power-apps/developer/data-platform/webapi/create-entity-web-api#create-a-new-table-row-from-another-table),
+  // so there it is only a portability hint; another service reads the value as JSON (RFC 8259 strings are double-quoted).
+  'syntax.single-quoted-json': { severity: 'warning', severityByFlavor: { dataverse: 'info' }, message: 'JSON with single-quoted member names or strings: Dataverse accepts it (its documentation passes entity references so), JSON and the OData grammar want double quotes. Use double quotes.' },
   'dataverse.quoted-number': { severity: 'warning', message: "The parameter '{name}' of {operation} is {type}: Dataverse accepts the number quoted, OData wants it unquoted. Write {value}." },
 } satisfies Record<string, DiagnosticDescriptor>;
 
@@ -160,8 +168,10 @@ export function formatMessage(template: string, args: DiagnosticArgs): string {
   });
 }
 
-export function severityOf(code: string): Severity {
-  return diagnosticCodes[code]?.severity ?? 'error';
+/** A code's severity: the flavour's own when the table gives it one, else the code's. */
+export function severityOf(code: string, flavor?: Flavor): Severity {
+  const descriptor = diagnosticCodes[code];
+  return (flavor && descriptor?.severityByFlavor?.[flavor]) ?? descriptor?.severity ?? 'error';
 }
 
 /**
@@ -186,22 +196,40 @@ export function createDiagnostic(
   return diagnostic;
 }
 
+type DiagnosticGroup = readonly ODataDiagnostic[];
+
+/** What `collectDiagnostics` may know about where the text is sent. */
+export interface CollectOptions {
+  /** The flavour of the environment: a code with a severity of its own for it (`severityByFlavor`) gets that one. */
+  flavor: Flavor;
+}
+
 /**
  * The one way diagnostics of a text are gathered (syntax, binding, flavour rules, the request file's): drops a
- * diagnostic that repeats an earlier one (same code and range), and sorts the rest (see `compareDiagnostics`).
+ * diagnostic that repeats an earlier one (same code and range), gives each the severity of the environment's flavour
+ * when the options name it (see `severityByFlavor`), and sorts the rest (see `compareDiagnostics`).
  */
-export function collectDiagnostics(...groups: readonly (readonly ODataDiagnostic[])[]): ODataDiagnostic[] {
+export function collectDiagnostics(...groups: readonly DiagnosticGroup[]): ODataDiagnostic[];
+export function collectDiagnostics(options: CollectOptions, ...groups: readonly DiagnosticGroup[]): ODataDiagnostic[];
+export function collectDiagnostics(...args: readonly (CollectOptions | DiagnosticGroup)[]): ODataDiagnostic[] {
+  const options = args.length > 0 && !isGroup(args[0]) ? args[0] : undefined;
   const seen = new Set<string>();
   const kept: ODataDiagnostic[] = [];
-  for (const group of groups) {
+  for (const group of args) {
+    if (!isGroup(group)) continue;
     for (const diagnostic of group) {
       const key = `${diagnostic.code}@${diagnostic.span.start}-${diagnostic.span.end}`;
       if (seen.has(key)) continue;
       seen.add(key);
-      kept.push(diagnostic);
+      const severity = (options && diagnosticCodes[diagnostic.code]?.severityByFlavor?.[options.flavor]) ?? diagnostic.severity;
+      kept.push(severity === diagnostic.severity ? diagnostic : { ...diagnostic, severity });
     }
   }
   return kept.sort(compareDiagnostics);
+}
+
+function isGroup(value: CollectOptions | DiagnosticGroup | undefined): value is DiagnosticGroup {
+  return Array.isArray(value);
 }
 
 /** Orders diagnostics by start offset, then end offset, then code (stable for tests and the CLI). */

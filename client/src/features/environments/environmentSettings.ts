@@ -15,6 +15,7 @@ import {
   type EnvironmentStatus,
   type ServerConfig,
 } from '../../../../server/src/protocol';
+import { parseRequestFile } from '../../../../server/src/odata/index';
 import { checkAgainst, defaultEnvironment, effectsOf, readEnvironments } from './configuration';
 import type { ConfiguredEnvironment } from './environmentSources';
 import { MetadataStore } from './metadataStore';
@@ -120,7 +121,8 @@ export function registerEnvironmentSettings(context: vscode.ExtensionContext, cl
     const { defaultEnvironment, environments } = readEnvironmentSettings();
     // The active .odata file's own `@environment` wins over the default.
     const editor = vscode.window.activeTextEditor;
-    const fileEnvironment = editor?.document.languageId === 'odata' ? /^\s*@environment\s*=\s*(\S+)\s*$/m.exec(editor.document.getText())?.[1] : undefined;
+    // Read by the request-file parser, as the runner and the language server read it (the last line wins).
+    const fileEnvironment = editor?.document.languageId === 'odata' ? parseRequestFile(editor.document.getText()).environment?.name || undefined : undefined;
     const name = fileEnvironment ?? defaultEnvironment ?? environments[0]?.name;
     const current = name ? states.get(name) : undefined;
     if (!name) {

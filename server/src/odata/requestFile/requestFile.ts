@@ -65,6 +65,42 @@ export interface RequestFile {
   /** `@environment = name`, when present (the last one wins). */
   environment?: { name: string; span: Span };
   requests: ODataRequest[];
+  /** Every line of the document, in order, with what the parser read it as (see `RequestFileLine`). */
+  lines: RequestFileLine[];
+}
+
+/**
+ * What a line of a `.odata` document is, as the parser read it. The services (completion of the request's parts,
+ * folding) read these instead of their own copy of the line rules.
+ * - `blank`: only whitespace.
+ * - `separator`: `###`, with an optional request name after it.
+ * - `comment`: `#` or `//` (but not `###`).
+ * - `requestName`: `# @name x` or `// @name x` between requests: names the next request.
+ * - `variable`: `@name = value` (also `@environment = name`).
+ * - `request`: the request line, `[METHOD] URL [HTTP/x]`.
+ * - `continuation`: an indented `?…`/`&…` line continuing the URL.
+ * - `header`: `Name: value` under the request line.
+ * - `body`: a line of the body, from its first line to the next `###` (blank lines in and after it included).
+ */
+export type RequestLineKind = 'blank' | 'separator' | 'comment' | 'requestName' | 'variable' | 'request' | 'continuation' | 'header' | 'body';
+
+export interface RequestFileLine extends Line {
+  kind: RequestLineKind;
+  /**
+   * Index in `RequestFile.requests` of the request the line belongs to: its request line, continuation lines,
+   * headers and the comments among them, the blank lines after them and its body. Absent between requests.
+   */
+  request?: number;
+  /** `separator` (when it has one) and `requestName`: the request name and where it stands. */
+  name?: { name: string; span: Span };
+  /** `request`: the method, when written. */
+  methodSpan?: Span;
+  /** `request` and `continuation`: the part of the URL this line holds (where the URL starts, on the request line). */
+  urlSpan?: Span;
+  /** `header`: its name and value. */
+  header?: RequestHeader;
+  /** `variable`: its name and value. */
+  variable?: VariableDefinition;
 }
 
 /** The effective method of a request. */
@@ -94,10 +130,30 @@ export function splitLines(text: string): Line[] {
   return lines;
 }
 
+/** The characters of a header name (RFC 9110 `token`). */
+const HEADER_NAME_CHARACTERS = "A-Za-z0-9!#$%&'*+.^_`|~-";
+const HEADER_NAME_CHARACTER = new RegExp(`^[${HEADER_NAME_CHARACTERS}]$`);
+const HEADER_NAME_PREFIX = new RegExp(`^[${HEADER_NAME_CHARACTERS}]*$`);
+
+/** A character that may stand in a header name. */
+export function isHeaderNameCharacter(ch: string): boolean {
+  return HEADER_NAME_CHARACTER.test(ch);
+}
+
+/** Text that could be the start of a header name (empty included). */
+export function isHeaderNamePrefix(text: string): boolean {
+  return HEADER_NAME_PREFIX.test(text);
+}
+
+/** A method whose request carries a body: after it, the text after a blank line is the body, whatever it looks like. */
+export function takesBody(method: string | undefined): boolean {
+  return method !== undefined && BODY_METHODS.has(method);
+}
+
 const SEPARATOR = /^\s*###/;
 const COMMENT = /^\s*(#|\/\/)/;
 const VARIABLE = /^\s*@([A-Za-z_][\w.-]*)\s*=\s*(.*?)\s*$/;
-const HEADER = /^([A-Za-z0-9!#$%&'*+.^_`|~-]+)\s*:\s*(.*?)\s*$/;
+const HEADER = new RegExp(`^([${HEADER_NAME_CHARACTERS}]+)\\s*:\\s*(.*?)\\s*$`);
 const REQUEST_NAME_COMMENT = /^\s*(?:#|\/\/)\s*@name\s+(\S.*?)\s*$/;
 const METHOD_LINE = new RegExp(`^\\s*(${HTTP_METHODS.join('|')})(?=\\s|$)\\s*(.*?)\\s*$`, 'i');
 const HTTP_VERSION_SUFFIX = /\s+(HTTP\/\d(?:\.\d)?)$/i;
@@ -124,7 +180,8 @@ function looksLikeBody(line: Line): boolean {
 /** Parses a whole `.odata` document. */
 export function parseRequestFile(text: string): RequestFile {
   const lines = splitLines(text);
-  const file: RequestFile = { variables: [], requests: [] };
+  const file: RequestFile = { variables: [], requests: [], lines: [] };
+  const kinds = new LineKinds(lines, file.lines);
   let i = 0;
   let pendingName: { name: string; span: Span } | undefined;
   let blockStart = 0;
@@ -136,11 +193,13 @@ export function parseRequestFile(text: string): RequestFile {
       const name = after.trim();
       const nameOffset = line.start + line.text.indexOf(after) + (after.length - after.trimStart().length);
       pendingName = name ? { name, span: { start: nameOffset, end: nameOffset + name.length } } : undefined;
+      kinds.mark(i, 'separator', pendingName ? { name: pendingName } : {});
       blockStart = line.start;
       i++;
       continue;
     }
     if (isBlank(line)) {
+      kinds.mark(i, 'blank');
       i++;
       continue;
     }
@@ -148,10 +207,12 @@ export function parseRequestFile(text: string): RequestFile {
     if (named) {
       const nameStart = line.start + line.text.lastIndexOf(named[1]);
       pendingName = { name: named[1], span: { start: nameStart, end: nameStart + named[1].length } };
+      kinds.mark(i, 'requestName', { name: pendingName });
       i++;
       continue;
     }
     if (COMMENT.test(line.text)) {
+      kinds.mark(i, 'comment');
       i++;
       continue;
     }
@@ -161,12 +222,13 @@ export function parseRequestFile(text: string): RequestFile {
       if (variable.name === 'environment') {
         file.environment = { name: variable.value, span: variable.valueSpan };
       }
+      kinds.mark(i, 'variable', { variable });
       i++;
       continue;
     }
     // A request line.
     const start = pendingName ? Math.min(blockStart, line.start) : line.start;
-    const { request, next } = readRequest(lines, i, start);
+    const { request, next } = readRequest(lines, i, start, kinds.of(file.requests.length));
     if (pendingName) {
       request.name = pendingName.name;
       request.nameSpan = pendingName.span;
@@ -177,6 +239,25 @@ export function parseRequestFile(text: string): RequestFile {
   }
   return file;
 }
+
+/** Fills `RequestFile.lines`: each line is marked once, by the step of the parser that read it. */
+class LineKinds {
+  constructor(
+    private readonly lines: readonly Line[],
+    private readonly out: RequestFileLine[],
+  ) {}
+
+  mark(index: number, kind: RequestLineKind, parts: Omit<RequestFileLine, keyof Line | 'kind'> = {}): void {
+    this.out[index] = { ...this.lines[index], kind, ...parts };
+  }
+
+  /** A marker for the lines of one request. */
+  of(request: number): RequestLineMarker {
+    return (index, kind, parts = {}) => this.mark(index, kind, { request, ...parts });
+  }
+}
+
+type RequestLineMarker = (index: number, kind: RequestLineKind, parts?: Omit<RequestFileLine, keyof Line | 'kind' | 'request'>) => void;
 
 function readVariable(line: Line): VariableDefinition | undefined {
   const match = VARIABLE.exec(line.text);
@@ -203,7 +284,7 @@ function text(line: Line, offset: number): string {
   return line.text.charAt(offset - line.start);
 }
 
-function readRequest(lines: Line[], first: number, blockStart: number): { request: ODataRequest; next: number } {
+function readRequest(lines: Line[], first: number, blockStart: number, mark: RequestLineMarker): { request: ODataRequest; next: number } {
   const line = lines[first];
   const request: ODataRequest = {
     span: { start: blockStart, end: line.end },
@@ -232,12 +313,14 @@ function readRequest(lines: Line[], first: number, blockStart: number): { reques
     urlLine = { start: urlLine.start, end: urlLine.start + urlText.length };
   }
   request.urlPieces.push({ span: urlLine, text: urlText });
+  mark(first, 'request', { ...(request.methodSpan ? { methodSpan: request.methodSpan } : {}), urlSpan: urlLine });
 
   let i = first + 1;
   // Continuation lines.
   while (i < lines.length && isContinuation(lines[i])) {
     const span = trimmedSpan(lines[i]);
     request.urlPieces.push({ span, text: lineSlice(lines[i], span) });
+    mark(i, 'continuation', { urlSpan: span });
     i++;
   }
   request.url = request.urlPieces.map((piece) => piece.text).join('');
@@ -248,19 +331,21 @@ function readRequest(lines: Line[], first: number, blockStart: number): { reques
   while (i < lines.length && !isBlank(lines[i]) && !SEPARATOR.test(lines[i].text)) {
     const current = lines[i];
     if (COMMENT.test(current.text)) {
+      mark(i, 'comment');
       i++;
       continue;
     }
     const header = readHeader(current);
     if (!header) return { request, next: i };
     request.headers.push(header);
+    mark(i, 'header', { header });
     request.span.end = current.end;
     i++;
   }
 
   // Body after the blank line(s), until the next separator.
   let j = i;
-  while (j < lines.length && isBlank(lines[j])) j++;
+  while (j < lines.length && isBlank(lines[j])) mark(j++, 'blank');
   if (j >= lines.length || SEPARATOR.test(lines[j].text)) return { request, next: j };
   const takesBody = request.method !== undefined && BODY_METHODS.has(request.method);
   if (!takesBody && !looksLikeBody(lines[j])) return { request, next: j };
@@ -268,6 +353,7 @@ function readRequest(lines: Line[], first: number, blockStart: number): { reques
   let k = j;
   while (k < lines.length && !SEPARATOR.test(lines[k].text)) {
     if (!isBlank(lines[k])) last = k;
+    mark(k, 'body');
     k++;
   }
   const bodySpan = { start: lines[j].start, end: lines[last].end };

@@ -66,5 +66,5 @@ export function checkRequestFile(file: RequestFile, model: ModelIndex, options: 
       diagnostics.push({ ...diagnostic, span: { start, end } });
     }
   }
-  return collectDiagnostics(diagnostics);
+  return collectDiagnostics({ flavor: options.flavor }, diagnostics);
 }

@@ -47,7 +47,7 @@ export function analyzeUrl(text: string, model: ModelIndex, options: CheckUrlOpt
   const uri = parseUri(text, { ...(options.serviceRoot ? { serviceRoot: options.serviceRoot } : {}), strict });
   const bound = bindUri(uri, model, { flavor: options.flavor, strict });
   const syntax = [...uri.errors, ...(uri.warnings ?? [])].map((e) => syntaxDiagnostic(e, text));
-  const diagnostics = collectDiagnostics(syntax, bound.diagnostics, flavorRules(text, uri, options));
+  const diagnostics = collectDiagnostics({ flavor: options.flavor }, syntax, bound.diagnostics, flavorRules(text, uri, options));
   return { uri, bound, diagnostics };
 }
 

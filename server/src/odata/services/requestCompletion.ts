@@ -4,8 +4,9 @@
  * names in the JSON body of POST/PATCH/PUT (from the target entity type of the request URL), and
  * `{{variables}}` in header values and bodies.
  *
- * The cursor's place is worked out from the lines of the document rather than from the parsed request
- * file alone, because a half-typed line (`Pre` under a request line) is not yet a header for the parser.
+ * The cursor's place comes from the request file's parser: what kind each line before the cursor is and which
+ * request it belongs to (`RequestFile.lines`); the cursor's own line is read as the start of what it continues,
+ * because a half-typed line (`Pre` under a request line) is not yet a header for the parser.
  * An exception is caught once, in languageService.ts.
  */
 import {
@@ -18,7 +19,7 @@ import {
 import type { ModelIndex } from '../csdl/modelIndex';
 import type { EntitySet, NavigationProperty, Property, Singleton, StructuredType } from '../csdl/model';
 import type { Flavor } from '../diagnosticCodes';
-import { HTTP_METHODS, splitLines, type Line, type ODataRequest } from '../requestFile/requestFile';
+import { HTTP_METHODS, isHeaderNameCharacter, isHeaderNamePrefix, takesBody, type Line, type ODataRequest, type RequestFile, type RequestFileLine, type RequestHeader } from '../requestFile/requestFile';
 import { expandRequestUrl, variableTable } from '../requestFile/variables';
 import type { Span } from '../uri/ast';
 import { analyzeUrl } from './checkUrl';
@@ -35,25 +36,12 @@ export function completeRequestParts(document: ODataDocument, offset: number, co
 // Where the cursor is
 // ---------------------------------------------------------------------------------------------------------
 
-
-const SEPARATOR = /^\s*###/;
-const COMMENT = /^\s*(#|\/\/)/;
-const VARIABLE = /^\s*@[A-Za-z_][\w.-]*\s*=/;
-const HEADER = /^([A-Za-z0-9!#$%&'*+.^_`|~-]+)\s*:/;
-const HEADER_NAME_CHAR = /[A-Za-z0-9!#$%&'*+.^_`|~-]/;
-const METHOD_LINE = new RegExp(`^\\s*(${HTTP_METHODS.join('|')})(?=\\s|$)`, 'i');
-const BODY_METHODS: ReadonlySet<string> = new Set(['POST', 'PATCH', 'PUT', 'MERGE']);
-
-const isBlank = (line: Line): boolean => line.text.trim().length === 0;
-const isContinuation = (line: Line): boolean => /^\s+[?&]/.test(line.text);
-const looksLikeBody = (line: Line): boolean => /^\s*([{["<]|--)/.test(line.text);
-
 type State = 'pre' | 'request' | 'headers' | 'gap' | 'body';
 
 interface BlockInfo {
   state: State;
-  /** The request line of the current request (undefined in `pre`). */
-  requestLine?: Line;
+  /** The request the cursor's line continues (undefined in `pre`). */
+  request?: ODataRequest;
   method?: string;
   /** Header names written on earlier lines of the request (lower-cased). */
   headers: Set<string>;
@@ -63,104 +51,92 @@ interface BlockInfo {
   blockEnd: number;
 }
 
-/** Walks the block holding line `target` the way the request-file parser does, up to that line. */
-function blockInfo(lines: Line[], target: number, textLength: number): BlockInfo {
-  let first = 0;
-  for (let i = target - 1; i >= 0; i--) {
-    if (SEPARATOR.test(lines[i].text)) {
-      first = i + 1;
-      break;
-    }
-  }
+/**
+ * What the request file's parser read up to line `target`: the state a line typed there continues. It comes
+ * from the line before (its kind and its request), not from the target line itself, which is half-typed (`Pre`
+ * under a request line is a new request for the parser, a header name being written for completion).
+ */
+function blockInfo(file: RequestFile, target: number, textLength: number): BlockInfo {
+  const lines = file.lines;
   let blockEnd = textLength;
   for (let i = target + 1; i < lines.length; i++) {
-    if (SEPARATOR.test(lines[i].text)) {
+    if (lines[i].kind === 'separator') {
       blockEnd = lines[i].start;
       break;
     }
   }
   const info: BlockInfo = { state: 'pre', headers: new Set(), blockEnd };
-  const startRequest = (line: Line): void => {
-    info.state = 'request';
-    info.requestLine = line;
-    info.method = METHOD_LINE.exec(line.text)?.[1].toUpperCase();
-    info.headers = new Set();
-    info.bodyStart = undefined;
-  };
-  for (let i = first; i < target; i++) {
-    const line = lines[i];
-    switch (info.state) {
-      case 'pre':
-        if (isBlank(line) || COMMENT.test(line.text) || VARIABLE.test(line.text)) break;
-        startRequest(line);
-        break;
-      case 'request':
-      case 'headers': {
-        if (info.state === 'request' && isContinuation(line)) break;
-        if (isBlank(line)) {
-          info.state = 'gap';
-          info.bodyStart = line.start;
-          break;
-        }
-        if (COMMENT.test(line.text)) {
-          info.state = 'headers';
-          break;
-        }
-        const header = HEADER.exec(line.text);
-        if (header && !(/^https?$/i.test(header[1]) && line.text.slice(header[0].length).startsWith('//'))) {
-          info.state = 'headers';
-          info.headers.add(header[1].toLowerCase());
-          break;
-        }
-        startRequest(line);
-        break;
-      }
-      case 'gap':
-        if (isBlank(line)) break;
-        if ((info.method && BODY_METHODS.has(info.method)) || looksLikeBody(line)) info.state = 'body';
-        else startRequest(line);
-        break;
-      case 'body':
-        break;
-    }
+  const previous = target > 0 ? lines[target - 1] : undefined;
+  if (previous?.request === undefined) return info;
+  const request = file.requests[previous.request];
+  info.request = request;
+  info.method = request.method;
+  const own = lines.slice(0, target).filter((line) => line.request === previous.request);
+  for (const line of own) if (line.header) info.headers.add(line.header.name.toLowerCase());
+  info.bodyStart = own.find((line) => line.kind === 'blank' || line.kind === 'body')?.start;
+  switch (previous.kind) {
+    case 'request':
+    case 'continuation':
+      info.state = 'request';
+      break;
+    case 'header':
+    case 'comment':
+      info.state = 'headers';
+      break;
+    case 'blank':
+      info.state = 'gap';
+      break;
+    default:
+      info.state = 'body';
   }
   return info;
 }
 
-function complete(document: ODataDocument, offset: number, context: ServiceContext): CompletionItem[] | null {
+/** The line holding `offset`: the last line starting at or before it (an offset inside a `\r\n` is that line's end). */
+function lineAt(lines: readonly RequestFileLine[], offset: number): number {
+  let low = 0;
+  let high = lines.length - 1;
+  while (low < high) {
+    const middle = (low + high + 1) >> 1;
+    if (lines[middle].start <= offset) low = middle;
+    else high = middle - 1;
+  }
+  return low;
+}
+
+const isComment = (line: RequestFileLine): boolean => line.kind === 'comment' || line.kind === 'requestName';
+
+function complete(document: ODataDocument, cursor: number, context: ServiceContext): CompletionItem[] | null {
   const text = document.text;
-  const lines = splitLines(text);
-  let index = lines.findIndex((line) => offset >= line.start && offset <= line.end);
-  if (index < 0) index = lines.length - 1;
-  const line = lines[index];
+  const file = document.file;
+  const index = lineAt(file.lines, cursor);
+  const line = file.lines[index];
+  const offset = Math.min(cursor, line.end);
   const column = offset - line.start;
   const prefix = line.text.slice(0, column);
-  if (SEPARATOR.test(line.text)) return null;
+  if (line.kind === 'separator') return null;
 
-  const info = blockInfo(lines, index, text.length);
+  const info = blockInfo(file, index, text.length);
 
   switch (info.state) {
     case 'pre': {
-      if (COMMENT.test(line.text)) return null;
-      if (VARIABLE.test(line.text)) return null; // `{{` in a value: variableCompletion.ts
+      if (isComment(line)) return null;
+      if (line.kind === 'variable') return null; // `{{` in a value: variableCompletion.ts
       return methodCompletion(document, offset, line, true);
     }
     case 'request':
     case 'headers': {
-      if (info.state === 'request' && isContinuation(line)) return null;
-      if (COMMENT.test(line.text)) return null;
+      if (line.kind === 'continuation' || isComment(line)) return null;
       const colon = prefix.indexOf(':');
-      if (colon >= 0 && HEADER.test(line.text)) {
-        return headerValueCompletion(document, offset, line, line.text.slice(0, colon).trim(), context);
-      }
-      if (/^[A-Za-z0-9!#$%&'*+.^_`|~-]*$/.test(prefix)) return headerNameCompletion(document, offset, line, info, context);
+      if (colon >= 0 && line.header) return headerValueCompletion(document, offset, line, line.header, context);
+      if (isHeaderNamePrefix(prefix)) return headerNameCompletion(document, offset, line, info, context);
       return null;
     }
     case 'gap':
     case 'body': {
-      if (!info.method || !BODY_METHODS.has(info.method)) {
+      if (!takesBody(info.method)) {
         // After a GET and a blank line, a new line is the next request (the parser reads it so).
-        return info.state === 'gap' && !COMMENT.test(line.text) ? methodCompletion(document, offset, line, true) : null;
+        return info.state === 'gap' && !isComment(line) ? methodCompletion(document, offset, line, true) : null;
       }
       return bodyCompletion(document, offset, info, context);
     }
@@ -273,7 +249,7 @@ function flavorName(flavors: Flavor[] | undefined): string {
 function headerNameCompletion(document: ODataDocument, offset: number, line: Line, info: BlockInfo, context: ServiceContext): CompletionItem[] | null {
   const column = offset - line.start;
   let end = column;
-  while (end < line.text.length && HEADER_NAME_CHAR.test(line.text[end])) end++;
+  while (end < line.text.length && isHeaderNameCharacter(line.text[end])) end++;
   const rest = line.text.slice(end);
   const hasColon = /^\s*:/.test(rest);
   const span = { start: line.start, end: line.start + end };
@@ -293,12 +269,10 @@ function headerNameCompletion(document: ODataDocument, offset: number, line: Lin
   return items;
 }
 
-function headerValueCompletion(document: ODataDocument, offset: number, line: Line, name: string, context: ServiceContext): CompletionItem[] | null {
-  const header = findHeader(name);
+function headerValueCompletion(document: ODataDocument, offset: number, line: Line, written: RequestHeader, context: ServiceContext): CompletionItem[] | null {
+  const header = findHeader(written.name);
   if (!header || header.notOffered) return null;
-  const colon = line.text.indexOf(':');
-  let valueStart = colon + 1;
-  while (valueStart < line.text.length && /\s/.test(line.text[valueStart])) valueStart++;
+  let valueStart = written.valueSpan.start - line.start;
   const column = offset - line.start;
   if (column < valueStart) valueStart = column;
   let start = valueStart;
@@ -475,12 +449,8 @@ const NOT_ENTITY_SEGMENTS: ReadonlySet<string> = new Set(['operation', 'function
 
 function bodyTarget(document: ODataDocument, info: BlockInfo, context: ServiceContext): BodyTarget | undefined {
   const model = context.model;
-  const line = info.requestLine;
-  if (!model || !line) return undefined;
-  const request: ODataRequest | undefined = document.file.requests.find(
-    (r) => r.urlPieces.length > 0 && r.urlPieces[0].span.start >= line.start && r.urlPieces[0].span.start <= line.end,
-  );
-  if (!request || !request.url.trim()) return undefined;
+  const request = info.request;
+  if (!model || !request || !request.url.trim()) return undefined;
   const expanded = expandRequestUrl(request, variableTable(document.file, context.variables), context.system);
   const { bound } = analyzeUrl(expanded.text, model, { flavor: context.flavor, serviceRoot: context.serviceRoot });
   // Entities only: an action's parameters, a `$ref` or a property value are other bodies.

@@ -3,7 +3,7 @@
  * blocks, multi-line URLs and bodies, runs of comment lines) of a `.odata` document. Pure; an exception is caught once, in languageService.ts.
  */
 import { FoldingRangeKind, SymbolKind, type DocumentSymbol, type FoldingRange, type Range } from 'vscode-languageserver-types';
-import { requestMethod, type ODataRequest } from '../requestFile/requestFile';
+import { requestMethod, type ODataRequest, type RequestFileLine } from '../requestFile/requestFile';
 import type { Span } from '../uri/ast';
 import { toRange, type ODataDocument } from './serviceContext';
 
@@ -79,11 +79,12 @@ export function foldingRanges(document: ODataDocument): FoldingRange[] {
   const ranges: FoldingRange[] = [];
   const lineOf = (offset: number): number => document.lines.positionAt(offset).line;
   const requestStarts = new Set<number>();
-  const lines = document.text.split('\n');
+  const lines = document.file.lines;
   for (const request of document.file.requests) {
     let startLine = lineOf(request.span.start);
     // An unnamed `###` separator right above the request folds with it.
-    if (startLine > 0 && /^\s*###\s*$/.test(lines[startLine - 1] ?? '')) startLine--;
+    const above = lines[startLine - 1];
+    if (above?.kind === 'separator' && !above.name) startLine--;
     const endLine = lineOf(request.span.end);
     if (endLine > startLine) {
       ranges.push({ startLine, endLine, kind: FoldingRangeKind.Region });
@@ -100,21 +101,20 @@ export function foldingRanges(document: ODataDocument): FoldingRange[] {
       if (last > first) ranges.push({ startLine: first, endLine: last });
     }
   }
-  ranges.push(...commentRanges(document.text));
+  ranges.push(...commentRanges(lines));
   return ranges.sort((a, b) => a.startLine - b.startLine || b.endLine - a.endLine);
 }
 
-/** Runs of two or more comment lines (`#` or `//`, not the `###` request separators). */
-function commentRanges(text: string): FoldingRange[] {
+/** Runs of two or more comment lines (`#` or `//`, not the `###` request separators, nor body lines). */
+function commentRanges(lines: readonly RequestFileLine[]): FoldingRange[] {
   const ranges: FoldingRange[] = [];
-  const lines = text.split('\n');
   let runStart = -1;
   const close = (end: number): void => {
     if (runStart >= 0 && end > runStart) ranges.push({ startLine: runStart, endLine: end, kind: FoldingRangeKind.Comment });
     runStart = -1;
   };
   lines.forEach((line, index) => {
-    const comment = /^\s*(#|\/\/)/.test(line) && !/^\s*###/.test(line);
+    const comment = line.kind === 'comment' || line.kind === 'requestName';
     if (comment) {
       if (runStart < 0) runStart = index;
     } else close(index - 1);
