@@ -181,8 +181,9 @@ export class ResultsPanel {
     return { path: uri.fsPath, rows };
   }
 
-  snapshot(): ResultsSnapshot & { openPanels: number } {
-    return { ...this.session.snapshot(), openPanels: ResultsPanel.panels.size };
+  /** For the test-only `dynamicsOData.results.snapshot`: the session's snapshot, the open panels and the notes shown. */
+  snapshot(): ResultsSnapshot & { openPanels: number; notes: string[] } {
+    return { ...this.session.snapshot(), openPanels: ResultsPanel.panels.size, notes: [...this.session.view.notes] };
   }
 }
 
@@ -200,7 +201,7 @@ export function registerResultsPanelSerializer(context: vscode.ExtensionContext)
 /**
  * Commands for end-to-end tests, registered only when the extension runs under the test harness
  * (`ExtensionMode.Test`): never part of the shipped extension's surface (issue 12, item 12).
- * - `dynamicsOData.results.snapshot` → ResultsSnapshot & { openPanels } | undefined (the current panel)
+ * - `dynamicsOData.results.snapshot` → ResultsSnapshot & { openPanels, notes } | undefined (the current panel)
  * - `dynamicsOData.results.exportTo` (path: string, format: 'csv' | 'json') → { path, rows } (no dialog)
  * - `dynamicsOData.results.loadNextPage` → the snapshot after the next page loaded
  */
