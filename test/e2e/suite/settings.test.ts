@@ -6,8 +6,10 @@
 // test/integration; csvNeutralizeFormulas and checkAgainst also have their own extension-host tests
 // (trustRunner.test.ts, drift.test.ts).
 import * as assert from 'node:assert/strict';
+import { X509Certificate } from 'node:crypto';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
+import selfsigned from 'selfsigned';
 import * as vscode from 'vscode';
 import type { SendSummary } from '../../../client/src/features/runner/runnerCommands';
 import { EXTENSION_ID, startScriptedService, updateSetting, waitFor, type ScriptedService } from './helpers';
@@ -28,6 +30,9 @@ const SLOW_ANSWER_MS = 2_500;
 const BIG_ROWS = 3_000;
 const AUTHORITY = 'https://adfs.contoso.example';
 const SAMPLE_METADATA = '../../fixtures/metadata/dataverse-sample.xml';
+const BC_METADATA = '../../fixtures/metadata/bc-sample.xml';
+const COMPANY = '9c4f2ddc-9e75-ea11-bbf0-000d3a38a583';
+const NOT_SIGNED_IN = (name: string): string => `Sign in to ${name}: you are not signed in (run "Dynamics OData: Sign In").`;
 
 function bigAnswer(): unknown {
   return { value: Array.from({ length: BIG_ROWS }, (_, n) => ({ n, text: `row ${n} `.padEnd(480, 'x') })) };
@@ -51,6 +56,11 @@ suite('settings take effect in the extension host (issue 13, item 9)', () => {
     const summary = await vscode.commands.executeCommand<SendSummary | undefined>('dynamicsOData.sendRequest', { uri: file.toString(), index });
     assert.ok(summary, 'the send command returns what happened');
     return summary;
+  };
+  /** Puts `entry` in place of the workspace's environment of the same name (as the user editing settings.json). */
+  const setEnvironment = async (entry: { name: string } & Record<string, unknown>): Promise<void> => {
+    const current = vscode.workspace.getConfiguration('dynamicsOData').inspect<Array<{ name: string }>>('environments')?.workspaceValue ?? [];
+    await updateSetting('environments', [...current.filter((env) => env.name !== entry.name), entry]);
   };
   const panel = (): Thenable<PanelSnapshot | undefined> => vscode.commands.executeCommand<PanelSnapshot | undefined>('dynamicsOData.results.snapshot');
   const panelOf = (title: string): Promise<PanelSnapshot> => waitFor(`the results panel of "${title}"`, async () => {
@@ -214,5 +224,106 @@ suite('settings take effect in the extension host (issue 13, item 9)', () => {
       await updateSetting('trustedAuthorityHosts', undefined, vscode.ConfigurationTarget.Global);
     }
     assert.equal(receivedUnder('/authority/').length, 0, 'nothing is sent without a token');
+  });
+  test('environments[].variables: a Business Central {{company}} gives no diagnostic in the editor, is sent by the runner, and a change of it is sent next', async () => {
+    await setEnvironment({ name: 'settings-bc', flavor: 'bc', url: `${service.url}/bc/`, metadataFile: BC_METADATA, variables: { company: COMPANY } });
+    const file = writeFile(
+      'settings-variables.odata',
+      '@environment = settings-bc\n\n### Customers of the company\nGET companies({{company}})/customers?$top=2\n\n### Defined nowhere\nGET companies({{nope}})/customers\n',
+    );
+    const document = await vscode.workspace.openTextDocument(file);
+    await vscode.window.showTextDocument(document);
+    // The undefined one is there to know the file was checked with the environment's variables.
+    const diagnostics = await waitFor('the unknown variable nope', () => {
+      const found = vscode.languages.getDiagnostics(file);
+      return found.some((d) => d.message.startsWith("Unknown variable 'nope'")) ? found : undefined;
+    });
+    assert.deepEqual(diagnostics.filter((d) => /company/.test(d.message)).map((d) => d.message), [], 'company is defined by the environment');
+    const sent = await send(file, 0);
+    assert.equal(sent.status, 200, sent.message);
+    assert.deepEqual(receivedUnder('/bc/'), [`/bc/companies(${COMPANY})/customers?$top=2`]);
+
+    const other = '11111111-2222-3333-4444-555555555555';
+    await setEnvironment({ name: 'settings-bc', flavor: 'bc', url: `${service.url}/bc/`, metadataFile: BC_METADATA, variables: { company: other } });
+    assert.equal((await send(file, 0)).status, 200);
+    assert.equal(receivedUnder('/bc/').at(-1), `/bc/companies(${other})/customers?$top=2`);
+    await vscode.commands.executeCommand('workbench.action.closeActiveEditor');
+  });
+
+  test('environments[].flavor and auth.method: who must sign in before a request leaves', async () => {
+    const file = writeFile('settings-who.odata', '@environment = settings-who\n\n### Who signs in\nGET things\n');
+    const url = 'https://settings-who.invalid/odata/';
+    // Dataverse without an auth object signs in interactively: nothing is sent without a token.
+    await setEnvironment({ name: 'settings-who', flavor: 'dataverse', url });
+    const dataverse = await send(file);
+    assert.equal(dataverse.failure, 'signIn', dataverse.message);
+    assert.equal(dataverse.message, NOT_SIGNED_IN('settings-who'));
+    // A generic service needs no sign-in: the request goes out (and finds no such host).
+    await setEnvironment({ name: 'settings-who', flavor: 'generic', url });
+    const generic = await send(file);
+    assert.equal(generic.failure, 'dns', generic.message);
+    assert.match(generic.message ?? '', /^Could not find host settings-who\.invalid/);
+    // auth.method "none" on Dataverse: no sign-in either.
+    await setEnvironment({ name: 'settings-who', flavor: 'dataverse', url, auth: { method: 'none' } });
+    assert.equal((await send(file)).failure, 'dns');
+    // And "interactive" on a service on this machine, which would need none by default.
+    await setEnvironment({ name: 'settings-who', flavor: 'dataverse', url: `${service.url}/who/` });
+    assert.equal((await send(file)).status, 200);
+    await setEnvironment({ name: 'settings-who', flavor: 'dataverse', url: `${service.url}/who/`, auth: { method: 'interactive' } });
+    assert.equal((await send(file)).message, NOT_SIGNED_IN('settings-who'));
+    assert.deepEqual(receivedUnder('/who/'), ['/who/things'], 'only the request without a sign-in reached the service');
+    assert.equal(service.received.find((request) => request.url === '/who/things')?.authorization, undefined);
+  });
+
+  test('environments[].auth.tenant and auth.clientId: an app sign-in needs both, each refusal says which', async () => {
+    const file = writeFile('settings-app.odata', '@environment = settings-app\n\n### App sign-in\nGET things\n');
+    const entry = { name: 'settings-app', flavor: 'dataverse', url: `${service.url}/app/` };
+    const tenantProblem = '"settings-app": auth.tenant: an app signing in with a client secret needs the tenant id or domain, not "organizations".';
+    const clientProblem = '"settings-app": auth.clientId: set the application (client) id of your app registration; the default public client cannot use a client secret.';
+    await setEnvironment({ ...entry, auth: { method: 'clientSecret' } });
+    const neither = await send(file);
+    assert.equal(neither.failure, 'signIn');
+    assert.ok(neither.message?.includes(tenantProblem) && neither.message.includes(clientProblem), neither.message);
+    await setEnvironment({ ...entry, auth: { method: 'clientSecret', tenant: 'contoso.onmicrosoft.com' } });
+    const noClient = await send(file);
+    assert.ok(!noClient.message?.includes(tenantProblem) && noClient.message?.includes(clientProblem), noClient.message);
+    await setEnvironment({ ...entry, auth: { method: 'clientSecret', tenant: 'contoso.onmicrosoft.com', clientId: '0c0ffee0-1111-2222-3333-444444444444' } });
+    const settled = await send(file);
+    assert.equal(settled.message, 'Sign in to settings-app: no client secret is stored for it; run "Dynamics OData: Set Client Secret".');
+    assert.deepEqual(receivedUnder('/app/'), []);
+  });
+
+  test('environments[].auth.cloud: a Business Central token is for its cloud\'s API host only', async () => {
+    const file = writeFile('settings-cloud.odata', '@environment = settings-cloud\n\n### Cloud\nGET companies\n');
+    const entry = { name: 'settings-cloud', flavor: 'bc', url: `${service.url}/cloud/`, metadataFile: BC_METADATA };
+    await setEnvironment({ ...entry, auth: { method: 'interactive' } });
+    const publicCloud = await send(file);
+    assert.equal(publicCloud.failure, 'signIn');
+    assert.match(publicCloud.message ?? '', /"settings-cloud" is a Business Central environment, but its service root http:\/\/127\.0\.0\.1:\d+ is not the Business Central API \(https:\/\/api\.businesscentral\.dynamics\.com\/v2\.0\/\{tenant\}\/\{environment\}\/api\/v2\.0\/\)/);
+    // In a cloud without a fixed Business Central API host the token is for the service root: accepted, not signed in yet.
+    await setEnvironment({ ...entry, auth: { method: 'interactive', cloud: 'china' } });
+    assert.equal((await send(file)).message, NOT_SIGNED_IN('settings-cloud'));
+    await setEnvironment({ ...entry, auth: { method: 'interactive', cloud: 'mars' } });
+    assert.match((await send(file)).message ?? '', /"settings-cloud": auth\.cloud "mars" is not one of public, usgov, usgovhigh, dod, china\./);
+  });
+
+  test('environments[].auth.certificatePath and certificateThumbprint: the file is read and its thumbprint checked', async () => {
+    const file = writeFile('settings-certificate.odata', '@environment = settings-certificate\n\n### Certificate\nGET things\n');
+    const pems = await selfsigned.generate([{ name: 'commonName', value: 'settings-certificate' }], { keySize: 2048, algorithm: 'sha256' });
+    const pem = path.join(workspace, 'settings-certificate.pem');
+    fs.writeFileSync(pem, `${pems.private}\n${pems.cert}`);
+    files.push(pem);
+    const sha1 = new X509Certificate(pems.cert).fingerprint.replace(/:/g, '');
+    const auth = { method: 'certificate', tenant: 'contoso.onmicrosoft.com', clientId: '0c0ffee0-1111-2222-3333-444444444444' };
+    const entry = { name: 'settings-certificate', flavor: 'dataverse', url: `${service.url}/certificate/` };
+    const missing = path.join(workspace, 'settings-no-such.pem');
+    await setEnvironment({ ...entry, auth: { ...auth, certificatePath: missing } });
+    assert.match((await send(file)).message ?? '', new RegExp(`the certificate file ${missing.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&')} cannot be read \\(ENOENT\\); check auth\\.certificatePath\\.`));
+    const wrong = '0'.repeat(40);
+    await setEnvironment({ ...entry, auth: { ...auth, certificatePath: pem, certificateThumbprint: wrong } });
+    const mismatch = await send(file);
+    assert.equal(mismatch.failure, 'signIn');
+    assert.ok(mismatch.message?.includes(`the certificate in ${pem} has thumbprint ${sha1} (SHA-1), not ${wrong}; fix auth.certificateThumbprint or the file.`), mismatch.message);
+    assert.deepEqual(receivedUnder('/certificate/'), []);
   });
 });
