@@ -104,6 +104,8 @@ export interface ScriptedAnswer {
   status?: number;
   /** Sent as JSON (`application/json`). */
   json?: unknown;
+  /** Sent as XML (`application/xml`) instead of `json`: a `$metadata` document. */
+  xml?: string;
   /** Milliseconds before the answer is sent (a slow service). */
   delayMs?: number;
 }
@@ -129,8 +131,9 @@ export async function startScriptedService(answer: (request: ServedRequest) => S
     const scripted = answer(request);
     const reply = (): void => {
       if (res.destroyed) return;
-      const body = JSON.stringify(scripted.json ?? {});
-      res.writeHead(scripted.status ?? 200, { 'content-type': 'application/json; charset=utf-8', 'content-length': Buffer.byteLength(body) });
+      const body = scripted.xml ?? JSON.stringify(scripted.json ?? {});
+      const type = scripted.xml === undefined ? 'application/json; charset=utf-8' : 'application/xml; charset=utf-8';
+      res.writeHead(scripted.status ?? 200, { 'content-type': type, 'content-length': Buffer.byteLength(body) });
       res.end(body);
     };
     if (!scripted.delayMs) return reply();

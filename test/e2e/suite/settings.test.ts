@@ -76,6 +76,7 @@ suite('settings take effect in the extension host (issue 13, item 9)', () => {
     // Test-only commands are not in the manifest, so calling one does not activate the extension.
     await vscode.extensions.getExtension(EXTENSION_ID)!.activate();
     service = await startScriptedService((request) => {
+      if (request.url.endsWith('/$metadata')) return { xml: fs.readFileSync(path.join(workspace, BC_METADATA), 'utf8') };
       if (request.url.startsWith('/slow/')) return { json: { value: [{ answered: 'late' }] }, delayMs: SLOW_ANSWER_MS };
       if (request.url.startsWith('/big/')) return { json: bigAnswer() };
       return { json: { value: [{ path: request.url }] } };
@@ -325,5 +326,21 @@ suite('settings take effect in the extension host (issue 13, item 9)', () => {
     assert.equal(mismatch.failure, 'signIn');
     assert.ok(mismatch.message?.includes(`the certificate in ${pem} has thumbprint ${sha1} (SHA-1), not ${wrong}; fix auth.certificateThumbprint or the file.`), mismatch.message);
     assert.deepEqual(receivedUnder('/certificate/'), []);
+  });
+  test('environments[].metadataFile: without one the metadata is downloaded from the url; with one, Refresh Metadata reloads the file and downloads nothing', async () => {
+    const downloads = (): number => service.received.filter((request) => request.url === '/download/$metadata').length;
+    const entry = { name: 'settings-download', flavor: 'bc', url: `${service.url}/download/` };
+    await setEnvironment(entry);
+    // A new environment without a file is downloaded on its first need (now), and again on Refresh Metadata.
+    await waitFor('the first download of its $metadata', () => (downloads() === 1 ? true : undefined));
+    const refreshed = await vscode.commands.executeCommand<{ status: string; message: string } | undefined>('dynamicsOData.refreshMetadata', 'settings-download');
+    assert.notEqual(refreshed?.status, 'failed', refreshed?.message);
+    assert.equal(downloads(), 2);
+    await setEnvironment({ ...entry, metadataFile: BC_METADATA });
+    const reloaded = await vscode.commands.executeCommand<unknown>('dynamicsOData.refreshMetadata', 'settings-download');
+    assert.equal(reloaded, undefined, 'reloaded from the file: no download outcome');
+    assert.equal(downloads(), 2, 'nothing downloaded for an environment with a metadata file');
+    // None of this suite's environments with a file was ever downloaded.
+    assert.deepEqual(service.received.filter((request) => request.url.endsWith('$metadata') && !request.url.startsWith('/download/') && !request.url.startsWith('/who/') && !request.url.startsWith('/app/') && !request.url.startsWith('/certificate/')).map((request) => request.url), []);
   });
 });
