@@ -9,6 +9,7 @@
  */
 import * as os from 'node:os';
 import * as vscode from 'vscode';
+import { runnerSettings } from '../../environments/configuration';
 import { exportFileName } from '../results/export';
 import { makeNonce, renderPanelHtml } from './html';
 import { parsePageMessage, type PageToHost } from './messages';
@@ -170,7 +171,7 @@ export class ResultsPanel {
     const uri = typeof target === 'string' ? vscode.Uri.file(target) : target;
     const rows = this.session.rows.length;
     try {
-      const neutralizeFormulas = vscode.workspace.getConfiguration('dynamicsOData').get<boolean>('runner.csvNeutralizeFormulas', true);
+      const neutralizeFormulas = runnerSettings().csvNeutralizeFormulas;
       await vscode.workspace.fs.writeFile(uri, new TextEncoder().encode(this.session.exportText(format, { neutralizeFormulas })));
     } catch (error) {
       const message = `Could not write ${uri.fsPath}: ${error instanceof Error ? error.message : String(error)}. Choose another folder.`;
