@@ -9,6 +9,7 @@ import * as vscode from 'vscode';
 import type { LanguageClient } from 'vscode-languageclient/node';
 import { DEFAULT_RUN_ROWS, MAX_RUN_ROWS, agentToolDefinitions, redactSecrets, sizedAnswer, type AgentToolName } from '../../../../server/src/odata/index';
 import { agentPlanRun, agentRunTool } from '../../../../server/src/protocol';
+import { defaultEnvironment, runnerSettings } from '../environments/configuration';
 import { environmentSettings } from '../environments/environmentSettings';
 import { SAMPLE_ENVIRONMENT_NAME } from '../environments/sampleEnvironment';
 import { chooseEnvironment, type EnvironmentEntry } from '../runner/environmentFor';
@@ -85,7 +86,7 @@ class ServerTool implements vscode.LanguageModelTool<ToolInput> {
 export function runEnvironment(input: ToolInput): { ok: true; environment: RunnerEnvironment } | { ok: false; message: string } {
   const configured: EnvironmentEntry[] = environmentSettings().map((env) => ({ name: env.name, flavor: env.flavor, url: env.url, production: env.production }));
   const named = typeof input.environment === 'string' && input.environment.trim() !== '' ? input.environment.trim() : undefined;
-  const fallback = vscode.workspace.getConfiguration('dynamicsOData').get<string>('defaultEnvironment') || undefined;
+  const fallback = defaultEnvironment();
   const choice = chooseEnvironment(named, configured, fallback, SAMPLE_ENVIRONMENT_NAME);
   if (!choice.ok && named) return { ok: false, message: `There is no environment '${named}' to run on (known: ${configured.map((env) => env.name).join(', ') || 'none'}).` };
   return choice;
@@ -136,7 +137,7 @@ export class RunQueryTool implements vscode.LanguageModelTool<ToolInput> {
       const outcome = await sendRequest(request, {
         token: this.deps.token,
         signal: controller.signal,
-        timeoutMs: vscode.workspace.getConfiguration('dynamicsOData').get<number>('runner.timeoutSeconds', 120) * 1000,
+        timeoutMs: runnerSettings().timeoutMs,
         maxBodyBytes: 5 * 1024 * 1024,
       });
       const title = `GET ${plan.language === 'fetchxml' ? 'FetchXML' : short(query.trim().split('\n')[0], 200)} on '${environment.name}'`;

@@ -64,6 +64,8 @@ export interface RunnerSettings {
   timeoutMs: number;
   maxBodyBytes: number;
   reusePanel: boolean;
+  /** CSV exports put a ' before formula-like cells (`runner.csvNeutralizeFormulas`). */
+  csvNeutralizeFormulas: boolean;
 }
 
 export function runnerSettings(): RunnerSettings {
@@ -72,6 +74,7 @@ export function runnerSettings(): RunnerSettings {
     timeoutMs: settings.get<number>('runner.timeoutSeconds', 120) * 1000,
     maxBodyBytes: settings.get<number>('runner.maxResponseMB', 25) * 1024 * 1024,
     reusePanel: settings.get<boolean>('results.reusePanel', true),
+    csvNeutralizeFormulas: settings.get<boolean>('runner.csvNeutralizeFormulas', true),
   };
 }
 

@@ -9,6 +9,7 @@
  */
 import * as os from 'node:os';
 import * as vscode from 'vscode';
+import { runnerSettings } from '../../environments/configuration';
 import { exportFileName } from '../results/export';
 import { makeNonce, renderPanelHtml } from './html';
 import { parsePageMessage, type PageToHost } from './messages';
@@ -170,7 +171,7 @@ export class ResultsPanel {
     const uri = typeof target === 'string' ? vscode.Uri.file(target) : target;
     const rows = this.session.rows.length;
     try {
-      const neutralizeFormulas = vscode.workspace.getConfiguration('dynamicsOData').get<boolean>('runner.csvNeutralizeFormulas', true);
+      const neutralizeFormulas = runnerSettings().csvNeutralizeFormulas;
       await vscode.workspace.fs.writeFile(uri, new TextEncoder().encode(this.session.exportText(format, { neutralizeFormulas })));
     } catch (error) {
       const message = `Could not write ${uri.fsPath}: ${error instanceof Error ? error.message : String(error)}. Choose another folder.`;
@@ -181,8 +182,9 @@ export class ResultsPanel {
     return { path: uri.fsPath, rows };
   }
 
-  snapshot(): ResultsSnapshot & { openPanels: number } {
-    return { ...this.session.snapshot(), openPanels: ResultsPanel.panels.size };
+  /** For the test-only `dynamicsOData.results.snapshot`: the session's snapshot, the open panels and the notes shown. */
+  snapshot(): ResultsSnapshot & { openPanels: number; notes: string[] } {
+    return { ...this.session.snapshot(), openPanels: ResultsPanel.panels.size, notes: [...this.session.view.notes] };
   }
 }
 
@@ -200,7 +202,7 @@ export function registerResultsPanelSerializer(context: vscode.ExtensionContext)
 /**
  * Commands for end-to-end tests, registered only when the extension runs under the test harness
  * (`ExtensionMode.Test`): never part of the shipped extension's surface (issue 12, item 12).
- * - `dynamicsOData.results.snapshot` → ResultsSnapshot & { openPanels } | undefined (the current panel)
+ * - `dynamicsOData.results.snapshot` → ResultsSnapshot & { openPanels, notes } | undefined (the current panel)
  * - `dynamicsOData.results.exportTo` (path: string, format: 'csv' | 'json') → { path, rows } (no dialog)
  * - `dynamicsOData.results.loadNextPage` → the snapshot after the next page loaded
  */
