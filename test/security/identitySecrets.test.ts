@@ -43,7 +43,7 @@ after(async () => {
 /** A manager whose user trusts both authorities (two ADFS of their own), so only the identity rule is under test. */
 function manager(secrets: MemorySecretStore) {
   return testManager(own, secrets, {
-    systemOptions: { protocolMode: 'OIDC' as never, networkClient },
+    systemOptions: { networkClient },
     trust: () => ({ trustedAuthorityHosts: [own.authorityHost, foreign.authorityHost] }),
   });
 }
@@ -101,7 +101,7 @@ test('a workspace entry reusing the name "prod" with another service root gets t
 
 test('an entry naming a sign-in host the user never trusted (a workspace\'s "authorityHost") collects the user\'s sign-in: refused before any request', async () => {
   const secrets = new MemorySecretStore();
-  const { manager: signIn, browserOpened } = testManager(own, secrets, { systemOptions: { protocolMode: 'OIDC' as never, networkClient } });
+  const { manager: signIn, browserOpened } = testManager(own, secrets, { systemOptions: { networkClient } });
   const entry: SignInEnvironment = {
     name: 'innocent',
     url: `${service.origin}/api/data/v9.2/`,

@@ -96,7 +96,7 @@ export function testManager(server: AuthServer, secrets: SecretStore, extra: Par
       last = server.approveDeviceCode(info.userCode);
     },
     log: (line) => logs.push(line),
-    systemOptions: { protocolMode: 'OIDC' as never, networkClient: trustingNetworkClient(server.dispatcher) },
+    systemOptions: { networkClient: trustingNetworkClient(server.dispatcher) },
     // The local authority is trusted as a user trusts one: through their own dynamicsOData.trustedAuthorityHosts.
     trust: () => ({ trustedAuthorityHosts: [server.authorityHost] }),
     ...extra,

@@ -12,6 +12,7 @@ import {
   ConfidentialClientApplication,
   CryptoProvider,
   InteractionRequiredAuthError,
+  ProtocolMode,
   PublicClientApplication,
   ServerError,
   type AccountInfo,
@@ -47,7 +48,7 @@ export interface SignInManagerOptions {
   preferDeviceCode?: boolean;
   /** Progress lines for an output channel; never given a token or a secret. */
   log?(line: string): void;
-  /** MSAL system options (tests: a network client trusting the local authority, protocolMode 'OIDC'). */
+  /** MSAL system options (the proxied network client; tests: one trusting the local authority's CA). */
   systemOptions?: NodeSystemOptions;
   /** What the user's own settings trust beyond Microsoft's sign-in hosts (read at each use: settings change). */
   trust?(): SignInTrust;
@@ -364,7 +365,12 @@ export class SignInManager {
         ...(auth.customAuthorityHost ? { knownAuthorities: [new URL(auth.customAuthorityHost).host] } : {}),
       },
       cache: { cachePlugin: secretCachePlugin(this.options.secrets, tokenCacheKey(auth.identity)) },
-      ...(this.options.systemOptions ? { system: this.options.systemOptions } : {}),
+      // A trusted authority of the user's own (dynamicsOData.trustedAuthorityHosts: ADFS, a test or company OpenID
+      // provider) publishes its OpenID configuration at <authority>/.well-known/openid-configuration; MSAL's default
+      // (Entra) mode would ask it for <authority>/v2.0/… and instance discovery, which only Microsoft's hosts serve.
+      ...(this.options.systemOptions || auth.customAuthorityHost
+        ? { system: { ...this.options.systemOptions, ...(auth.customAuthorityHost ? { protocolMode: ProtocolMode.OIDC } : {}) } }
+        : {}),
     };
     let app: App;
     if (auth.method === 'clientSecret') {
