@@ -5,7 +5,10 @@
  * by the document walk (readerCore.ts) as the elements open and close.
  */
 import type { Annotation, AnnotationValue, AnnotationsBlock, Schema, Term } from './model';
-import {
+import { ELEMENT_KINDS, parseBool, type Attrs, type ReaderState } from './readerState';
+import { typeRef } from './readTypes';
+
+const {
   K_ANNOTATION,
   K_ANNOTATIONS,
   K_COLLECTION,
@@ -26,11 +29,7 @@ import {
   K_STRUCTURED,
   K_TERM,
   K_TYPEDEF,
-  parseBool,
-  type Attrs,
-  type ReaderState,
-} from './readerState';
-import { typeRef } from './readTypes';
+} = ELEMENT_KINDS;
 
 /** How a constant expression's text becomes a value. */
 const C_STRING = 0;

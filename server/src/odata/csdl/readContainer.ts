@@ -4,7 +4,9 @@
  * called by the document walk (readerCore.ts) as the elements open.
  */
 import type { ActionImport, EntityContainer, EntitySet, FunctionImport, Schema, Singleton } from './model';
-import { K_CONTAINER, K_ENTITYSET, K_IGNORE, K_IMPORT, K_LEAF, makeError, parseBool, type Attrs, type ReaderState } from './readerState';
+import { ELEMENT_KINDS, makeError, parseBool, type Attrs, type ReaderState } from './readerState';
+
+const { K_CONTAINER, K_ENTITYSET, K_IGNORE, K_IMPORT, K_LEAF } = ELEMENT_KINDS;
 
 export function openEntityContainer(r: ReaderState, schema: Schema, a: Attrs): void {
   const name = a.Name?.value;

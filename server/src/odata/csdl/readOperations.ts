@@ -3,8 +3,10 @@
  * reader's state (readerState.ts), called by the document walk (readerCore.ts) as the elements open.
  */
 import type { Operation, Parameter, Schema } from './model';
-import { K_IGNORE, K_LEAF, K_OPERATION, K_PARAMETER, parseBool, type Attrs, type ReaderState } from './readerState';
+import { ELEMENT_KINDS, parseBool, type Attrs, type ReaderState } from './readerState';
 import { typeRef } from './readTypes';
+
+const { K_IGNORE, K_LEAF, K_OPERATION, K_PARAMETER } = ELEMENT_KINDS;
 
 export function openOperation(r: ReaderState, local: 'Action' | 'Function', schema: Schema, a: Attrs): void {
   const name = a.Name?.value;

@@ -4,20 +4,9 @@
  * called by the document walk (readerCore.ts) as the elements open.
  */
 import type { EnumMember, EnumType, NavigationProperty, Property, Schema, StructuredType, TypeDefinition, TypeRef } from './model';
-import {
-  K_ENUMTYPE,
-  K_IGNORE,
-  K_KEY,
-  K_LEAF,
-  K_MEMBER,
-  K_NAVPROP,
-  K_PROPERTY,
-  K_STRUCTURED,
-  K_TYPEDEF,
-  parseBool,
-  type Attrs,
-  type ReaderState,
-} from './readerState';
+import { ELEMENT_KINDS, parseBool, type Attrs, type ReaderState } from './readerState';
+
+const { K_ENUMTYPE, K_IGNORE, K_KEY, K_LEAF, K_MEMBER, K_NAVPROP, K_PROPERTY, K_STRUCTURED, K_TYPEDEF } = ELEMENT_KINDS;
 
 function parseNonNegInt(v: string): number | undefined {
   const n = Number(v);

@@ -18,7 +18,13 @@ import type {
   StructuredType,
   XmlPosition,
 } from './model';
-import {
+import { ELEMENT_KINDS, makeError, ReaderState, type Attrs } from './readerState';
+import { openEnumType, openKeyChild, openMember, openNavigationPropertyChild, openStructuredChild, openStructuredType, openTypeDefinition } from './readTypes';
+import { openOperation, openOperationChild } from './readOperations';
+import { openContainerChild, openEntityContainer, openEntitySetChild } from './readContainer';
+import { constantValue, deliver, openAnnotation, openAnnotationsBlock, openExpression, openRecordChild, openTerm } from './readAnnotations';
+
+const {
   K_ANNOTATION,
   K_COLLECTION,
   K_CONSTANT,
@@ -38,14 +44,7 @@ import {
   K_REFERENCE,
   K_SCHEMA,
   K_STRUCTURED,
-  makeError,
-  ReaderState,
-  type Attrs,
-} from './readerState';
-import { openEnumType, openKeyChild, openMember, openNavigationPropertyChild, openStructuredChild, openStructuredType, openTypeDefinition } from './readTypes';
-import { openOperation, openOperationChild } from './readOperations';
-import { openContainerChild, openEntityContainer, openEntitySetChild } from './readContainer';
-import { constantValue, deliver, openAnnotation, openAnnotationsBlock, openExpression, openRecordChild, openTerm } from './readAnnotations';
+} = ELEMENT_KINDS;
 
 export const EDMX_NS = 'http://docs.oasis-open.org/odata/ns/edmx';
 export const EDM_NS = 'http://docs.oasis-open.org/odata/ns/edm';
