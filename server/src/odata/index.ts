@@ -38,6 +38,7 @@ export type { DiagnosticDescriptor, Flavor, ODataDiagnostic, Severity } from './
 
 export { parseRequestFile, requestMethod, HTTP_METHODS } from './requestFile/requestFile';
 export type { HttpMethod, ODataRequest, RequestFile, RequestHeader, UrlPiece, VariableDefinition } from './requestFile/requestFile';
+export type { RequestFileLine, RequestLineKind } from './requestFile/requestFile';
 export { expandPieces, expandRequestUrl, resolveVariableValue, variableTable, checkingSystemVariables } from './requestFile/variables';
 export type { ExpandedText, SystemVariableResolver, UnresolvedVariable } from './requestFile/variables';
 export { checkDocument, checkRequestFile } from './services/checkDocument';

@@ -116,14 +116,27 @@ export interface Line {
   end: number;
 }
 
-export function splitLines(text: string): Line[] {
-  const lines: Line[] = [];
+/** The lines of a document, each still `blank` with no parts: `parseRequestFile` fills in what each one is. */
+export function splitLines(text: string): RequestFileLine[] {
+  const lines: RequestFileLine[] = [];
   let start = 0;
   for (let i = 0; i <= text.length; i++) {
     const ch = i < text.length ? text.charCodeAt(i) : -1;
     if (ch === 10 /* \n */ || ch === -1) {
       const end = i > start && text.charCodeAt(i - 1) === 13 /* \r */ ? i - 1 : i;
-      lines.push({ text: text.slice(start, end), start, end });
+      // Every line has the same fields in the same order (one object shape: a document may have many lines).
+      lines.push({
+        text: text.slice(start, end),
+        start,
+        end,
+        kind: 'blank',
+        request: undefined,
+        name: undefined,
+        methodSpan: undefined,
+        urlSpan: undefined,
+        header: undefined,
+        variable: undefined,
+      });
       start = i + 1;
     }
   }
@@ -180,8 +193,8 @@ function looksLikeBody(line: Line): boolean {
 /** Parses a whole `.odata` document. */
 export function parseRequestFile(text: string): RequestFile {
   const lines = splitLines(text);
-  const file: RequestFile = { variables: [], requests: [], lines: [] };
-  const kinds = new LineKinds(lines, file.lines);
+  const file: RequestFile = { variables: [], requests: [], lines };
+  const kinds = new LineKinds(lines);
   let i = 0;
   let pendingName: { name: string; span: Span } | undefined;
   let blockStart = 0;
@@ -193,7 +206,7 @@ export function parseRequestFile(text: string): RequestFile {
       const name = after.trim();
       const nameOffset = line.start + line.text.indexOf(after) + (after.length - after.trimStart().length);
       pendingName = name ? { name, span: { start: nameOffset, end: nameOffset + name.length } } : undefined;
-      kinds.mark(i, 'separator', pendingName ? { name: pendingName } : {});
+      kinds.mark(i, 'separator', pendingName ? { name: pendingName } : undefined);
       blockStart = line.start;
       i++;
       continue;
@@ -240,24 +253,31 @@ export function parseRequestFile(text: string): RequestFile {
   return file;
 }
 
-/** Fills `RequestFile.lines`: each line is marked once, by the step of the parser that read it. */
+/** Fills in `RequestFile.lines`: each line is marked once, by the step of the parser that read it. */
 class LineKinds {
-  constructor(
-    private readonly lines: readonly Line[],
-    private readonly out: RequestFileLine[],
-  ) {}
+  constructor(private readonly lines: readonly RequestFileLine[]) {}
 
-  mark(index: number, kind: RequestLineKind, parts: Omit<RequestFileLine, keyof Line | 'kind'> = {}): void {
-    this.out[index] = { ...this.lines[index], kind, ...parts };
+  mark(index: number, kind: RequestLineKind, parts?: LineParts, request?: number): void {
+    const line = this.lines[index];
+    line.kind = kind;
+    line.request = request;
+    if (parts) {
+      line.name = parts.name;
+      line.methodSpan = parts.methodSpan;
+      line.urlSpan = parts.urlSpan;
+      line.header = parts.header;
+      line.variable = parts.variable;
+    }
   }
 
   /** A marker for the lines of one request. */
   of(request: number): RequestLineMarker {
-    return (index, kind, parts = {}) => this.mark(index, kind, { request, ...parts });
+    return (index, kind, parts) => this.mark(index, kind, parts, request);
   }
 }
 
-type RequestLineMarker = (index: number, kind: RequestLineKind, parts?: Omit<RequestFileLine, keyof Line | 'kind' | 'request'>) => void;
+type LineParts = Pick<RequestFileLine, 'name' | 'methodSpan' | 'urlSpan' | 'header' | 'variable'>;
+type RequestLineMarker = (index: number, kind: RequestLineKind, parts?: LineParts) => void;
 
 function readVariable(line: Line): VariableDefinition | undefined {
   const match = VARIABLE.exec(line.text);
@@ -313,7 +333,7 @@ function readRequest(lines: Line[], first: number, blockStart: number, mark: Req
     urlLine = { start: urlLine.start, end: urlLine.start + urlText.length };
   }
   request.urlPieces.push({ span: urlLine, text: urlText });
-  mark(first, 'request', { ...(request.methodSpan ? { methodSpan: request.methodSpan } : {}), urlSpan: urlLine });
+  mark(first, 'request', { methodSpan: request.methodSpan, urlSpan: urlLine });
 
   let i = first + 1;
   // Continuation lines.

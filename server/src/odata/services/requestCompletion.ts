@@ -71,9 +71,12 @@ function blockInfo(file: RequestFile, target: number, textLength: number): Block
   const request = file.requests[previous.request];
   info.request = request;
   info.method = request.method;
-  const own = lines.slice(0, target).filter((line) => line.request === previous.request);
-  for (const line of own) if (line.header) info.headers.add(line.header.name.toLowerCase());
-  info.bodyStart = own.find((line) => line.kind === 'blank' || line.kind === 'body')?.start;
+  // The request's lines before the cursor's (they are consecutive): its headers, and where its blank line starts.
+  for (let i = target - 1; i >= 0 && lines[i].request === previous.request; i--) {
+    const line = lines[i];
+    if (line.header) info.headers.add(line.header.name.toLowerCase());
+    if (line.kind === 'blank' || line.kind === 'body') info.bodyStart = line.start;
+  }
   switch (previous.kind) {
     case 'request':
     case 'continuation':
