@@ -4,9 +4,10 @@
  * functions with their arguments, enum members, lambdas), `$orderby`, `$apply`, computed and parameter
  * aliases, and function parameter values.
  *
- * How it finds the context: the text before the cursor (variables expanded) is scanned forward by a small
- * tolerant tokenizer that keeps a stack of frames (query options, nested expand options, parentheses,
- * lambdas) — it works on any incomplete input. Types come from binding the resource path with the binder
+ * How it finds the context: the text before the cursor (variables expanded) is read with the URL parser's
+ * scanner (uri/scanner.ts: percent-decoded, `+` in the query a space as Dynamics reads it), and
+ * completion/context.ts turns its tokens into a stack of frames (query options, nested expand options,
+ * parentheses, lambdas) — it works on any incomplete input. Types come from binding the resource path with the binder
  * (bindUri) and following navigation properties named in the frames; the binder's scope at the cursor is a
  * fallback when the text alone does not tell; `$compute`/`$apply` aliases come from the binder's scopes.
  * Work is proportional to the URL and to the members of the types in scope, never to the model: the item
@@ -37,7 +38,7 @@ import { parseUri } from '../uri/parser';
 import { matchesTyped } from './completionFilter';
 import { setLazyDocumentation } from './lazyDocumentation';
 import { requestAt, toRange, urlAtCursor, type ODataDocument, type ServiceContext } from './serviceContext';
-import { isWordChar, lastSignificant, normalizeOption, pathIds, scan, type Frame, type OptionsFrame, type ParenFrame, type ScanResult, type Tok } from './completion/context';
+import { lastSignificant, normalizeOption, pathIds, scan, wordEnd, type Frame, type OptionsFrame, type ParenFrame, type ScanResult, type Tok } from './completion/context';
 
 // =========================================================================================== entry points
 
@@ -251,17 +252,13 @@ class Session {
     const scanned = scan(text, cursor);
     this.cursor = cursor;
     this.frames = scanned.frames;
+    const end = wordEnd(text, cursor);
     if (scanned.stringStart !== undefined) {
-      let end = cursor;
-      while (end < text.length && isWordChar(text[end]) && text[end] !== '%') end++;
       this.setRange(scanned.stringStart, end);
       this.completeInString(scanned);
       return;
     }
     let start = cursor;
-    while (start > 0 && isWordChar(text[start - 1])) start--;
-    let end = cursor;
-    while (end < text.length && isWordChar(text[end]) && text[end] !== '%') end++;
     const frames = scanned.frames;
     const inner = frames[frames.length - 1]!;
     // The word being typed is the last token; take it out of the context.

@@ -3,6 +3,7 @@
  * parentheses, lambdas) that say where the cursor is and what is in scope there.
  */
 import { systemQueryOptionOf } from '../../facts/systemQueryOptions';
+import { applyQueryStringSpaces, decodeUrlText, Scanner, TokenType, type Token } from '../../uri/scanner';
 
 type TokKind = 'id' | 'str' | 'ws' | 'p' | 'group';
 export interface Tok {
@@ -55,21 +56,45 @@ export interface ScanResult {
   stringStart?: number;
 }
 
-const WORD = /[A-Za-z0-9_.$@*\-%]/;
-
-export function isWordChar(ch: string | undefined): boolean {
-  return ch !== undefined && WORD.test(ch);
+/**
+ * Scanner tokens completion reads as (part of) the word being typed: names, numbers, dates and GUIDs, `*`, `-`,
+ * and a lone `$`, `@`, `.` or `%` (`$|`, `@|`, `Microsoft.Dynamics.CRM.|`). Adjacent ones make one word
+ * (`cross-company`).
+ */
+function isWordToken(tok: Token): boolean {
+  switch (tok.type) {
+    case TokenType.Identifier:
+    case TokenType.DollarName:
+    case TokenType.AtName:
+    case TokenType.Number:
+    case TokenType.Guid:
+    case TokenType.Date:
+    case TokenType.DateTimeOffset:
+    case TokenType.TimeOfDay:
+    case TokenType.Star:
+    case TokenType.Minus:
+      return true;
+    case TokenType.Unknown:
+      return tok.text === '$' || tok.text === '@' || tok.text === '.' || tok.text === '%';
+    default:
+      return false;
+  }
 }
 
-/** Length of a percent-encoded character that stands for `ch` at `i` (`%20` for space…), else 0. */
-function encoded(text: string, i: number, hex: string): number {
-  return text[i] === '%' && text.slice(i + 1, i + 3).toUpperCase() === hex ? 3 : 0;
-}
-
+/**
+ * The frames at `end` (the cursor) of `text`, from the URL scanner's tokens (uri/scanner.ts): the text before the
+ * cursor is percent-decoded once (`%27` is a quote, `%20` a space, `%28` a parenthesis …), the query string is read
+ * as Dynamics reads it (`applyQueryStringSpaces`: a `+` that is not a sign is a space; the path keeps `+`), and the
+ * query is cut into options at each `&` written as such. Offsets in the result are offsets in `text`.
+ */
 export function scan(text: string, end: number): ScanResult {
   const pathFrame: OptionsFrame = { kind: 'options', top: true, names: [], items: [], toks: [] };
   const frames: Frame[] = [pathFrame];
   let query: number | undefined;
+  let stringStart: number | undefined;
+  let decoded = decodeUrlText(text.slice(0, end));
+  const length = decoded.text.length;
+  const at = (pos: number): number => decoded.offsets[pos]!;
   const top = (): Frame => frames[frames.length - 1]!;
   const push = (tok: Tok): void => {
     const toks = top().toks;
@@ -77,209 +102,208 @@ export function scan(text: string, end: number): ScanResult {
     if (tok.k === 'ws' && last?.k === 'ws') last.e = tok.e;
     else toks.push(tok);
   };
-  let i = 0;
-  while (i < end) {
-    const ch = text[i]!;
-    // Strings (in the query and in keys).
-    const quote = ch === "'" ? 1 : encoded(text, i, '27');
-    if (quote) {
-      let j = i + quote;
-      let closed = false;
-      while (j < end) {
-        const q = text[j] === "'" ? 1 : encoded(text, j, '27');
-        if (q) {
-          const q2 = text[j + q] === "'" ? 1 : encoded(text, j + q, '27');
-          if (q2 && j + q < end) {
-            j += q + q2;
-            continue;
-          }
-          j += q;
-          closed = true;
-          break;
+  const punctuation = (tok: Token): void => push({ k: 'p', v: tok.text, s: at(tok.start), e: at(tok.end) });
+  /** A word piece: joins the word directly before it. */
+  const word = (start: number, stop: number): void => {
+    const toks = top().toks;
+    const last = toks[toks.length - 1];
+    const s = at(start);
+    if (last?.k === 'id' && last.e === s) {
+      last.v += decoded.text.slice(start, stop);
+      last.e = at(stop);
+    } else push({ k: 'id', v: decoded.text.slice(start, stop), s, e: at(stop) });
+  };
+
+  /**
+   * Takes one token into the frames; false when the cursor is inside a string it opens. A string left open in an
+   * earlier query option ends with that option (`$search="blue&$filter=na|`).
+   */
+  const take = (tok: Token, inQuery: boolean, regionEnd: number): boolean => {
+    switch (tok.type) {
+      case TokenType.String:
+        if (tok.unterminated && regionEnd === length) {
+          stringStart = at(tok.start + 1);
+          return false;
         }
-        j++;
+        push({ k: 'str', v: tok.text, s: at(tok.start), e: at(tok.end) });
+        return true;
+      case TokenType.TypedLiteral: {
+        // `Ns.Enum'A'`: the name, then the quoted part.
+        const quote = tok.start + tok.typeName!.length;
+        word(tok.start, quote);
+        if (tok.unterminated && regionEnd === length) {
+          stringStart = at(quote + 1);
+          return false;
+        }
+        push({ k: 'str', v: decoded.text.slice(quote, tok.end), s: at(quote), e: at(tok.end) });
+        return true;
       }
-      if (!closed) return { frames, query, stringStart: i + quote };
-      push({ k: 'str', v: text.slice(i, j), s: i, e: j });
-      i = j;
-      continue;
-    }
-    const dquote = query !== undefined ? (ch === '"' ? 1 : encoded(text, i, '22')) : 0;
-    if (dquote) {
-      const closeAt = closingDoubleQuote(text, i + dquote, end);
-      if (closeAt < 0) return { frames, query, stringStart: i + dquote };
-      push({ k: 'str', v: text.slice(i, closeAt), s: i, e: closeAt });
-      i = closeAt;
-      continue;
-    }
-    const space = ch === ' ' || ch === '\t' || (ch === '+' && query !== undefined) ? 1 : encoded(text, i, '20');
-    if (space) {
-      push({ k: 'ws', v: ' ', s: i, e: i + space });
-      i += space;
-      continue;
-    }
-    if (ch === '?' && query === undefined && frames.length === 1) {
-      query = i;
-      frames.length = 0;
-      frames.push({ kind: 'options', top: true, names: [], items: [], toks: [] });
-      i++;
-      continue;
-    }
-    if (query !== undefined && ch === '&') {
-      frames.length = 1;
-      const root = frames[0] as OptionsFrame;
-      root.option = undefined;
-      root.items = [];
-      root.toks = [];
-      i++;
-      continue;
-    }
-    if (query !== undefined && ch === ';') {
-      while (frames.length > 1 && top().kind !== 'options') frames.pop();
-      const frame = top() as OptionsFrame;
-      if (!frame.top) {
-        frame.option = undefined;
-        frame.items = [];
-        frame.toks = [];
+      case TokenType.JsonString:
+        if (tok.unterminated && tok.end >= regionEnd && regionEnd === length) {
+          stringStart = at(tok.start + 1);
+          return false;
+        }
+        push({ k: 'str', v: tok.text, s: at(tok.start), e: at(tok.end) });
+        return true;
+      case TokenType.OpenParen: {
+        const frame = top();
+        const last = frame.toks[frame.toks.length - 1];
+        const open = at(tok.start);
+        const callee = last && last.k === 'id' && last.e === open ? last.v : undefined;
+        const option = frame.kind === 'options' ? normalizeOption(frame.option) : undefined;
+        if (inQuery && frame.kind === 'options' && (option === '$expand' || option === '$select')) {
+          frames.push({ kind: 'options', top: false, navPath: pathIds(frame.toks, false), names: [], items: [], toks: [] });
+        } else {
+          const paren: ParenFrame = { kind: 'paren', argIndex: 0, argNames: [], inPath: !inQuery, open, toks: [] };
+          if (callee) paren.callee = callee;
+          if (callee === 'any' || callee === 'all') paren.lambdaPath = pathIds(frame.toks.slice(0, -1), true);
+          frames.push(paren);
+        }
+        return true;
       }
-      i++;
-      continue;
-    }
-    const open = ch === '(' ? 1 : encoded(text, i, '28');
-    if (open) {
-      const frame = top();
-      const last = frame.toks[frame.toks.length - 1];
-      const callee = last && last.k === 'id' && last.e === i ? last.v : undefined;
-      const option = frame.kind === 'options' ? normalizeOption(frame.option) : undefined;
-      if (query !== undefined && frame.kind === 'options' && (option === '$expand' || option === '$select')) {
-        frames.push({ kind: 'options', top: false, navPath: pathIds(frame.toks, false), names: [], items: [], toks: [] });
-      } else {
-        const paren: ParenFrame = { kind: 'paren', argIndex: 0, argNames: [], inPath: query === undefined, open: i, toks: [] };
-        if (callee) paren.callee = callee;
-        if (callee === 'any' || callee === 'all') paren.lambdaPath = pathIds(frame.toks.slice(0, -1), true);
-        frames.push(paren);
+      case TokenType.OpenBracket:
+        if (inQuery) frames.push({ kind: 'paren', argIndex: 0, argNames: [], inPath: false, open: at(tok.start), toks: [], bracket: true });
+        else punctuation(tok);
+        return true;
+      case TokenType.CloseBracket: {
+        const frame = top();
+        if (inQuery && frame.kind === 'paren' && frame.bracket) {
+          frames.pop();
+          push({ k: 'group', v: ']', s: at(tok.start), e: at(tok.end) });
+        } else punctuation(tok);
+        return true;
       }
-      i += open;
-      continue;
-    }
-    const openBracket = query !== undefined ? (ch === '[' ? 1 : encoded(text, i, '5B')) : 0;
-    if (openBracket) {
-      frames.push({ kind: 'paren', argIndex: 0, argNames: [], inPath: false, open: i, toks: [], bracket: true });
-      i += openBracket;
-      continue;
-    }
-    const closeBracket = query !== undefined ? (ch === ']' ? 1 : encoded(text, i, '5D')) : 0;
-    if (closeBracket) {
-      const frame = top();
-      if (frame.kind === 'paren' && frame.bracket) {
-        frames.pop();
-        push({ k: 'group', v: ']', s: i, e: i + closeBracket });
-      } else push({ k: 'p', v: ']', s: i, e: i + closeBracket });
-      i += closeBracket;
-      continue;
-    }
-    const close = ch === ')' ? 1 : encoded(text, i, '29');
-    if (close) {
-      // An unclosed `[` ends with the parenthesis around it.
-      while (frames.length > 2 && top().kind === 'paren' && (top() as ParenFrame).bracket) frames.pop();
-      if (frames.length > 1) {
-        frames.pop();
-        push({ k: 'group', v: ')', s: i, e: i + close });
-      }
-      i += close;
-      continue;
-    }
-    const comma = ch === ',' ? 1 : encoded(text, i, '2C');
-    if (comma) {
-      const frame = top();
-      if (frame.kind === 'paren') {
-        frame.argIndex++;
-        frame.argName = undefined;
-        frame.toks = [];
-      } else {
-        const item = frame.toks.filter((t) => t.k === 'id' || t.k === 'p').map((t) => t.v).join('');
-        if (item) frame.items.push(item);
-        frame.toks = [];
-      }
-      i += comma;
-      continue;
-    }
-    if (ch === '=' || encoded(text, i, '3D')) {
-      const frame = top();
-      const width = ch === '=' ? 1 : 3;
-      if (frame.kind === 'options' && query !== undefined && frame.option === undefined) {
-        frame.option = frame.toks.map((t) => t.v).join('').trim();
-        frame.names.push(frame.option);
-        frame.items = [];
-        frame.toks = [];
-      } else {
+      case TokenType.CloseParen:
+        // An unclosed `[` ends with the parenthesis around it.
+        while (frames.length > 2 && top().kind === 'paren' && (top() as ParenFrame).bracket) frames.pop();
+        if (frames.length > 1) {
+          frames.pop();
+          push({ k: 'group', v: ')', s: at(tok.start), e: at(tok.end) });
+        }
+        return true;
+      case TokenType.Comma: {
+        const frame = top();
         if (frame.kind === 'paren') {
+          frame.argIndex++;
+          frame.argName = undefined;
+          frame.toks = [];
+        } else {
+          const item = frame.toks.filter((t) => t.k === 'id' || t.k === 'p').map((t) => t.v).join('');
+          if (item) frame.items.push(item);
+          frame.toks = [];
+        }
+        return true;
+      }
+      case TokenType.Equals: {
+        const frame = top();
+        if (frame.kind === 'options' && inQuery && frame.option === undefined) {
+          frame.option = frame.toks.map((t) => t.v).join('').trim();
+          frame.names.push(frame.option);
+          frame.items = [];
+          frame.toks = [];
+        } else if (frame.kind === 'paren') {
           const last = lastSignificant(frame.toks);
           if (last?.k === 'id') {
             frame.argName = last.v;
             frame.argNames.push(last.v);
           }
           frame.toks = [];
-        } else push({ k: 'p', v: '=', s: i, e: i + width });
+        } else punctuation(tok);
+        return true;
       }
-      i += width;
-      continue;
+      case TokenType.Colon: {
+        const frame = top();
+        if (frame.kind === 'paren' && frame.lambdaPath) {
+          const last = lastSignificant(frame.toks);
+          if (last?.k === 'id') frame.lambdaVar = last.v;
+          frame.toks = [];
+        } else punctuation(tok);
+        return true;
+      }
+      case TokenType.Semicolon:
+        // A `;` written as such separates nested options (`$expand=nav($select=a;$top=1)`).
+        if (inQuery && !decoded.encoded[tok.start]) {
+          while (frames.length > 1 && top().kind !== 'options') frames.pop();
+          const frame = top() as OptionsFrame;
+          if (!frame.top) {
+            frame.option = undefined;
+            frame.items = [];
+            frame.toks = [];
+          }
+        } else punctuation(tok);
+        return true;
+      default:
+        if (isWordToken(tok)) word(tok.start, tok.end);
+        else punctuation(tok);
+        return true;
     }
-    if (ch === ':') {
-      const frame = top();
-      if (frame.kind === 'paren' && frame.lambdaPath) {
-        const last = lastSignificant(frame.toks);
-        if (last?.k === 'id') frame.lambdaVar = last.v;
-        frame.toks = [];
-      } else push({ k: 'p', v: ':', s: i, e: i + 1 });
-      i++;
-      continue;
+  };
+
+  // The resource path, up to a `?` outside parentheses.
+  let queryStart = -1;
+  {
+    const scanner = new Scanner(decoded, 0, length);
+    let previous = 0;
+    for (;;) {
+      const tok = scanner.scan();
+      if (tok.wsBefore) push({ k: 'ws', v: ' ', s: at(previous), e: at(tok.start) });
+      if (tok.type === TokenType.EOF) return { frames };
+      if (tok.type === TokenType.Unknown && tok.text === '?' && !decoded.encoded[tok.start] && frames.length === 1) {
+        query = at(tok.start);
+        queryStart = tok.end;
+        break;
+      }
+      if (tok.type === TokenType.JsonString) {
+        // No JSON in the path: a `"` there is a character like any other.
+        scanner.pos = tok.start + 1;
+        push({ k: 'p', v: '"', s: at(tok.start), e: at(tok.start + 1) });
+      } else if (!take(tok, false, length)) return { frames, stringStart };
+      previous = scanner.pos;
     }
-    if (ch === '/' || encoded(text, i, '2F')) {
-      const width = ch === '/' ? 1 : 3;
-      push({ k: 'p', v: '/', s: i, e: i + width });
-      i += width;
-      continue;
-    }
-    if (isWordChar(ch)) {
-      let j = i + 1;
-      while (j < end && isWordChar(text[j]) && !encoded(text, j, '20') && !encoded(text, j, '27') && !encoded(text, j, '28') && !encoded(text, j, '29') && !encoded(text, j, '2C') && !encoded(text, j, '3D') && !encoded(text, j, '2F')) j++;
-      push({ k: 'id', v: decode(text.slice(i, j)), s: i, e: j });
-      i = j;
-      continue;
-    }
-    push({ k: 'p', v: ch, s: i, e: i + 1 });
-    i++;
   }
-  return { frames, query };
+
+  // The query, option by option.
+  decoded = applyQueryStringSpaces(decoded, queryStart, length).decoded;
+  frames.length = 0;
+  const root: OptionsFrame = { kind: 'options', top: true, names: [], items: [], toks: [] };
+  frames.push(root);
+  for (let optionStart = queryStart; ; ) {
+    let optionEnd = optionStart;
+    while (optionEnd < length && !(decoded.text.charCodeAt(optionEnd) === 38 /* & */ && !decoded.encoded[optionEnd])) optionEnd++;
+    if (optionStart > queryStart) {
+      frames.length = 1;
+      root.option = undefined;
+      root.items = [];
+      root.toks = [];
+    }
+    const scanner = new Scanner(decoded, optionStart, optionEnd);
+    let previous = optionStart;
+    for (;;) {
+      const tok = scanner.scan();
+      if (tok.wsBefore) push({ k: 'ws', v: ' ', s: at(previous), e: at(tok.start) });
+      if (tok.type === TokenType.EOF) break;
+      if (!take(tok, true, optionEnd)) return { frames, query, stringStart };
+      previous = scanner.pos;
+    }
+    if (optionEnd >= length) return { frames, query };
+    optionStart = optionEnd + 1;
+  }
 }
 
 /**
- * Offset after the `"` (or `%22`) that closes a JSON string starting at `from`, or -1 when it is not closed
- * before `end`. An `&` ends it too (it would be percent-encoded inside a value), so a stray quote in one
- * option does not swallow the next ones.
+ * Where the word at `cursor` ends: the word tokens that follow it directly, as the scanner reads them (not decoded:
+ * a percent escape ends the word, and so does the quote of a typed literal).
  */
-function closingDoubleQuote(text: string, from: number, end: number): number {
-  let j = from;
-  while (j < end) {
-    if (text[j] === '&') return j;
-    if (text[j] === '\\') {
-      j += 2;
-      continue;
-    }
-    const q = text[j] === '"' ? 1 : encoded(text, j, '22');
-    if (q) return j + q;
-    j++;
-  }
-  return -1;
-}
-
-function decode(text: string): string {
-  if (text.indexOf('%') < 0) return text;
-  try {
-    return decodeURIComponent(text);
-  } catch {
-    return text;
+export function wordEnd(text: string, cursor: number): number {
+  const rest = decodeUrlText(text.slice(cursor), false);
+  const scanner = new Scanner(rest);
+  let end = 0;
+  for (;;) {
+    const tok = scanner.scan();
+    if (tok.wsBefore || tok.start !== end) return cursor + end;
+    if (tok.type === TokenType.TypedLiteral) return cursor + tok.start + tok.typeName!.length;
+    if (!isWordToken(tok) || tok.text === '%') return cursor + end;
+    end = tok.end;
   }
 }
 
