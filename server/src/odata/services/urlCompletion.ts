@@ -14,31 +14,19 @@
  * data of the path start (per model) and of each type's members (per type and flavour) is built once and
  * reused, so a keystroke only copies it with the current range.
  */
-import {
-  CompletionItemKind,
-  InsertTextFormat,
-  MarkupKind,
-  type CompletionItem,
-  type CompletionList,
-  type Range,
-} from 'vscode-languageserver-types';
-import type { EnumType, NavigationProperty, Operation, Parameter, Property, StructuredType, TypeRef } from '../csdl/model';
-import type { ModelIndex } from '../csdl/modelIndex';
-import type { Flavor } from '../diagnosticCodes';
+import { CompletionItemKind, type CompletionList } from 'vscode-languageserver-types';
+import type { Operation } from '../csdl/model';
 import { HTTP_METHODS } from '../requestFile/requestFile';
-import { bindUri } from '../uri/binder';
-import { aggregationMethods, applyTransformations } from '../facts/applyTransformations';
+import { aggregationMethods } from '../facts/applyTransformations';
 import { canonicalFunctions, canonicalSnippet, signatureText } from '../facts/canonicalFunctions';
-import { isDataverseQueryFunction, queryFunctionSnippet } from '../facts/dataverseQueryFunctions';
-import { comparisonOperatorWords, operators, operatorWords } from '../facts/operators';
+import { queryFunctionSnippet } from '../facts/dataverseQueryFunctions';
+import { comparisonOperatorWords } from '../facts/operators';
 import { findFlavorQueryParameter, findSystemQueryOption, offeredOptions } from '../facts/systemQueryOptions';
 import { scopeAt } from '../uri/binderScope';
-import type { BoundUri } from '../uri/binderTypes';
-import { parseUri } from '../uri/parser';
-import { matchesTyped } from './completionFilter';
-import { setLazyDocumentation } from './lazyDocumentation';
-import { requestAt, toRange, urlAtCursor, type ODataDocument, type ServiceContext } from './serviceContext';
-import { lastSignificant, normalizeOption, pathIds, scan, wordEnd, type Frame, type OptionsFrame, type ParenFrame, type ScanResult, type Tok } from './completion/context';
+import { requestAt, urlAtCursor, type ODataDocument, type ServiceContext } from './serviceContext';
+import { isOperand, lastSignificant, normalizeOption, pathIds, scan, wordEnd, type Frame, type OptionsFrame, type ParenFrame, type Place, type ScanResult } from './completion/context';
+import { CompletionItems } from './completion/items';
+import { isNumericType, literalPlaceholder, preferredPropertyTypes, shortName, typeText } from './completion/itemText';
 
 // =========================================================================================== entry points
 
@@ -85,165 +73,11 @@ export function completeUrl(document: ODataDocument, offset: number, context: Se
   return null;
 }
 
-
-
-// =========================================================================================== knowledge
-
-/** The operators completion offers after an operand, with their documentation. */
-const offeredOperators = operators.filter((o) => o.offered);
-
-/** The `$apply` transformations completion offers, in the facts' order. */
-const offeredTransformations = applyTransformations.filter((t) => t.offer);
-
-
 // =========================================================================================== the session
 
-interface Resolved {
-  structured?: StructuredType;
-  collection: boolean;
-  property?: Property;
-  navigation?: NavigationProperty;
-  enumType?: EnumType;
-  typeName?: string;
-}
-
-interface Place {
-  it?: StructuredType;
-  vars: Map<string, StructuredType | undefined>;
-  nestedDepth: number;
-  /** The nearest options frame. */
-  options: OptionsFrame;
-  inLambda: boolean;
-}
-
-const queryFunctionCache = new WeakMap<ModelIndex, Operation[]>();
-
-interface AddOptions {
-  detail?: string;
-  /** Markdown; a function for documentation that is costly to make (computed when the item is shown). */
-  doc?: string | (() => string | undefined);
-  insert?: string;
-  snippet?: boolean;
-  filter?: string;
-  retrigger?: boolean;
-}
-
-/** What `add` needs for one item, computed once per model (or type) for the long lists. */
-interface Entry {
-  label: string;
-  kind: CompletionItemKind;
-  sort: string;
-  options: AddOptions;
-}
-
-/** Members of a type: structural properties (`lookup` marks Dataverse `_x_value` lookups) and navigation properties. */
-interface MemberEntries {
-  properties: (Entry & { lookup: boolean })[];
-  navigation: Entry[];
-}
-
-const pathStartCache = new WeakMap<ModelIndex, Entry[]>();
-/** Per type and flavour (lookups are a Dataverse notion). */
-const memberCache = new WeakMap<StructuredType, Map<Flavor, MemberEntries>>();
-
-class Session {
-  private readonly items: CompletionItem[] = [];
-  private readonly labels = new Set<string>();
-  private range: Range | undefined;
-  private word = '';
-  private wordStart = 0;
-  private cursor = 0;
+/** One completion: where the cursor is (frames, CompletionScope) decides which items (CompletionItems) to offer. */
+class Session extends CompletionItems {
   private frames: Frame[] = [];
-  private readonly model: ModelIndex | undefined;
-  private readonly flavor: Flavor;
-  private bound: BoundUri | undefined | null = null;
-
-  constructor(
-    private readonly document: ODataDocument,
-    private readonly context: ServiceContext,
-    private readonly text: string,
-    private readonly toDocument: (offset: number) => number,
-    private readonly hasMethod: boolean,
-  ) {
-    this.model = context.model;
-    this.flavor = context.flavor;
-  }
-
-  result(): CompletionList {
-    return { isIncomplete: this.leftOut, items: this.items };
-  }
-
-  /** Set when a long list left entries out (ServiceContext.completionLimit): the editor must ask again. */
-  private leftOut = false;
-
-  /**
-   * Add cached entries (kept in sort order). Under a completion limit, a list longer than it adds only the
-   * entries that match the typed text, and no more than the limit of them: the client's cut to the first N
-   * by sort text keeps nothing beyond those.
-   */
-  private addEntries<E extends Entry>(entries: readonly E[], accept?: (entry: E) => boolean, sortPrefix = ''): void {
-    const limit = this.context.completionLimit;
-    if (limit === undefined || entries.length <= limit) {
-      for (const entry of entries) if (accept === undefined || accept(entry)) this.add(entry.label, entry.kind, sortPrefix + entry.sort, entry.options);
-      return;
-    }
-    const typed = this.typedText();
-    let added = 0;
-    for (const entry of entries) {
-      if (accept !== undefined && !accept(entry)) continue;
-      if (added >= limit || (typed !== '' && !matchesTyped(entry.options.filter ?? entry.label, typed))) {
-        this.leftOut = true;
-        if (added >= limit) break;
-        continue;
-      }
-      if (this.add(entry.label, entry.kind, sortPrefix + entry.sort, entry.options)) added++;
-    }
-  }
-
-  /** What was typed of the word being completed (its start to the cursor), in lower case, as the client filters it. */
-  private typedText(): string {
-    if (!this.range) return '';
-    const start = this.toDocument(this.wordStart);
-    const end = this.toDocument(this.cursor);
-    return end > start ? this.document.text.slice(start, end).toLowerCase() : '';
-  }
-
-  private setRange(start: number, end: number): void {
-    this.wordStart = start;
-    this.word = this.text.slice(start, end);
-    this.range = toRange(this.document, { start: this.toDocument(start), end: this.toDocument(end) });
-  }
-
-  private add(label: string, kind: CompletionItemKind, sort: string, options: AddOptions = {}): boolean {
-    if (this.labels.has(label) || !this.range) return false;
-    this.labels.add(label);
-    const item: CompletionItem = {
-      label,
-      kind,
-      sortText: `${sort}${label}`,
-      textEdit: { range: this.range, newText: options.insert ?? label },
-      insertTextFormat: options.snippet ? InsertTextFormat.Snippet : InsertTextFormat.PlainText,
-    };
-    if (options.detail) item.detail = options.detail;
-    const doc = options.doc;
-    if (typeof doc === 'function') {
-      setLazyDocumentation(item, () => {
-        const value = doc();
-        return value ? { kind: MarkupKind.Markdown, value } : undefined;
-      });
-    } else if (doc) {
-      item.documentation = { kind: MarkupKind.Markdown, value: doc };
-    }
-    if (options.filter) item.filterText = options.filter;
-    if (options.retrigger) item.command = { title: 'Suggest', command: 'editor.action.triggerSuggest' };
-    this.items.push(item);
-    return true;
-  }
-
-  /** filterText for qualified names: the short name until the user types a dot. */
-  private qualifiedFilter(fullName: string): string {
-    return this.word.includes('.') ? fullName : fullName.slice(fullName.lastIndexOf('.') + 1);
-  }
 
   // ------------------------------------------------------------------------------------------ dispatch
 
@@ -270,22 +104,6 @@ class Session {
     this.setRange(start, end);
     if (scanned.query === undefined) this.completePath(inner, start);
     else this.completeQuery(frames, inner, start);
-  }
-
-  // ------------------------------------------------------------------------------------------ path
-
-  private pathStart(): number {
-    const uri = parseUri(this.text.slice(0, Math.min(this.text.length, this.text.indexOf('?') < 0 ? this.text.length : this.text.indexOf('?'))), this.parseOptions());
-    return uri.serviceRoot?.end ?? 0;
-  }
-
-  private parseOptions(): { serviceRoot: string } | undefined {
-    return this.context.serviceRoot ? { serviceRoot: this.context.serviceRoot } : undefined;
-  }
-
-  private bindText(text: string): BoundUri | undefined {
-    if (!this.model) return undefined;
-    return bindUri(parseUri(text, this.parseOptions()), this.model, { flavor: this.flavor, suggestions: false });
   }
 
   private completePath(inner: Frame, wordStart: number): void {
@@ -345,93 +163,6 @@ class Session {
     if (exact) this.addKeySnippetItem(exact.name, model.findStructuredType(exact.entityType));
   }
 
-  /** Entity sets, singletons, function and action imports: the same for every path start of a model. */
-  private pathStartEntries(model: ModelIndex): Entry[] {
-    let entries = pathStartCache.get(model);
-    if (entries) return entries;
-    entries = [];
-    const container = model.container?.fullName;
-    // Documented when shown: describing every set reads every entity type (see lazyDocumentation.ts).
-    for (const set of model.entitySets()) {
-      const detail = `Collection(${shortName(set.entityType)})`;
-      const doc = (): string | undefined => describe(model, container ? `${container}/${set.name}` : undefined, set.entityType);
-      entries.push({ label: set.name, kind: CompletionItemKind.Class, sort: '1', options: { detail, doc } });
-    }
-    for (const singleton of model.singletons()) {
-      const doc = (): string | undefined => describe(model, container ? `${container}/${singleton.name}` : undefined, singleton.type);
-      const options = { detail: `${shortName(singleton.type)} (singleton)`, doc };
-      entries.push({ label: singleton.name, kind: CompletionItemKind.Class, sort: '2', options });
-    }
-    for (const fi of model.functionImports()) {
-      const operation = model.findOperations(fi.function)[0];
-      const parameters = operation ? operation.parameters : [];
-      entries.push({
-        label: fi.name,
-        kind: CompletionItemKind.Function,
-        sort: '3',
-        options: {
-          detail: `function${operation?.returnType ? ` → ${typeText(operation.returnType)}` : ''}`,
-          doc: this.describe(fi.function, undefined) ?? signature(fi.name, parameters),
-          insert: callSnippet(fi.name, parameters),
-          snippet: true,
-          filter: fi.name,
-        },
-      });
-    }
-    for (const ai of model.actionImports()) {
-      const operation = model.findOperations(ai.action)[0];
-      entries.push({
-        label: ai.name,
-        kind: CompletionItemKind.Method,
-        sort: '4',
-        options: {
-          detail: `action (POST)${operation?.returnType ? ` → ${typeText(operation.returnType)}` : ''}`,
-          doc: this.describe(ai.action, undefined) ?? signature(ai.name, operation?.parameters ?? []),
-        },
-      });
-    }
-    inSortOrder(entries);
-    pathStartCache.set(model, entries);
-    return entries;
-  }
-
-  private isLineStart(documentOffset: number): boolean {
-    const text = this.document.text;
-    const lineStart = text.lastIndexOf('\n', documentOffset - 1) + 1;
-    return text.slice(lineStart, documentOffset).trim() === '';
-  }
-
-  private addKeySnippetItem(name: string, type: StructuredType | undefined): void {
-    if (!type || !this.model) return;
-    const key = this.keyText(type);
-    if (!key) return;
-    this.add(`${name}(${key.label})`, CompletionItemKind.Snippet, '0', {
-      detail: `${shortName(type.fullName)} by key`,
-      doc: `Address one \`${shortName(type.fullName)}\` by its key.`,
-      insert: `${name}(${key.snippet})`,
-      snippet: true,
-      filter: name,
-    });
-  }
-
-  /** The key contents as a snippet: a GUID for Dataverse, named parts elsewhere. */
-  private keyText(type: StructuredType): { label: string; snippet: string } | undefined {
-    const model = this.model!;
-    const key = model.key(type);
-    if (key.length === 0) return undefined;
-    if (key.length === 1) {
-      const property = model.findProperty(type, key[0]!.name);
-      if (this.flavor === 'dataverse' || property?.type.name === 'Edm.Guid') {
-        if (property?.type.name === 'Edm.Guid') return { label: key[0]!.name, snippet: '${1:00000000-0000-0000-0000-000000000000}' };
-      }
-      if (this.flavor !== 'fno' && this.flavor !== 'bc' && property) {
-        return { label: key[0]!.name, snippet: literalPlaceholder(property.type.name, 1) };
-      }
-    }
-    const parts = key.map((ref, i) => `${ref.alias ?? ref.name}=${literalPlaceholder(model.findProperty(type, ref.name)?.type.name, i + 1)}`);
-    return { label: key.map((ref) => ref.alias ?? ref.name).join(','), snippet: parts.join(',') };
-  }
-
   /** Inside `(` in the path: key values or operation parameters. */
   private completePathParens(frame: ParenFrame): void {
     if (!this.model || !frame.callee) return;
@@ -474,90 +205,6 @@ class Session {
       const snippet = alternate.parts.map((p, i) => `${p.alias ?? p.name}=${literalPlaceholder(model.findProperty(structured, p.name)?.type.name, i + 1)}`).join(',');
       this.add(label, CompletionItemKind.Snippet, '1', { detail: 'alternate key', doc: `Alternate key of \`${shortName(structured.fullName)}\`.`, insert: snippet, snippet: true });
     }
-  }
-
-  // ------------------------------------------------------------------------------------------ query
-
-  /** Resolves the frames to the types in scope at the cursor. */
-  private place(frames: Frame[]): Place {
-    let it: StructuredType | undefined;
-    if (this.model) {
-      const queryStart = this.text.indexOf('?');
-      const bound = this.bindText(this.text.slice(0, queryStart < 0 ? this.text.length : queryStart));
-      if (bound && bound.resultType.structured) it = bound.resultType.structured;
-    }
-    const vars = new Map<string, StructuredType | undefined>();
-    let options = frames[0] as OptionsFrame;
-    let nestedDepth = 0;
-    let inLambda = false;
-    for (const frame of frames) {
-      if (frame.kind === 'options') {
-        options = frame;
-        if (!frame.top) {
-          nestedDepth++;
-          const resolved = frame.navPath && this.resolvePath(frame.navPath, it, vars);
-          it = resolved?.structured;
-        }
-      } else if (frame.lambdaPath) {
-        const resolved = this.resolvePath(frame.lambdaPath, it, vars);
-        if (frame.lambdaVar) vars.set(frame.lambdaVar, resolved?.structured);
-        inLambda = true;
-      }
-    }
-    return { it, vars, nestedDepth, options, inLambda };
-  }
-
-  /** The member path written just before `operator` (`status` in `status eq |`, `status in (|`), resolved. */
-  private resolveOperandBefore(toks: Tok[], operator: Tok, place: Place): Resolved | undefined {
-    const operandToks = toks.slice(0, toks.lastIndexOf(operator));
-    while (operandToks.length && operandToks[operandToks.length - 1]!.k === 'ws') operandToks.pop();
-    const ids = pathIds(operandToks, false);
-    return ids.length ? this.resolvePath(ids, place.it, place.vars) : undefined;
-  }
-
-  /** Follows `a/b/c` from `it` (lambda variables, `$it`, `$this`, properties, navigation, casts). */
-  private resolvePath(ids: string[], it: StructuredType | undefined, vars: Map<string, StructuredType | undefined>): Resolved | undefined {
-    const model = this.model;
-    if (!model) return undefined;
-    let current: Resolved = { structured: it, collection: false };
-    for (let index = 0; index < ids.length; index++) {
-      const id = ids[index]!;
-      if (index === 0 && vars.has(id)) {
-        current = { structured: vars.get(id), collection: false };
-        continue;
-      }
-      if (index === 0 && (id === '$it' || id === '$this')) continue;
-      const type = current.structured;
-      if (!type) return undefined;
-      const navigation = model.findNavigationProperty(type, id);
-      if (navigation) {
-        current = { structured: model.findStructuredType(navigation.type.name), collection: navigation.type.collection, navigation };
-        continue;
-      }
-      const property = model.findProperty(type, id);
-      if (property) {
-        current = {
-          structured: model.findStructuredType(property.type.name),
-          collection: property.type.collection,
-          property,
-          enumType: model.findEnumType(property.type.name),
-          typeName: property.type.name,
-        };
-        continue;
-      }
-      const cast = id.includes('.') ? model.findStructuredType(id) : undefined;
-      if (!cast) return undefined;
-      current = { structured: cast, collection: current.collection };
-    }
-    return current;
-  }
-
-  /** The scope the binder recorded at the cursor (fallback for the type in scope). */
-  private scopeType(offset: number): StructuredType | undefined {
-    if (!this.model) return undefined;
-    if (this.bound === null) this.bound = this.bindText(this.text);
-    if (!this.bound) return undefined;
-    return scopeAt(this.bound, offset)?.type;
   }
 
   private completeQuery(frames: Frame[], inner: Frame, wordStart: number): void {
@@ -738,34 +385,6 @@ class Session {
     this.addExpressionStart(place, mode);
   }
 
-  private addOperators(logicalFirst: boolean): void {
-    offeredOperators.forEach(({ name: op, doc, unsupported }, index) => {
-      if (unsupported?.[this.flavor] !== undefined) return;
-      const logical = op === 'and' || op === 'or';
-      const sort = logicalFirst ? `${logical ? 0 : 1}${String(index).padStart(2, '0')}` : String(index).padStart(2, '0');
-      this.add(op, CompletionItemKind.Operator, sort, { detail: 'operator', doc: `\`${op}\`: ${doc}`, insert: `${op} ` });
-    });
-  }
-
-  private addEnumMembers(enumType: EnumType): void {
-    enumType.members.forEach((member, index) => {
-      const literal = `${enumType.fullName}'${member.name}'`;
-      this.add(literal, CompletionItemKind.EnumMember, String(index).padStart(4, '0'), {
-        detail: `${enumType.name} = ${member.value}`,
-        doc: this.describe(`${enumType.fullName}/${member.name}`, undefined),
-        filter: this.word.includes('.') ? literal : member.name,
-      });
-    });
-    if (this.flavor !== 'fno') return;
-    enumType.members.forEach((member, index) => {
-      this.add(`'${member.name}'`, CompletionItemKind.EnumMember, `1${String(index).padStart(4, '0')}`, {
-        detail: `${enumType.name} = ${member.value} (short form)`,
-        doc: this.describe(`${enumType.fullName}/${member.name}`, undefined),
-        filter: member.name,
-      });
-    });
-  }
-
   private addExpressionStart(place: Place, mode: 'filter' | 'orderby' | 'compute'): void {
     const model = this.model;
     if (place.it && model) this.addMembers(place.it, { lookups: this.flavor === 'dataverse', navigation: true, complexOnly: false });
@@ -799,22 +418,6 @@ class Session {
     this.add('false', CompletionItemKind.Value, '9', { detail: 'Edm.Boolean' });
     this.add('null', CompletionItemKind.Value, '9', { detail: 'null' });
     this.addParameterAliases();
-  }
-
-  /** Dataverse query functions (unbound functions with a PropertyName parameter), once per model. */
-  private queryFunctions(): Operation[] {
-    const model = this.model!;
-    let cached = queryFunctionCache.get(model);
-    if (!cached) {
-      cached = [];
-      for (const schema of model.document.schemas) {
-        for (const operation of schema.operations) {
-          if (isDataverseQueryFunction(operation)) cached.push(operation);
-        }
-      }
-      queryFunctionCache.set(model, cached);
-    }
-    return cached;
   }
 
   /** Inside a string: property names for `PropertyName='…'` of a query function. */
@@ -909,50 +512,6 @@ class Session {
     this.addParameterAliases();
   }
 
-  /** Literal placeholders for a parameter value, by the parameter's type (and for query functions, what they compare). */
-  private addLiteralHints(operation: Operation, parameter: Parameter): void {
-    const typeName = parameter.type.name;
-    if (parameter.type.collection) {
-      const strings = typeName === 'Edm.String';
-      this.add(strings ? '["…"]' : '[…]', CompletionItemKind.Value, '0', {
-        detail: typeText(parameter.type),
-        doc: strings ? 'A JSON array of strings: `["a","b"]` (numbers and option-set values too, as strings).' : 'A JSON array of values.',
-        insert: strings ? '["${1}"]' : '[${1}]',
-        snippet: true,
-        filter: '[',
-      });
-      return;
-    }
-    const enumType = this.model?.findEnumType(typeName);
-    if (enumType) {
-      this.addEnumMembers(enumType);
-      return;
-    }
-    for (const hint of literalHints(typeName, operation.name)) {
-      this.add(hint.label, CompletionItemKind.Value, '0', { detail: hint.detail, insert: hint.insert, snippet: true, filter: hint.label });
-    }
-  }
-
-  /** `@name` parameter aliases of the URL: those defined (`&@p1=…`, with their value) and those only used so far. */
-  private addParameterAliases(): void {
-    const query = this.text.indexOf('?');
-    if (query < 0) return;
-    const defined = new Map<string, string>();
-    const definitions = /[?&]@([A-Za-z_]\w*)=([^&]*)/g;
-    for (let match = definitions.exec(this.text); match; match = definitions.exec(this.text)) {
-      if (!defined.has(match[1]!)) defined.set(match[1]!, match[2]!);
-    }
-    for (const [name, value] of defined) {
-      const shown = value.length > 40 ? `${value.slice(0, 39)}…` : value;
-      this.add(`@${name}`, CompletionItemKind.Variable, '5', { detail: `parameter alias = ${shown}`, doc: `The value of \`@${name}\` is given later in the URL: \`@${name}=${value}\`.` });
-    }
-    const uses = /@([A-Za-z_]\w*)/g;
-    for (let match = uses.exec(this.text); match; match = uses.exec(this.text)) {
-      if (match.index === this.wordStart || defined.has(match[1]!)) continue;
-      this.add(match[0], CompletionItemKind.Variable, '6', { detail: 'parameter alias (not defined yet)', doc: `Define it with \`&${match[0]}=…\` at the end of the URL.` });
-    }
-  }
-
   /**
    * `&@p1=|` where `@p1` is given to a function parameter (`LastXDays(PropertyName=@p1,…)`): the values of that
    * parameter (quoted property names for a PropertyName). False when the alias is not used as a parameter.
@@ -982,37 +541,6 @@ class Session {
       });
     }
     return true;
-  }
-
-  /** `$compute` and `$apply` aliases (`… as total`) visible at the cursor, with their computed types. */
-  private addComputedAliases(skip: Set<string> | undefined): void {
-    // Binding the whole URL costs more than the rest of a completion: only when it can define aliases.
-    if (!this.model || !/compute|apply/i.test(this.text)) return;
-    if (this.bound === null) this.bound = this.bindText(this.text);
-    const aliases = this.bound ? scopeAt(this.bound, this.cursor)?.aliases : undefined;
-    if (!aliases) return;
-    for (const [name, type] of aliases) {
-      if (skip?.has(name)) continue;
-      const typeName = type.name === undefined ? 'unknown type' : type.name.startsWith('Edm.') ? type.name : shortName(type.name);
-      this.add(name, CompletionItemKind.Field, '0', {
-        detail: `${type.collection ? `Collection(${typeName})` : typeName} (computed)`,
-        doc: `An alias defined with \`as ${name}\` in $compute or $apply.`,
-      });
-    }
-  }
-
-  /** True when the innermost nested `$expand` follows a navigation property back to its own type (`$levels` applies). */
-  private isRecursiveExpand(frames: Frame[]): boolean {
-    let index = frames.length - 1;
-    while (index > 0 && frames[index]!.kind !== 'options') index--;
-    const frame = frames[index];
-    if (!this.model || index === 0 || frame?.kind !== 'options' || !frame.navPath?.length) return false;
-    const source = this.place(frames.slice(0, index)).it;
-    const resolved = this.resolvePath(frame.navPath, source, new Map());
-    const target = resolved?.structured;
-    if (!source || !target || !resolved.navigation) return false;
-    const related = (a: StructuredType, b: StructuredType): boolean => a === b || this.model!.baseTypes(a).includes(b);
-    return related(target, source) || related(source, target);
   }
 
   /** `operand in (|`: the members of an enum operand, or true/false. */
@@ -1112,251 +640,4 @@ class Session {
       this.completeExpression(inner, place, 'filter');
     }
   }
-
-  private dropLabels(labels: string[]): void {
-    for (let i = this.items.length - 1; i >= 0; i--) if (labels.includes(this.items[i]!.label)) this.items.splice(i, 1);
-  }
-
-  private addTransformations(): void {
-    offeredTransformations.forEach(({ name, offer }, index) => {
-      this.add(name, CompletionItemKind.Function, String(index).padStart(2, '0'), { detail: 'transformation', doc: offer!.doc, insert: offer!.snippet, snippet: true, filter: name });
-    });
-  }
-
-  // ------------------------------------------------------------------------------------------ members
-
-  /**
-   * The members after `entity(…)/`: what most likely comes next (navigation properties, then bound operations)
-   * sorts before the columns, so a list cut to the completion limit with nothing typed keeps them.
-   */
-  private addMembersAfterEntity(type: StructuredType): void {
-    const model = this.model;
-    if (!model) return;
-    const entries = this.memberEntries(model, type);
-    this.addEntries(entries.navigation, undefined, '0');
-    this.addEntries(entries.properties, undefined, '5');
-  }
-
-  private addMembers(type: StructuredType, options: { lookups: boolean; navigation: boolean; complexOnly: boolean; skip?: Set<string> }): void {
-    const model = this.model;
-    if (!model) return;
-    const entries = this.memberEntries(model, type);
-    this.addEntries(entries.properties, (entry) => (!entry.lookup || options.lookups === true) && !options.skip?.has(entry.label));
-    if (!options.navigation) return;
-    this.addEntries(entries.navigation, (entry) => !options.skip?.has(entry.label));
-  }
-
-  /** The member items of a type, built once per type and flavour. */
-  private memberEntries(model: ModelIndex, type: StructuredType): MemberEntries {
-    let byFlavor = memberCache.get(type);
-    const cached = byFlavor?.get(this.flavor);
-    if (cached) return cached;
-    const entries: MemberEntries = { properties: [], navigation: [] };
-    const keys = new Set(model.key(type).map((k) => k.name));
-    for (const property of model.properties(type)) {
-      const doc = this.describe(`${type.fullName}/${property.name}`, undefined);
-      const lookup = this.flavor === 'dataverse' && property.name.startsWith('_') && property.name.endsWith('_value') ? model.findLookupProperty(type, property.name) : undefined;
-      if (lookup) {
-        const targets = lookup.navigationProperties.map((n) => shortName(n.type.name));
-        const detail = `${typeText(property.type)} → ${[...new Set(targets)].join(' | ') || 'lookup'} (lookup)`;
-        entries.properties.push({ label: property.name, kind: CompletionItemKind.Reference, sort: '2', options: { detail, doc }, lookup: true });
-        continue;
-      }
-      const lookupLike = this.flavor === 'dataverse' && property.name.startsWith('_') && property.name.endsWith('_value');
-      entries.properties.push({ label: property.name, kind: CompletionItemKind.Property, sort: keys.has(property.name) ? '0' : '1', options: { detail: propertyDetail(property), doc }, lookup: lookupLike });
-    }
-    for (const navigation of model.navigationProperties(type)) {
-      const target = shortName(navigation.type.name);
-      const detail = navigation.type.collection ? `→ Collection(${target})` : `→ ${target} (single)`;
-      entries.navigation.push({ label: navigation.name, kind: CompletionItemKind.Module, sort: '3', options: { detail, doc: this.describe(`${type.fullName}/${navigation.name}`, undefined) } });
-    }
-    inSortOrder(entries.properties);
-    inSortOrder(entries.navigation);
-    if (!byFlavor) {
-      byFlavor = new Map();
-      memberCache.set(type, byFlavor);
-    }
-    byFlavor.set(this.flavor, entries);
-    return entries;
-  }
-
-  private addProperty(type: StructuredType, property: Property, sort: string): void {
-    this.add(property.name, CompletionItemKind.Property, sort, { detail: propertyDetail(property), doc: this.describe(`${type.fullName}/${property.name}`, undefined) });
-  }
-
-  private addNavigation(type: StructuredType, navigation: NavigationProperty, sort: string): void {
-    const target = shortName(navigation.type.name);
-    this.add(navigation.name, CompletionItemKind.Module, sort, {
-      detail: navigation.type.collection ? `→ Collection(${target})` : `→ ${target} (single)`,
-      doc: this.describe(`${type.fullName}/${navigation.name}`, undefined),
-    });
-  }
-
-  private addCasts(type: StructuredType): void {
-    const model = this.model;
-    if (!model) return;
-    const derived = model.derivedTypes(type);
-    for (let i = 0; i < derived.length && i < 200; i++) {
-      const d = derived[i]!;
-      this.add(d.fullName, CompletionItemKind.Class, '7', { detail: `cast to ${d.name}`, doc: this.describe(d.fullName, undefined), filter: this.qualifiedFilter(d.fullName) });
-    }
-  }
-
-  private addOperation(operation: Operation, bound: boolean, sort = '6'): void {
-    const parameters = bound ? operation.parameters.slice(1) : operation.parameters;
-    const isFunction = operation.kind === 'Function';
-    this.add(operation.fullName, isFunction ? CompletionItemKind.Function : CompletionItemKind.Method, sort, {
-      detail: `${isFunction ? 'bound function' : 'bound action (POST)'}${operation.returnType ? ` → ${typeText(operation.returnType)}` : ''}`,
-      doc: this.describe(operation.fullName, undefined) ?? signature(operation.fullName, parameters),
-      insert: isFunction ? callSnippet(operation.fullName, parameters) : operation.fullName,
-      snippet: isFunction,
-      filter: this.qualifiedFilter(operation.fullName),
-    });
-  }
-
-  private describe(target: string | undefined, fallbackType: string | undefined): string | undefined {
-    return this.model ? describe(this.model, target, fallbackType) : undefined;
-  }
 }
-
-/**
- * Cached entries in the order an editor shows them (sortText = sort + label): the items of a long list then
- * come out nearly sorted, and cutting it to the first few hundred (server/src/lsp/languageFeatures.ts) is a
- * merge of runs instead of a full sort on every keystroke.
- */
-function inSortOrder(entries: Entry[]): void {
-  entries.sort((a, b) => (a.sort !== b.sort ? (a.sort < b.sort ? -1 : 1) : a.label < b.label ? -1 : a.label > b.label ? 1 : 0));
-}
-
-/** The description of `target`, else of `fallbackType`. */
-function describe(model: ModelIndex, target: string | undefined, fallbackType: string | undefined): string | undefined {
-  if (target) {
-    const description = cachedDescription(model, target);
-    if (description) return description;
-  }
-  return fallbackType ? cachedDescription(model, fallbackType) : undefined;
-}
-
-// =========================================================================================== helpers
-
-/** Descriptions by target, per model: completion asks for the same members on every keystroke. */
-const descriptionCache = new WeakMap<ModelIndex, Map<string, string | null>>();
-
-function cachedDescription(model: ModelIndex, target: string): string | undefined {
-  let cache = descriptionCache.get(model);
-  if (!cache) {
-    cache = new Map();
-    descriptionCache.set(model, cache);
-  }
-  let value = cache.get(target);
-  if (value === undefined) {
-    value = model.description(target) ?? null;
-    cache.set(target, value);
-  }
-  return value ?? undefined;
-}
-
-/** `Edm.String (nullable) max 100`. */
-function propertyDetail(property: Property): string {
-  const nullable = property.type.nullable ? ' (nullable)' : '';
-  const length = property.type.maxLength !== undefined ? ` max ${property.type.maxLength}` : '';
-  return `${typeText(property.type)}${nullable}${length}`;
-}
-
-function isOperand(tok: Tok): boolean {
-  if (tok.k === 'str' || tok.k === 'group') return true;
-  if (tok.k !== 'id') return false;
-  return !operatorWords.has(tok.v) && tok.v !== 'as' && tok.v !== 'with';
-}
-
-function shortName(name: string): string {
-  const collection = /^Collection\((.*)\)$/.exec(name);
-  const inner = collection ? collection[1]! : name;
-  if (inner.startsWith('Edm.')) return collection ? name : inner;
-  const short = inner.slice(inner.lastIndexOf('.') + 1);
-  return collection ? `Collection(${short})` : short;
-}
-
-function typeText(type: TypeRef): string {
-  const name = type.name.startsWith('Edm.') ? type.name : shortName(type.name);
-  return type.collection ? `Collection(${name})` : name;
-}
-
-function isNumericType(name: string): boolean {
-  return /^Edm\.(Decimal|Double|Single|Int16|Int32|Int64|Byte|SByte)$/.test(name);
-}
-
-function literalPlaceholder(typeName: string | undefined, index: number): string {
-  switch (typeName) {
-    case 'Edm.Guid':
-      return `\${${index}:00000000-0000-0000-0000-000000000000}`;
-    case 'Edm.String':
-    case undefined:
-      return `'\${${index}}'`;
-    default:
-      return `\${${index}}`;
-  }
-}
-
-/**
- * For a Dataverse query function, the property types its PropertyName usually names (offered first):
- * dates for the date functions, GUIDs (lookups, keys) for the user, business unit and hierarchy functions.
- */
-function preferredPropertyTypes(functionName: string): Set<string> | undefined {
-  const name = functionName.slice(functionName.lastIndexOf('.') + 1);
-  if (/Day|Week|Month|Year|Hour|Minute|Fiscal|^On|^Today$|^Yesterday$|^Tomorrow$/.test(name)) return dateTypes;
-  if (/User|Business|Under|Above/.test(name)) return guidTypes;
-  return undefined;
-}
-const dateTypes = new Set(['Edm.DateTimeOffset', 'Edm.Date']);
-const guidTypes = new Set(['Edm.Guid']);
-
-interface LiteralHint {
-  label: string;
-  insert: string;
-  detail: string;
-}
-
-/** Example literals (snippets) for a value of a primitive type; `functionName` refines strings of query functions. */
-function literalHints(typeName: string, functionName: string): LiteralHint[] {
-  switch (typeName) {
-    case 'Edm.Int64':
-    case 'Edm.Int32':
-    case 'Edm.Int16':
-    case 'Edm.Byte':
-    case 'Edm.SByte':
-      return [{ label: '1', insert: '${1:1}', detail: `${typeName}: a whole number` }];
-    case 'Edm.Decimal':
-    case 'Edm.Double':
-    case 'Edm.Single':
-      return [{ label: '0.0', insert: '${1:0.0}', detail: `${typeName}: a number` }];
-    case 'Edm.Boolean':
-      return [
-        { label: 'true', insert: 'true', detail: typeName },
-        { label: 'false', insert: 'false', detail: typeName },
-      ];
-    case 'Edm.Guid':
-      return [{ label: '00000000-0000-0000-0000-000000000000', insert: '${1:00000000-0000-0000-0000-000000000000}', detail: `${typeName}: unquoted` }];
-    case 'Edm.Date':
-      return [{ label: '2025-01-31', insert: '${1:2025-01-31}', detail: `${typeName}: unquoted` }];
-    case 'Edm.DateTimeOffset':
-      return [{ label: '2025-01-31T00:00:00Z', insert: '${1:2025-01-31T00:00:00Z}', detail: `${typeName}: unquoted` }];
-    case 'Edm.String': {
-      const name = functionName.slice(functionName.lastIndexOf('.') + 1);
-      if (/^On/.test(name)) return [{ label: "'2025-01-31'", insert: "'${1:2025-01-31}'", detail: 'Edm.String: a date in quotes' }];
-      if (/Under|Above/.test(name)) return [{ label: "'00000000-0000-0000-0000-000000000000'", insert: "'${1:00000000-0000-0000-0000-000000000000}'", detail: 'Edm.String: the id of the record, in quotes' }];
-      return [{ label: "''", insert: "'${1}'", detail: 'Edm.String: text in quotes' }];
-    }
-    default:
-      return [{ label: "''", insert: "'${1}'", detail: `${typeName}` }];
-  }
-}
-
-function callSnippet(name: string, parameters: Parameter[]): string {
-  return `${name}(${parameters.map((p, i) => `${p.name}=${literalPlaceholder(p.type.collection ? 'Collection' : p.type.name, i + 1)}`).join(',')})`;
-}
-
-function signature(name: string, parameters: Parameter[]): string {
-  return `\`${name}(${parameters.map((p) => `${p.name}: ${typeText(p.type)}`).join(', ')})\``;
-}
-

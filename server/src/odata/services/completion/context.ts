@@ -2,7 +2,16 @@
  * Completion's context: the text before the cursor cut into frames (query options, nested expand options,
  * parentheses, lambdas) that say where the cursor is and what is in scope there.
  */
+import type { EnumType, NavigationProperty, Property, StructuredType } from '../../csdl/model';
+import type { ModelIndex } from '../../csdl/modelIndex';
+import type { Flavor } from '../../diagnosticCodes';
+import { operatorWords } from '../../facts/operators';
 import { systemQueryOptionOf } from '../../facts/systemQueryOptions';
+import { bindUri } from '../../uri/binder';
+import { scopeAt } from '../../uri/binderScope';
+import type { BoundUri } from '../../uri/binderTypes';
+import { parseUri } from '../../uri/parser';
+import type { ODataDocument, ServiceContext } from '../serviceContext';
 import { applyQueryStringSpaces, decodeUrlText, Scanner, TokenType, type Token } from '../../uri/scanner';
 
 type TokKind = 'id' | 'str' | 'ws' | 'p' | 'group';
@@ -338,4 +347,165 @@ export function normalizeOption(name: string | undefined): string | undefined {
   const lower = name.toLowerCase();
   if (lower.startsWith('$') || lower.startsWith('@')) return lower;
   return systemQueryOptionOf(name)?.name.toLowerCase() ?? lower;
+}
+
+export function isOperand(tok: Tok): boolean {
+  if (tok.k === 'str' || tok.k === 'group') return true;
+  if (tok.k !== 'id') return false;
+  return !operatorWords.has(tok.v) && tok.v !== 'as' && tok.v !== 'with';
+}
+
+export interface Resolved {
+  structured?: StructuredType;
+  collection: boolean;
+  property?: Property;
+  navigation?: NavigationProperty;
+  enumType?: EnumType;
+  typeName?: string;
+}
+
+export interface Place {
+  it?: StructuredType;
+  vars: Map<string, StructuredType | undefined>;
+  nestedDepth: number;
+  /** The nearest options frame. */
+  options: OptionsFrame;
+  inLambda: boolean;
+}
+
+/**
+ * Where the cursor is and what is in scope there: the service root, the resource path bound with the binder, the
+ * types the frames lead to (nested `$expand`, lambda variables), and the binder's scope at an offset.
+ */
+export class CompletionScope {
+  protected readonly model: ModelIndex | undefined;
+  protected readonly flavor: Flavor;
+  protected bound: BoundUri | undefined | null = null;
+
+  constructor(
+    protected readonly document: ODataDocument,
+    protected readonly context: ServiceContext,
+    protected readonly text: string,
+    protected readonly toDocument: (offset: number) => number,
+    protected readonly hasMethod: boolean,
+  ) {
+    this.model = context.model;
+    this.flavor = context.flavor;
+  }
+
+  protected pathStart(): number {
+    const uri = parseUri(this.text.slice(0, Math.min(this.text.length, this.text.indexOf('?') < 0 ? this.text.length : this.text.indexOf('?'))), this.parseOptions());
+    return uri.serviceRoot?.end ?? 0;
+  }
+
+  protected parseOptions(): { serviceRoot: string } | undefined {
+    return this.context.serviceRoot ? { serviceRoot: this.context.serviceRoot } : undefined;
+  }
+
+  protected bindText(text: string): BoundUri | undefined {
+    if (!this.model) return undefined;
+    return bindUri(parseUri(text, this.parseOptions()), this.model, { flavor: this.flavor, suggestions: false });
+  }
+
+  protected isLineStart(documentOffset: number): boolean {
+    const text = this.document.text;
+    const lineStart = text.lastIndexOf('\n', documentOffset - 1) + 1;
+    return text.slice(lineStart, documentOffset).trim() === '';
+  }
+
+  /** Resolves the frames to the types in scope at the cursor. */
+  protected place(frames: Frame[]): Place {
+    let it: StructuredType | undefined;
+    if (this.model) {
+      const queryStart = this.text.indexOf('?');
+      const bound = this.bindText(this.text.slice(0, queryStart < 0 ? this.text.length : queryStart));
+      if (bound && bound.resultType.structured) it = bound.resultType.structured;
+    }
+    const vars = new Map<string, StructuredType | undefined>();
+    let options = frames[0] as OptionsFrame;
+    let nestedDepth = 0;
+    let inLambda = false;
+    for (const frame of frames) {
+      if (frame.kind === 'options') {
+        options = frame;
+        if (!frame.top) {
+          nestedDepth++;
+          const resolved = frame.navPath && this.resolvePath(frame.navPath, it, vars);
+          it = resolved?.structured;
+        }
+      } else if (frame.lambdaPath) {
+        const resolved = this.resolvePath(frame.lambdaPath, it, vars);
+        if (frame.lambdaVar) vars.set(frame.lambdaVar, resolved?.structured);
+        inLambda = true;
+      }
+    }
+    return { it, vars, nestedDepth, options, inLambda };
+  }
+
+  /** The member path written just before `operator` (`status` in `status eq |`, `status in (|`), resolved. */
+  protected resolveOperandBefore(toks: Tok[], operator: Tok, place: Place): Resolved | undefined {
+    const operandToks = toks.slice(0, toks.lastIndexOf(operator));
+    while (operandToks.length && operandToks[operandToks.length - 1]!.k === 'ws') operandToks.pop();
+    const ids = pathIds(operandToks, false);
+    return ids.length ? this.resolvePath(ids, place.it, place.vars) : undefined;
+  }
+
+  /** Follows `a/b/c` from `it` (lambda variables, `$it`, `$this`, properties, navigation, casts). */
+  protected resolvePath(ids: string[], it: StructuredType | undefined, vars: Map<string, StructuredType | undefined>): Resolved | undefined {
+    const model = this.model;
+    if (!model) return undefined;
+    let current: Resolved = { structured: it, collection: false };
+    for (let index = 0; index < ids.length; index++) {
+      const id = ids[index]!;
+      if (index === 0 && vars.has(id)) {
+        current = { structured: vars.get(id), collection: false };
+        continue;
+      }
+      if (index === 0 && (id === '$it' || id === '$this')) continue;
+      const type = current.structured;
+      if (!type) return undefined;
+      const navigation = model.findNavigationProperty(type, id);
+      if (navigation) {
+        current = { structured: model.findStructuredType(navigation.type.name), collection: navigation.type.collection, navigation };
+        continue;
+      }
+      const property = model.findProperty(type, id);
+      if (property) {
+        current = {
+          structured: model.findStructuredType(property.type.name),
+          collection: property.type.collection,
+          property,
+          enumType: model.findEnumType(property.type.name),
+          typeName: property.type.name,
+        };
+        continue;
+      }
+      const cast = id.includes('.') ? model.findStructuredType(id) : undefined;
+      if (!cast) return undefined;
+      current = { structured: cast, collection: current.collection };
+    }
+    return current;
+  }
+
+  /** The scope the binder recorded at the cursor (fallback for the type in scope). */
+  protected scopeType(offset: number): StructuredType | undefined {
+    if (!this.model) return undefined;
+    if (this.bound === null) this.bound = this.bindText(this.text);
+    if (!this.bound) return undefined;
+    return scopeAt(this.bound, offset)?.type;
+  }
+
+  /** True when the innermost nested `$expand` follows a navigation property back to its own type (`$levels` applies). */
+  protected isRecursiveExpand(frames: Frame[]): boolean {
+    let index = frames.length - 1;
+    while (index > 0 && frames[index]!.kind !== 'options') index--;
+    const frame = frames[index];
+    if (!this.model || index === 0 || frame?.kind !== 'options' || !frame.navPath?.length) return false;
+    const source = this.place(frames.slice(0, index)).it;
+    const resolved = this.resolvePath(frame.navPath, source, new Map());
+    const target = resolved?.structured;
+    if (!source || !target || !resolved.navigation) return false;
+    const related = (a: StructuredType, b: StructuredType): boolean => a === b || this.model!.baseTypes(a).includes(b);
+    return related(target, source) || related(source, target);
+  }
 }
