@@ -12,9 +12,12 @@ import { scopeAt } from '../../uri/binderScope';
 import type { BoundUri } from '../../uri/binderTypes';
 import { parseUri } from '../../uri/parser';
 import type { ODataDocument, ServiceContext } from '../serviceContext';
-import { applyQueryStringSpaces, decodeUrlText, Scanner, TokenType, type Token } from '../../uri/scanner';
+import { applyQueryStringSpaces, decodeUrlText, plainUrlText, Scanner, TokenType, type DecodedText, type Token } from '../../uri/scanner';
 
 type TokKind = 'id' | 'str' | 'ws' | 'p' | 'group';
+/** The scanner's token types, read once: under tsx (the tests, the bench) every read of an imported binding is a getter call. */
+const Types = TokenType;
+
 export interface Tok {
   k: TokKind;
   v: string;
@@ -72,18 +75,18 @@ export interface ScanResult {
  */
 function isWordToken(tok: Token): boolean {
   switch (tok.type) {
-    case TokenType.Identifier:
-    case TokenType.DollarName:
-    case TokenType.AtName:
-    case TokenType.Number:
-    case TokenType.Guid:
-    case TokenType.Date:
-    case TokenType.DateTimeOffset:
-    case TokenType.TimeOfDay:
-    case TokenType.Star:
-    case TokenType.Minus:
+    case Types.Identifier:
+    case Types.DollarName:
+    case Types.AtName:
+    case Types.Number:
+    case Types.Guid:
+    case Types.Date:
+    case Types.DateTimeOffset:
+    case Types.TimeOfDay:
+    case Types.Star:
+    case Types.Minus:
       return true;
-    case TokenType.Unknown:
+    case Types.Unknown:
       return tok.text === '$' || tok.text === '@' || tok.text === '.' || tok.text === '%';
     default:
       return false;
@@ -97,67 +100,144 @@ function isWordToken(tok: Token): boolean {
  * query is cut into options at each `&` written as such. Offsets in the result are offsets in `text`.
  */
 export function scan(text: string, end: number): ScanResult {
-  const pathFrame: OptionsFrame = { kind: 'options', top: true, names: [], items: [], toks: [] };
-  const frames: Frame[] = [pathFrame];
-  let query: number | undefined;
-  let stringStart: number | undefined;
-  let decoded = decodeUrlText(text.slice(0, end));
-  const length = decoded.text.length;
-  const at = (pos: number): number => decoded.offsets[pos]!;
-  const top = (): Frame => frames[frames.length - 1]!;
-  const push = (tok: Tok): void => {
-    const toks = top().toks;
+  const before = text.slice(0, end);
+  return new FrameReader(before.indexOf('%') < 0 ? plainUrlText(before) : decodeUrlText(before)).read();
+}
+
+/** Reads the scanner's tokens of the text before the cursor into frames (see `scan`). */
+class FrameReader {
+  private readonly frames: Frame[] = [{ kind: 'options', top: true, names: [], items: [], toks: [] }];
+  private readonly length: number;
+  private stringStart: number | undefined;
+
+  constructor(private decoded: DecodedText) {
+    this.length = decoded.text.length;
+  }
+
+  read(): ScanResult {
+    const length = this.length;
+    // The resource path, up to a `?` outside parentheses.
+    let queryStart = -1;
+    let query = -1;
+    {
+      const scanner = new Scanner(this.decoded, 0, length);
+      let previous = 0;
+      for (;;) {
+        const tok = scanner.scan();
+        if (tok.wsBefore) this.push({ k: 'ws', v: ' ', s: this.at(previous), e: this.at(tok.start) });
+        if (tok.type === Types.EOF) return { frames: this.frames };
+        if (tok.type === Types.Unknown && tok.text === '?' && !this.decoded.encoded[tok.start] && this.frames.length === 1) {
+          query = this.at(tok.start);
+          queryStart = tok.end;
+          break;
+        }
+        if (tok.type === Types.JsonString) {
+          // No JSON in the path: a `"` there is a character like any other.
+          scanner.pos = tok.start + 1;
+          this.push({ k: 'p', v: '"', s: this.at(tok.start), e: this.at(tok.start + 1) });
+        } else if (!this.take(tok, false, length)) return { frames: this.frames, stringStart: this.stringStart };
+        previous = scanner.pos;
+      }
+    }
+
+    // The query, option by option.
+    const decoded = applyQueryStringSpaces(this.decoded, queryStart, length).decoded;
+    this.decoded = decoded;
+    const frames = this.frames;
+    frames.length = 0;
+    const root: OptionsFrame = { kind: 'options', top: true, names: [], items: [], toks: [] };
+    frames.push(root);
+    for (let optionStart = queryStart; ; ) {
+      let optionEnd = optionStart;
+      while (optionEnd < length && !(decoded.text.charCodeAt(optionEnd) === 38 /* & */ && !decoded.encoded[optionEnd])) optionEnd++;
+      if (optionStart > queryStart) {
+        frames.length = 1;
+        root.option = undefined;
+        root.items = [];
+        root.toks = [];
+      }
+      const scanner = new Scanner(decoded, optionStart, optionEnd);
+      let previous = optionStart;
+      for (;;) {
+        const tok = scanner.scan();
+        if (tok.wsBefore) this.push({ k: 'ws', v: ' ', s: this.at(previous), e: this.at(tok.start) });
+        if (tok.type === Types.EOF) break;
+        if (!this.take(tok, true, optionEnd)) return { frames, query, stringStart: this.stringStart };
+        previous = scanner.pos;
+      }
+      if (optionEnd >= length) return { frames, query };
+      optionStart = optionEnd + 1;
+    }
+  }
+
+  /** Offset in the text of a decoded position. */
+  private at(pos: number): number {
+    return this.decoded.offsets[pos]!;
+  }
+
+  private top(): Frame {
+    return this.frames[this.frames.length - 1]!;
+  }
+
+  private push(tok: Tok): void {
+    const toks = this.top().toks;
     const last = toks[toks.length - 1];
     if (tok.k === 'ws' && last?.k === 'ws') last.e = tok.e;
     else toks.push(tok);
-  };
-  const punctuation = (tok: Token): void => push({ k: 'p', v: tok.text, s: at(tok.start), e: at(tok.end) });
+  }
+
+  private punctuation(tok: Token): void {
+    this.push({ k: 'p', v: tok.text, s: this.at(tok.start), e: this.at(tok.end) });
+  }
+
   /** A word piece: joins the word directly before it. */
-  const word = (start: number, stop: number): void => {
-    const toks = top().toks;
+  private word(start: number, stop: number): void {
+    const toks = this.top().toks;
     const last = toks[toks.length - 1];
-    const s = at(start);
+    const s = this.at(start);
     if (last?.k === 'id' && last.e === s) {
-      last.v += decoded.text.slice(start, stop);
-      last.e = at(stop);
-    } else push({ k: 'id', v: decoded.text.slice(start, stop), s, e: at(stop) });
-  };
+      last.v += this.decoded.text.slice(start, stop);
+      last.e = this.at(stop);
+    } else this.push({ k: 'id', v: this.decoded.text.slice(start, stop), s, e: this.at(stop) });
+  }
 
   /**
    * Takes one token into the frames; false when the cursor is inside a string it opens. A string left open in an
    * earlier query option ends with that option (`$search="blue&$filter=na|`).
    */
-  const take = (tok: Token, inQuery: boolean, regionEnd: number): boolean => {
+  private take(tok: Token, inQuery: boolean, regionEnd: number): boolean {
+    const length = this.length;
+    const frames = this.frames;
     switch (tok.type) {
-      case TokenType.String:
+      case Types.String:
         if (tok.unterminated && regionEnd === length) {
-          stringStart = at(tok.start + 1);
+          this.stringStart = this.at(tok.start + 1);
           return false;
         }
-        push({ k: 'str', v: tok.text, s: at(tok.start), e: at(tok.end) });
+        this.push({ k: 'str', v: tok.text, s: this.at(tok.start), e: this.at(tok.end) });
         return true;
-      case TokenType.TypedLiteral: {
+      case Types.TypedLiteral: {
         // `Ns.Enum'A'`: the name, then the quoted part.
         const quote = tok.start + tok.typeName!.length;
-        word(tok.start, quote);
+        this.word(tok.start, quote);
         if (tok.unterminated && regionEnd === length) {
-          stringStart = at(quote + 1);
+          this.stringStart = this.at(quote + 1);
           return false;
         }
-        push({ k: 'str', v: decoded.text.slice(quote, tok.end), s: at(quote), e: at(tok.end) });
+        this.push({ k: 'str', v: this.decoded.text.slice(quote, tok.end), s: this.at(quote), e: this.at(tok.end) });
         return true;
       }
-      case TokenType.JsonString:
+      case Types.JsonString:
         if (tok.unterminated && tok.end >= regionEnd && regionEnd === length) {
-          stringStart = at(tok.start + 1);
+          this.stringStart = this.at(tok.start + 1);
           return false;
         }
-        push({ k: 'str', v: tok.text, s: at(tok.start), e: at(tok.end) });
+        this.push({ k: 'str', v: tok.text, s: this.at(tok.start), e: this.at(tok.end) });
         return true;
-      case TokenType.OpenParen: {
-        const frame = top();
+      case Types.OpenParen: {
+        const frame = this.top();
         const last = frame.toks[frame.toks.length - 1];
-        const open = at(tok.start);
+        const open = this.at(tok.start);
         const callee = last && last.k === 'id' && last.e === open ? last.v : undefined;
         const option = frame.kind === 'options' ? normalizeOption(frame.option) : undefined;
         if (inQuery && frame.kind === 'options' && (option === '$expand' || option === '$select')) {
@@ -170,28 +250,28 @@ export function scan(text: string, end: number): ScanResult {
         }
         return true;
       }
-      case TokenType.OpenBracket:
-        if (inQuery) frames.push({ kind: 'paren', argIndex: 0, argNames: [], inPath: false, open: at(tok.start), toks: [], bracket: true });
-        else punctuation(tok);
+      case Types.OpenBracket:
+        if (inQuery) frames.push({ kind: 'paren', argIndex: 0, argNames: [], inPath: false, open: this.at(tok.start), toks: [], bracket: true });
+        else this.punctuation(tok);
         return true;
-      case TokenType.CloseBracket: {
-        const frame = top();
+      case Types.CloseBracket: {
+        const frame = this.top();
         if (inQuery && frame.kind === 'paren' && frame.bracket) {
           frames.pop();
-          push({ k: 'group', v: ']', s: at(tok.start), e: at(tok.end) });
-        } else punctuation(tok);
+          this.push({ k: 'group', v: ']', s: this.at(tok.start), e: this.at(tok.end) });
+        } else this.punctuation(tok);
         return true;
       }
-      case TokenType.CloseParen:
+      case Types.CloseParen:
         // An unclosed `[` ends with the parenthesis around it.
-        while (frames.length > 2 && top().kind === 'paren' && (top() as ParenFrame).bracket) frames.pop();
+        while (frames.length > 2 && this.top().kind === 'paren' && (this.top() as ParenFrame).bracket) frames.pop();
         if (frames.length > 1) {
           frames.pop();
-          push({ k: 'group', v: ')', s: at(tok.start), e: at(tok.end) });
+          this.push({ k: 'group', v: ')', s: this.at(tok.start), e: this.at(tok.end) });
         }
         return true;
-      case TokenType.Comma: {
-        const frame = top();
+      case Types.Comma: {
+        const frame = this.top();
         if (frame.kind === 'paren') {
           frame.argIndex++;
           frame.argName = undefined;
@@ -203,8 +283,8 @@ export function scan(text: string, end: number): ScanResult {
         }
         return true;
       }
-      case TokenType.Equals: {
-        const frame = top();
+      case Types.Equals: {
+        const frame = this.top();
         if (frame.kind === 'options' && inQuery && frame.option === undefined) {
           frame.option = frame.toks.map((t) => t.v).join('').trim();
           frame.names.push(frame.option);
@@ -217,85 +297,35 @@ export function scan(text: string, end: number): ScanResult {
             frame.argNames.push(last.v);
           }
           frame.toks = [];
-        } else punctuation(tok);
+        } else this.punctuation(tok);
         return true;
       }
-      case TokenType.Colon: {
-        const frame = top();
+      case Types.Colon: {
+        const frame = this.top();
         if (frame.kind === 'paren' && frame.lambdaPath) {
           const last = lastSignificant(frame.toks);
           if (last?.k === 'id') frame.lambdaVar = last.v;
           frame.toks = [];
-        } else punctuation(tok);
+        } else this.punctuation(tok);
         return true;
       }
-      case TokenType.Semicolon:
+      case Types.Semicolon:
         // A `;` written as such separates nested options (`$expand=nav($select=a;$top=1)`).
-        if (inQuery && !decoded.encoded[tok.start]) {
-          while (frames.length > 1 && top().kind !== 'options') frames.pop();
-          const frame = top() as OptionsFrame;
+        if (inQuery && !this.decoded.encoded[tok.start]) {
+          while (frames.length > 1 && this.top().kind !== 'options') frames.pop();
+          const frame = this.top() as OptionsFrame;
           if (!frame.top) {
             frame.option = undefined;
             frame.items = [];
             frame.toks = [];
           }
-        } else punctuation(tok);
+        } else this.punctuation(tok);
         return true;
       default:
-        if (isWordToken(tok)) word(tok.start, tok.end);
-        else punctuation(tok);
+        if (isWordToken(tok)) this.word(tok.start, tok.end);
+        else this.punctuation(tok);
         return true;
     }
-  };
-
-  // The resource path, up to a `?` outside parentheses.
-  let queryStart = -1;
-  {
-    const scanner = new Scanner(decoded, 0, length);
-    let previous = 0;
-    for (;;) {
-      const tok = scanner.scan();
-      if (tok.wsBefore) push({ k: 'ws', v: ' ', s: at(previous), e: at(tok.start) });
-      if (tok.type === TokenType.EOF) return { frames };
-      if (tok.type === TokenType.Unknown && tok.text === '?' && !decoded.encoded[tok.start] && frames.length === 1) {
-        query = at(tok.start);
-        queryStart = tok.end;
-        break;
-      }
-      if (tok.type === TokenType.JsonString) {
-        // No JSON in the path: a `"` there is a character like any other.
-        scanner.pos = tok.start + 1;
-        push({ k: 'p', v: '"', s: at(tok.start), e: at(tok.start + 1) });
-      } else if (!take(tok, false, length)) return { frames, stringStart };
-      previous = scanner.pos;
-    }
-  }
-
-  // The query, option by option.
-  decoded = applyQueryStringSpaces(decoded, queryStart, length).decoded;
-  frames.length = 0;
-  const root: OptionsFrame = { kind: 'options', top: true, names: [], items: [], toks: [] };
-  frames.push(root);
-  for (let optionStart = queryStart; ; ) {
-    let optionEnd = optionStart;
-    while (optionEnd < length && !(decoded.text.charCodeAt(optionEnd) === 38 /* & */ && !decoded.encoded[optionEnd])) optionEnd++;
-    if (optionStart > queryStart) {
-      frames.length = 1;
-      root.option = undefined;
-      root.items = [];
-      root.toks = [];
-    }
-    const scanner = new Scanner(decoded, optionStart, optionEnd);
-    let previous = optionStart;
-    for (;;) {
-      const tok = scanner.scan();
-      if (tok.wsBefore) push({ k: 'ws', v: ' ', s: at(previous), e: at(tok.start) });
-      if (tok.type === TokenType.EOF) break;
-      if (!take(tok, true, optionEnd)) return { frames, query, stringStart };
-      previous = scanner.pos;
-    }
-    if (optionEnd >= length) return { frames, query };
-    optionStart = optionEnd + 1;
   }
 }
 
@@ -304,13 +334,13 @@ export function scan(text: string, end: number): ScanResult {
  * a percent escape ends the word, and so does the quote of a typed literal).
  */
 export function wordEnd(text: string, cursor: number): number {
-  const rest = decodeUrlText(text.slice(cursor), false);
+  const rest = plainUrlText(text.slice(cursor));
   const scanner = new Scanner(rest);
   let end = 0;
   for (;;) {
     const tok = scanner.scan();
     if (tok.wsBefore || tok.start !== end) return cursor + end;
-    if (tok.type === TokenType.TypedLiteral) return cursor + tok.start + tok.typeName!.length;
+    if (tok.type === Types.TypedLiteral) return cursor + tok.start + tok.typeName!.length;
     if (!isWordToken(tok) || tok.text === '%') return cursor + end;
     end = tok.end;
   }
