@@ -84,4 +84,11 @@ suite('URL completion reads the scanner\'s tokens', () => {
     includes(nested, 'estimatedvalue');
     assert.equal(nested.replaced('estimatedvalue'), 'est');
   });
+
+  test('the query starts at the first `?` written as such, where the parser starts it; an encoded %3F stays in the path', () => {
+    // A `?` inside a key's quotes still ends the path (URL syntax; a `?` in a key is written %3F).
+    includes(complete("accounts('a?$|", crm()), '$select', '$filter');
+    includes(complete("accounts('a%3Fb')/primarycontactid?$select=|", crm()), 'fullname');
+    includes(complete("accounts('a%3Fb')/primarycontactid/|", crm()), 'fullname');
+  });
 });

@@ -116,29 +116,28 @@ class FrameReader {
 
   read(): ScanResult {
     const length = this.length;
-    // The resource path, up to a `?` outside parentheses.
-    let queryStart = -1;
-    let query = -1;
+    // The resource path, up to the first `?` written as such: as the parser reads a URL, wherever it stands (a `?` in
+    // a key's string is written %3F).
+    let queryStart = 0;
+    while (queryStart < length && !(this.decoded.text.charCodeAt(queryStart) === 63 /* ? */ && !this.decoded.encoded[queryStart])) queryStart++;
     {
-      const scanner = new Scanner(this.decoded, 0, length);
+      const scanner = new Scanner(this.decoded, 0, queryStart);
       let previous = 0;
       for (;;) {
         const tok = scanner.scan();
         if (tok.wsBefore) this.push({ k: 'ws', v: ' ', s: this.at(previous), e: this.at(tok.start) });
-        if (tok.type === Types.EOF) return { frames: this.frames };
-        if (tok.type === Types.Unknown && tok.text === '?' && !this.decoded.encoded[tok.start] && this.frames.length === 1) {
-          query = this.at(tok.start);
-          queryStart = tok.end;
-          break;
-        }
+        if (tok.type === Types.EOF) break;
         if (tok.type === Types.JsonString) {
           // No JSON in the path: a `"` there is a character like any other.
           scanner.pos = tok.start + 1;
           this.push({ k: 'p', v: '"', s: this.at(tok.start), e: this.at(tok.start + 1) });
-        } else if (!this.take(tok, false, length)) return { frames: this.frames, stringStart: this.stringStart };
+        } else if (!this.take(tok, false, queryStart)) return { frames: this.frames, stringStart: this.stringStart };
         previous = scanner.pos;
       }
     }
+    if (queryStart >= length) return { frames: this.frames };
+    const query = this.at(queryStart);
+    queryStart++;
 
     // The query, option by option.
     const decoded = applyQueryStringSpaces(this.decoded, queryStart, length).decoded;
