@@ -106,6 +106,28 @@ export function decodeUrlText(source: string, decode = true): DecodedText {
   return { source, text, offsets, encoded: Uint8Array.from(enc) };
 }
 
+/** Shared by every `plainUrlText`: offsets[i] = i, never written. */
+let identityOffsets = new Int32Array(0);
+/** Shared by every `plainUrlText`: all zero, never written. */
+let noneEncoded = new Uint8Array(0);
+
+/**
+ * `source` as a `DecodedText` without decoding and without allocating: every character is itself and its own
+ * offset (the offsets and encoded tables are shared, read-only, and may be longer than the text). For readers that
+ * scan often and short texts (completion, on every keystroke), where `decodeUrlText`'s fresh tables would cost more
+ * than the scan.
+ */
+export function plainUrlText(source: string): DecodedText {
+  const n = source.length;
+  if (identityOffsets.length <= n) {
+    const size = Math.max(n + 1, identityOffsets.length * 2, 256);
+    identityOffsets = new Int32Array(size);
+    for (let i = 0; i < size; i++) identityOffsets[i] = i;
+    noneEncoded = new Uint8Array(size);
+  }
+  return { source, text: source, offsets: identityOffsets, encoded: noneEncoded };
+}
+
 export enum TokenType {
   EOF,
   Identifier, // name, possibly dotted: `name`, `Ns.Type`, `geo.distance`, `Ns.*`
