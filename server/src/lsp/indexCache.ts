@@ -206,13 +206,16 @@ function decodeCacheBytes(take: () => Buffer, metadataFile: string, source: Sour
     const header = JSON.parse(bytes.toString('utf8', 0, newline)) as Partial<Header> | null;
     if (header?.format !== FORMAT || header.version !== COMPACT_INDEX_VERSION) return 'it is of another format or version';
     if (typeof header.source !== 'object' || header.source === null || !sameSource(header.source, source)) return 'the metadata file changed since it was written';
-    const body = bytes.subarray(newline + 1);
+    let body: Buffer | undefined = bytes.subarray(newline + 1);
     if (body.length !== header.bodyLength || typeof header.bodyMac !== 'string' || bodyMac(key, metadataFile, source, body) !== header.bodyMac) {
       return 'it is damaged, or was not written by this user for this file';
     }
-    // What the index keeps (its strings, integer columns) is copied out of the bytes: they can go once read.
-    const index = compactIndexFromBytes(body);
-    bytes = undefined;
+    // Handed over: the file's bytes go before the index's JSON part is parsed (one copy less at the peak).
+    const index = compactIndexFromBytes(() => {
+      const taken = body!;
+      bytes = body = undefined;
+      return taken;
+    });
     return decodeCompactIndex(index);
   } catch (error) {
     return `it is not a valid index (${error instanceof Error ? error.message : String(error)})`;

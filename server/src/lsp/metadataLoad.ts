@@ -412,14 +412,22 @@ async function cacheInBackground(
   try {
     await new Promise((resolve) => setTimeout(resolve, 50));
     if (!(await unchangedSince(metadataFile, source))) return undefined;
-    const body = await encodeIndexCacheBody(take, accept);
+    let body = await encodeIndexCacheBody(take, accept);
     if (body === undefined) return undefined;
+    // Written first, so that the bytes can go before the index is read back from them (a lower peak).
+    const written = await writeIndexCacheBody(metadataFile, source, body, cacheDirectory);
     // The encoder's tables are garbage once the bytes are made: collect them before the index is read back.
     collectGarbage();
-    onEncoded(compactIndexFromBytes(body));
-    // The lazily read model and the XML are garbage now: give their memory back before writing.
+    onEncoded(
+      compactIndexFromBytes(() => {
+        const taken = body!;
+        body = undefined;
+        return taken;
+      }),
+    );
+    // The lazily read model and the XML are garbage now: give their memory back.
     collectGarbage();
-    return await writeIndexCacheBody(metadataFile, source, body, cacheDirectory);
+    return written;
   } catch {
     // Not expected (what is called catches what it can meet); the next start reads the XML again.
     return undefined;

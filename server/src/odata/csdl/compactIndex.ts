@@ -134,40 +134,53 @@ function u32(value: number): Uint8Array {
   return bytes;
 }
 
-/** The compact index in bytes made by compactIndexToBytes; throws CompactIndexError when they are not framed so. */
-export function compactIndexFromBytes(bytes: Uint8Array): CompactIndex {
+/**
+ * The compact index in bytes made by compactIndexToBytes; throws CompactIndexError when they are not framed so.
+ * Given a function, the bytes are taken from it and let go before the JSON part is parsed (what the index keeps is
+ * copied out of them first): the peak memory of reading a large index is then one copy of the bytes less.
+ */
+export function compactIndexFromBytes(source: Uint8Array | (() => Uint8Array)): CompactIndex {
+  let bytes: Uint8Array | undefined = typeof source === 'function' ? source() : source;
+  const length = bytes.length;
   const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
   let at = 0;
-  const take = (length: number, what: string): number => {
-    if (!(length >= 0) || at + length > bytes.length) fail(what);
+  const take = (size: number, what: string): number => {
+    if (!(size >= 0) || at + size > length) fail(what);
     const start = at;
-    at += length;
+    at += size;
     return start;
   };
   const jsonLength = view.getUint32(take(4, 'length of the JSON part'), true);
   const jsonStart = take(jsonLength, 'JSON part');
+  const columns: Int32Array[] = [];
+  for (const name of INT_COLUMNS) {
+    const count = view.getUint32(take(4, `length of column ${name}`), true);
+    const start = take(count * 4, `column ${name}`);
+    const column = new Int32Array(count);
+    if (LITTLE_ENDIAN) {
+      // Copied into a buffer of its own (aligned, and the bytes can go).
+      new Uint8Array(column.buffer).set(bytes.subarray(start, start + count * 4));
+    } else {
+      for (let i = 0; i < count; i++) column[i] = view.getInt32(start + i * 4, true);
+    }
+    columns.push(column);
+  }
+  if (at !== length) fail('bytes after the last column');
+  let text: string;
+  try {
+    text = new TextDecoder('utf-8', { fatal: true }).decode(bytes.subarray(jsonStart, jsonStart + jsonLength));
+  } catch (error) {
+    fail(`JSON part: ${error instanceof Error ? error.message : String(error)}`);
+  }
+  bytes = undefined;
   let data: Record<string, unknown>;
   try {
-    data = JSON.parse(new TextDecoder('utf-8', { fatal: true }).decode(bytes.subarray(jsonStart, jsonStart + jsonLength))) as Record<string, unknown>;
+    data = JSON.parse(text) as Record<string, unknown>;
   } catch (error) {
     fail(`JSON part: ${error instanceof Error ? error.message : String(error)}`);
   }
   if (data === null || typeof data !== 'object' || Array.isArray(data)) fail('JSON part');
-  for (const name of INT_COLUMNS) {
-    const count = view.getUint32(take(4, `length of column ${name}`), true);
-    const start = take(count * 4, `column ${name}`);
-    let column: Int32Array;
-    if (LITTLE_ENDIAN) {
-      // Copied into a buffer of its own (aligned, and the file's bytes can go).
-      column = new Int32Array(count);
-      new Uint8Array(column.buffer).set(bytes.subarray(start, start + count * 4));
-    } else {
-      column = new Int32Array(count);
-      for (let i = 0; i < count; i++) column[i] = view.getInt32(start + i * 4, true);
-    }
-    data[name] = column;
-  }
-  if (at !== bytes.length) fail('bytes after the last column');
+  INT_COLUMNS.forEach((name, i) => (data[name] = columns[i]));
   return data as unknown as CompactIndex;
 }
 
