@@ -17,7 +17,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { CompletionRequest, DidChangeTextDocumentNotification, FoldingRangeRequest, type CompletionList } from 'vscode-languageserver-protocol/node';
 import { createModelIndex, createODataDocument, getLanguageService, readCsdl } from '../../server/src/odata/index';
-import { repoRoot, startServer, vscodeLikeCapabilities } from '../integration/lspClient';
+import { ensureBuilt, repoRoot, startServer, vscodeLikeCapabilities } from '../integration/lspClient';
 import { cacheLocations, defaultCacheDirectory } from '../../server/src/lsp/indexCache';
 import { COMPLETION_LIMIT, limitCompletionList } from '../../server/src/lsp/languageFeatures';
 import { floor } from './csdlBench';
@@ -237,6 +237,8 @@ async function dataverseAtScale(file: string): Promise<string[]> {
   const uri = 'file:///scale.odata';
   const { text, positions } = tenRequests(xml);
   const first = `GET ${set}?$select=name\n`;
+  // The bundle is built (once per process) before the clock starts: "from spawn" is the server's, not the build's.
+  ensureBuilt();
   let t0 = performance.now();
   const server = await startServer(config, vscodeLikeCapabilities);
   let coldMs: number;

@@ -29,7 +29,7 @@
 import { watch, type FSWatcher } from 'node:fs';
 import { stat } from 'node:fs/promises';
 import { createModelIndex, readCsdlIncrementally, readCsdlLazily, type CsdlDocument, type ModelIndex } from '../odata/index';
-import { decodeCompactIndex, type CompactIndex } from '../odata/csdl/compactIndex';
+import { compactIndexFromBytes, decodeCompactIndex, type CompactIndex } from '../odata/csdl/compactIndex';
 import type { EnvironmentConfig, EnvironmentStatus } from '../protocol';
 import { collectGarbage } from './memory';
 import { anyIndexCache, encodeIndexCacheBody, fingerprint, readIndexCache, readWithFingerprint, unchangedSince, writeIndexCacheBody, type SourceFingerprint } from './indexCache';
@@ -399,7 +399,7 @@ export async function loadModel(
 
 /**
  * Write the index cache after the requests waiting for the model have been answered; never rejects.
- * `onEncoded` gets the index read back from the cache's text: fresh strings, none cut from the XML.
+ * `onEncoded` gets the index read back from the cache's bytes: fresh strings, none cut from the XML.
  */
 async function cacheInBackground(
   metadataFile: string,
@@ -412,14 +412,22 @@ async function cacheInBackground(
   try {
     await new Promise((resolve) => setTimeout(resolve, 50));
     if (!(await unchangedSince(metadataFile, source))) return undefined;
-    const text = await encodeIndexCacheBody(take, accept);
-    if (text === undefined) return undefined;
-    // The encoder's tables are garbage once the text is made: collect them before the index is read back.
+    let body = await encodeIndexCacheBody(take, accept);
+    if (body === undefined) return undefined;
+    // Written first, so that the bytes can go before the index is read back from them (a lower peak).
+    const written = await writeIndexCacheBody(metadataFile, source, body, cacheDirectory);
+    // The encoder's tables are garbage once the bytes are made: collect them before the index is read back.
     collectGarbage();
-    onEncoded(JSON.parse(text) as CompactIndex);
-    // The lazily read model and the XML are garbage now: give their memory back before writing.
+    onEncoded(
+      compactIndexFromBytes(() => {
+        const taken = body!;
+        body = undefined;
+        return taken;
+      }),
+    );
+    // The lazily read model and the XML are garbage now: give their memory back.
     collectGarbage();
-    return await writeIndexCacheBody(metadataFile, source, text, cacheDirectory);
+    return written;
   } catch {
     // Not expected (what is called catches what it can meet); the next start reads the XML again.
     return undefined;

@@ -116,6 +116,9 @@ export const TERM_CORE_ALTERNATE_KEYS = 'Org.OData.Core.V1.AlternateKeys';
 export const TERM_CRM_LOOKUP_LOGICAL_NAME = 'Microsoft.Dynamics.CRM.lookuplogicalname';
 export const TERM_CRM_ASSOCIATED_NAVIGATION_PROPERTY = 'Microsoft.Dynamics.CRM.associatednavigationproperty';
 
+/** A target path whose tokens (what `qualifyPath` qualifies) are exactly its `/`-separated segments. */
+const SIMPLE_PATH = /^[^(),@#\s]*$/;
+
 const PRIMITIVE_NAMES = new Set<string>([
   'Edm.Binary',
   'Edm.Boolean',
@@ -337,6 +340,14 @@ class ModelIndexImpl implements ModelIndex {
   /** Resolve aliases in every qualified segment of a target path (`mscrm.account/name`, `A.Op(A.T)/p`). */
   qualifyPath(path: string): string {
     if (path.indexOf('.') < 0) return path;
+    // The common shape (`Ns.Type/member/member`): its segments are its tokens, qualified without a regex.
+    if (SIMPLE_PATH.test(path)) {
+      const slash = path.indexOf('/');
+      if (slash < 0) return this.qualify(path);
+      const segments = path.split('/');
+      for (let i = 0; i < segments.length; i++) if (segments[i].indexOf('.') >= 0) segments[i] = this.qualify(segments[i]);
+      return segments.join('/');
+    }
     return path.replace(/[^/(),@#\s]+/g, (token) => (token.indexOf('.') < 0 ? token : this.qualify(token)));
   }
 
@@ -788,14 +799,15 @@ class ModelIndexImpl implements ModelIndex {
 
   description(target: string): string | undefined {
     let long: string | undefined;
-    for (const a of this.annotationsFor(target)) {
+    const annotations = this.annotationsFor(target);
+    for (const a of annotations) {
       if (typeof a.value !== 'string' || a.value.length === 0) continue;
       if (a.term === TERM_CORE_DESCRIPTION && a.qualifier === undefined) return a.value;
       if (a.term === TERM_CORE_LONG_DESCRIPTION && long === undefined) long = a.value;
     }
     if (long !== undefined) return long;
     // A qualified description (e.g. a language) when no unqualified one exists.
-    for (const a of this.annotationsFor(target)) {
+    for (const a of annotations) {
       if (a.term === TERM_CORE_DESCRIPTION && typeof a.value === 'string' && a.value.length > 0) return a.value;
     }
     return undefined;

@@ -365,21 +365,21 @@ export class CompletionItems extends CompletionScope {
     const entries: MemberEntries = { properties: [], navigation: [] };
     const keys = new Set(model.key(type).map((k) => k.name));
     for (const property of model.properties(type)) {
-      const doc = this.describe(`${type.fullName}/${property.name}`, undefined);
+      const target = `${type.fullName}/${property.name}`;
       const lookup = this.flavor === 'dataverse' && property.name.startsWith('_') && property.name.endsWith('_value') ? model.findLookupProperty(type, property.name) : undefined;
       if (lookup) {
         const targets = lookup.navigationProperties.map((n) => shortName(n.type.name));
         const detail = `${typeText(property.type)} → ${[...new Set(targets)].join(' | ') || 'lookup'} (lookup)`;
-        entries.properties.push({ label: property.name, kind: CompletionItemKind.Reference, sort: '2', options: { detail, doc }, lookup: true });
+        entries.properties.push({ label: property.name, kind: CompletionItemKind.Reference, sort: '2', options: describedOnUse(model, target, { detail }), lookup: true });
         continue;
       }
       const lookupLike = this.flavor === 'dataverse' && property.name.startsWith('_') && property.name.endsWith('_value');
-      entries.properties.push({ label: property.name, kind: CompletionItemKind.Property, sort: keys.has(property.name) ? '0' : '1', options: { detail: propertyDetail(property), doc }, lookup: lookupLike });
+      entries.properties.push({ label: property.name, kind: CompletionItemKind.Property, sort: keys.has(property.name) ? '0' : '1', options: describedOnUse(model, target, { detail: propertyDetail(property) }), lookup: lookupLike });
     }
     for (const navigation of model.navigationProperties(type)) {
       const target = shortName(navigation.type.name);
       const detail = navigation.type.collection ? `→ Collection(${target})` : `→ ${target} (single)`;
-      entries.navigation.push({ label: navigation.name, kind: CompletionItemKind.Module, sort: '3', options: { detail, doc: this.describe(`${type.fullName}/${navigation.name}`, undefined) } });
+      entries.navigation.push({ label: navigation.name, kind: CompletionItemKind.Module, sort: '3', options: describedOnUse(model, `${type.fullName}/${navigation.name}`, { detail }) });
     }
     inSortOrder(entries.properties);
     inSortOrder(entries.navigation);
@@ -437,6 +437,14 @@ export class CompletionItems extends CompletionScope {
  */
 function inSortOrder(entries: Entry[]): void {
   entries.sort((a, b) => (a.sort !== b.sort ? (a.sort < b.sort ? -1 : 1) : a.label < b.label ? -1 : a.label > b.label ? 1 : 0));
+}
+
+/**
+ * Options whose `doc` is looked up when an item is made of them: a cached member list of thousands (systemuser's
+ * navigation properties) describes only the members that pass the completion limit (perf, issue 15).
+ */
+function describedOnUse(model: ModelIndex, target: string, options: AddOptions): AddOptions {
+  return Object.defineProperty(options, 'doc', { enumerable: true, get: () => describe(model, target, undefined) });
 }
 
 /** The description of `target`, else of `fallbackType`. */
