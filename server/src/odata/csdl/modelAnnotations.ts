@@ -16,6 +16,7 @@ export const TERM_CORE_LONG_DESCRIPTION = 'Org.OData.Core.V1.LongDescription';
 export const TERM_COMMUNITY_ALTERNATE_KEYS = 'OData.Community.Keys.V1.AlternateKeys';
 export const TERM_CORE_ALTERNATE_KEYS = 'Org.OData.Core.V1.AlternateKeys';
 
+/** The whole model index: the names and members layers plus annotations, descriptions and alternate keys. */
 export class ModelIndexImpl extends ModelMembers implements ModelIndex {
   alternateKeys(type: StructuredType): AlternateKey[] {
     const info = this.info(type);

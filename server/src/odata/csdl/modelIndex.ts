@@ -108,6 +108,7 @@ export interface ModelIndex {
   resolveTypeRef(ref: TypeRef): SchemaType | undefined;
 }
 
+/** Term names the index understands, each declared in the layer that reads it. */
 export {
   TERM_CORE_DESCRIPTION,
   TERM_CORE_LONG_DESCRIPTION,

@@ -11,6 +11,7 @@ import { EMPTY as NAMES_EMPTY, ModelNames, pushTo as namesPushTo } from './model
 const EMPTY = NAMES_EMPTY;
 const pushTo = namesPushTo;
 
+/** Dataverse terms the lookups read (always stored alias-resolved by the reader). */
 export const TERM_CRM_LOOKUP_LOGICAL_NAME = 'Microsoft.Dynamics.CRM.lookuplogicalname';
 export const TERM_CRM_ASSOCIATED_NAVIGATION_PROPERTY = 'Microsoft.Dynamics.CRM.associatednavigationproperty';
 
