@@ -316,10 +316,7 @@ class Session extends CompletionItems {
     if (!type || !this.model) return;
     const model = this.model;
     const skip = new Set(frame.items.map((item) => item.split('(')[0]!));
-    for (const navigation of model.navigationProperties(type)) {
-      if (skip.has(navigation.name)) continue;
-      this.addNavigation(type, navigation, '0');
-    }
+    this.addNavigationEntries(type, '0', skip);
     // Complex properties can lead to navigation properties.
     for (const property of model.properties(type)) {
       if (!model.findStructuredType(property.type.name)) continue;
@@ -628,7 +625,7 @@ class Session extends CompletionItems {
       return;
     }
     if (callee === 'expand') {
-      if (inner.argIndex === 0 && place.it && this.model) for (const nav of this.model.navigationProperties(place.it)) this.addNavigation(place.it, nav, '0');
+      if (inner.argIndex === 0 && place.it) this.addNavigationEntries(place.it, '0');
       else if (inner.argIndex > 0) this.addTransformations();
       return;
     }
