@@ -21,6 +21,7 @@ import { aggregationMethods } from '../facts/applyTransformations';
 import { canonicalFunctions, canonicalSnippet, signatureText } from '../facts/canonicalFunctions';
 import { queryFunctionSnippet } from '../facts/dataverseQueryFunctions';
 import { comparisonOperatorWords } from '../facts/operators';
+import { urlKeywordDoc } from '../facts/urlKeywords';
 import { findFlavorQueryParameter, findSystemQueryOption, offeredOptions } from '../facts/systemQueryOptions';
 import { scopeAt } from '../binder/binderScope';
 import { requestAt, urlAtCursor, type ODataDocument, type ServiceContext } from './serviceContext';
@@ -155,8 +156,8 @@ class Session extends CompletionItems {
         this.add(method, CompletionItemKind.Keyword, '9', { detail: 'HTTP method', insert: `${method} `, doc: `Send the request with \`${method}\`.` });
       }
     }
-    this.add('$metadata', CompletionItemKind.Keyword, '8', { detail: 'service metadata (CSDL)', doc: 'The service\'s metadata document.' });
-    this.add('$batch', CompletionItemKind.Keyword, '8', { detail: 'batch request', doc: 'Several requests in one (`multipart/mixed` or JSON batch), sent with POST.' });
+    this.add('$metadata', CompletionItemKind.Keyword, '8', { detail: 'service metadata (CSDL)', doc: urlKeywordDoc('$metadata') });
+    this.add('$batch', CompletionItemKind.Keyword, '8', { detail: 'batch request', doc: urlKeywordDoc('$batch') });
     if (!model) return;
     this.addEntries(this.pathStartEntries(model));
     const exact = model.findEntitySet(this.word);
