@@ -100,7 +100,7 @@ export class CompletionItems extends CompletionScope {
   /**
    * Add cached entries (kept in sort order). Under a completion limit, a list longer than it adds only the
    * entries that match the typed text, and no more than the limit of them: the client's cut to the first N
-   * by sort text keeps nothing beyond those.
+   * by sort text keeps nothing beyond those. An entry's options are made (by `how.make`) when it is first added.
    */
   protected addEntries<E extends Entry>(entries: readonly E[], how: EntryOptions<E> = {}): void {
     const { accept, make } = how;
@@ -372,8 +372,9 @@ export class CompletionItems extends CompletionScope {
     const model = this.model;
     if (!model) return;
     const entries = this.memberEntries(type);
-    this.addEntries(this.navigationEntries(model, entries), { sortPrefix: '0', make: this.memberOptions(model, type) });
-    this.addEntries(this.propertyEntries(model, entries), { sortPrefix: '5', make: this.memberOptions(model, type) });
+    const make = this.memberOptions(model, type);
+    this.addEntries(this.navigationEntries(model, entries), { sortPrefix: '0', make });
+    this.addEntries(this.propertyEntries(model, entries), { sortPrefix: '5', make });
   }
 
   protected addMembers(type: StructuredType, options: { lookups: boolean; navigation: boolean; complexOnly: boolean; skip?: Set<string> }): void {
