@@ -197,7 +197,7 @@ function nodeStartUpMs(): number {
 }
 
 /** Ten entity sets spread over the model, each with a property and a navigation property to complete in. */
-function tenRequests(xml: string): { text: string; positions: { line: number; character: number }[] } {
+export function tenRequests(xml: string): { text: string; positions: { line: number; character: number }[] } {
   const sets = [...xml.matchAll(/<EntitySet Name="([^"]+)" EntityType="[^"]*\.([^".]+)">/g)].map((m) => ({ set: m[1], type: m[2] }));
   const lines: string[] = [];
   const positions: { line: number; character: number }[] = [];

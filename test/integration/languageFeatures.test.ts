@@ -167,7 +167,7 @@ describe('semantic tokens over LSP', () => {
 });
 
 describe('completion payload for a client like VS Code', () => {
-  test('the shared edit range goes into itemDefaults and documentation comes on resolve', async () => {
+  test('the shared edit range goes into itemDefaults, and documentation and detail come on resolve', async () => {
     const { vscodeLikeCapabilities } = await import('./lspClient');
     const { CompletionResolveRequest } = await import('vscode-languageserver-protocol/node');
     const lean = await startServer(
@@ -185,12 +185,22 @@ describe('completion payload for a client like VS Code', () => {
       assert.ok(accounts, 'accounts offered');
       assert.equal(accounts.textEdit, undefined);
       assert.equal(accounts.documentation, undefined);
+      assert.equal(accounts.detail, undefined, 'the detail comes on resolve (the client resolves it)');
       assert.equal(accounts.data, undefined, 'the shared data goes into itemDefaults');
       assert.equal(accounts.insertTextFormat, undefined, 'plain text is the default');
       assert.equal(list.itemDefaults?.insertTextFormat, 1);
       // As VS Code does: the list's defaults fill what the item leaves out before it is resolved.
       const resolved = await lean.connection.sendRequest(CompletionResolveRequest.type, { ...accounts, data: list.itemDefaults?.data });
       assert.ok(resolved.documentation, 'documentation on resolve');
+      assert.equal(resolved.detail, 'Collection(account)', 'detail on resolve');
+      // A member list: each item's detail on resolve, the one the list gave before (a property's type).
+      await lean.change(uri, 'GET accounts?$select=name,acc\n', 2);
+      const members = (await lean.connection.sendRequest(CompletionRequest.type, { textDocument: { uri }, position: { line: 0, character: 29 } })) as CompletionList;
+      const accountid = members.items.find((item) => item.label === 'accountid');
+      assert.ok(accountid, JSON.stringify(members.items.map((item) => item.label)));
+      assert.equal(accountid.detail, undefined);
+      const member = await lean.connection.sendRequest(CompletionResolveRequest.type, { ...accountid, data: members.itemDefaults?.data });
+      assert.equal(member.detail, 'Edm.Guid (nullable)');
     } finally {
       await lean.stop();
     }
@@ -208,6 +218,7 @@ describe('completion payload for a client like VS Code', () => {
       assert.ok(accounts, 'accounts offered');
       const documentation = accounts.documentation;
       assert.ok(documentation && typeof documentation === 'object' && documentation.value.length > 0, JSON.stringify(accounts));
+      assert.equal(accounts.detail, 'Collection(account)', 'the detail in the list itself');
     } finally {
       await plain.stop();
     }

@@ -37,12 +37,15 @@ export const languageFeatureCapabilities: ServerCapabilities = {
 /**
  * Keeps completion answers small: a path-start list on a Dataverse-sized model has ~1,000 items, and sending
  * each one's documentation and edit range made it ~400 KB. When the client supports it, the shared edit range
- * goes once into `itemDefaults`, and documentation is sent on `completionItem/resolve` for the item shown.
+ * goes once into `itemDefaults`, and documentation is sent on `completionItem/resolve` for the item shown; so is
+ * the detail when the client resolves it too (VS Code does: it shows an item's detail only for the item shown),
+ * a quarter of a member list's bytes (issue 15).
  */
 export class CompletionPayload {
-  /** The last list's documentation by item label (labels are unique within a list), and by index as a fallback. */
-  private lastDocumentation = new Map<string, () => CompletionItem['documentation']>();
-  private lastByIndex: (() => CompletionItem['documentation'])[] = [];
+  /** The last list's documentation and detail by item index, and the index by item label (labels are unique within a list). */
+  private lastDocumentation: (() => CompletionItem['documentation'])[] = [];
+  private lastDetail: (string | undefined)[] = [];
+  private lastIndex = new Map<string, number>();
   private lastId = 0;
 
   constructor(private readonly capabilities: ClientCapabilities) {}
@@ -54,7 +57,9 @@ export class CompletionPayload {
    */
   compact(list: CompletionList): CompletionList {
     const completion = this.capabilities.textDocument?.completion;
-    const resolvable = completion?.completionItem?.resolveSupport?.properties.includes('documentation') ?? false;
+    const resolved = completion?.completionItem?.resolveSupport?.properties ?? [];
+    const resolvable = resolved.includes('documentation');
+    const detailOnResolve = resolvable && resolved.includes('detail');
     const defaults = completion?.completionList?.itemDefaults ?? [];
     const first = list.items[0]?.textEdit;
     if (defaults.includes('editRange') && first && 'range' in first) {
@@ -77,13 +82,15 @@ export class CompletionPayload {
     } else {
       const id = ++this.lastId;
       const shared = defaults.includes('data');
-      this.lastDocumentation = new Map();
-      this.lastByIndex = list.items.map((item, index) => {
+      this.lastIndex = new Map();
+      this.lastDetail = detailOnResolve ? list.items.map((item) => item.detail) : [];
+      this.lastDocumentation = list.items.map((item, index) => {
         // Not computed here: lazy documentation is made for the item the editor shows.
         const documentation = documentationSource(item);
         item.documentation = undefined;
+        if (detailOnResolve) item.detail = undefined;
         const label = typeof item.label === 'string' ? item.label : String(item.label);
-        if (!this.lastDocumentation.has(label)) this.lastDocumentation.set(label, documentation);
+        if (!this.lastIndex.has(label)) this.lastIndex.set(label, index);
         // With `data` in the defaults, each item gets `{ id }` from the list and is found again by its label.
         if (!shared) item.data = { id, index };
         return documentation;
@@ -96,8 +103,11 @@ export class CompletionPayload {
   resolve(item: CompletionItem): CompletionItem {
     const data = item.data as { id?: number; index?: number } | undefined;
     if (data?.id !== this.lastId) return item;
-    const documentation = (data.index !== undefined ? this.lastByIndex[data.index] : this.lastDocumentation.get(item.label))?.();
-    return documentation === undefined ? item : { ...item, documentation };
+    const index = data.index ?? this.lastIndex.get(item.label);
+    if (index === undefined) return item;
+    const documentation = this.lastDocumentation[index]?.();
+    const detail = item.detail ?? this.lastDetail[index];
+    return documentation === undefined && detail === item.detail ? item : { ...item, detail, documentation };
   }
 }
 

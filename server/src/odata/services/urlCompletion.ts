@@ -21,6 +21,7 @@ import { aggregationMethods } from '../facts/applyTransformations';
 import { canonicalFunctions, canonicalSnippet, signatureText } from '../facts/canonicalFunctions';
 import { queryFunctionSnippet } from '../facts/dataverseQueryFunctions';
 import { comparisonOperatorWords } from '../facts/operators';
+import { urlKeywordDoc } from '../facts/urlKeywords';
 import { findFlavorQueryParameter, findSystemQueryOption, offeredOptions } from '../facts/systemQueryOptions';
 import { scopeAt } from '../binder/binderScope';
 import { requestAt, urlAtCursor, type ODataDocument, type ServiceContext } from './serviceContext';
@@ -155,8 +156,8 @@ class Session extends CompletionItems {
         this.add(method, CompletionItemKind.Keyword, '9', { detail: 'HTTP method', insert: `${method} `, doc: `Send the request with \`${method}\`.` });
       }
     }
-    this.add('$metadata', CompletionItemKind.Keyword, '8', { detail: 'service metadata (CSDL)', doc: 'The service\'s metadata document.' });
-    this.add('$batch', CompletionItemKind.Keyword, '8', { detail: 'batch request', doc: 'Several requests in one (`multipart/mixed` or JSON batch), sent with POST.' });
+    this.add('$metadata', CompletionItemKind.Keyword, '8', { detail: 'service metadata (CSDL)', doc: urlKeywordDoc('$metadata') });
+    this.add('$batch', CompletionItemKind.Keyword, '8', { detail: 'batch request', doc: urlKeywordDoc('$batch') });
     if (!model) return;
     this.addEntries(this.pathStartEntries(model));
     const exact = model.findEntitySet(this.word);
@@ -316,10 +317,7 @@ class Session extends CompletionItems {
     if (!type || !this.model) return;
     const model = this.model;
     const skip = new Set(frame.items.map((item) => item.split('(')[0]!));
-    for (const navigation of model.navigationProperties(type)) {
-      if (skip.has(navigation.name)) continue;
-      this.addNavigation(type, navigation, '0');
-    }
+    this.addNavigationEntries(type, '0', skip);
     // Complex properties can lead to navigation properties.
     for (const property of model.properties(type)) {
       if (!model.findStructuredType(property.type.name)) continue;
@@ -628,7 +626,7 @@ class Session extends CompletionItems {
       return;
     }
     if (callee === 'expand') {
-      if (inner.argIndex === 0 && place.it && this.model) for (const nav of this.model.navigationProperties(place.it)) this.addNavigation(place.it, nav, '0');
+      if (inner.argIndex === 0 && place.it) this.addNavigationEntries(place.it, '0');
       else if (inner.argIndex > 0) this.addTransformations();
       return;
     }

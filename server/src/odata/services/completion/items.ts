@@ -36,18 +36,44 @@ interface AddOptions {
   retrigger?: boolean;
 }
 
-/** What `add` needs for one item, computed once per model (or type) for the long lists. */
+/**
+ * What `add` needs for one item, computed once per model (or type) for the long lists. Label, kind, sort and
+ * filter are what the order and the cut to the completion limit read; the rest (`options`) may be made only for
+ * the entries that pass the cut (member entries: see `memberOptions`).
+ */
 interface Entry {
   label: string;
   kind: CompletionItemKind;
   sort: string;
-  options: AddOptions;
+  /** What the typed text is matched against when it is not the label (`options.filter`, known up front). */
+  filter?: string;
+  /** Undefined until the entry is first added, for the entries whose options are made on use. */
+  options: AddOptions | undefined;
 }
 
-/** Members of a type: structural properties (`lookup` marks Dataverse `_x_value` lookups) and navigation properties. */
+/** A member of a type: a structural property (`lookup` marks Dataverse `_x_value` lookups) or a navigation property. */
+interface MemberEntry extends Entry {
+  lookup: boolean;
+  member: Property | NavigationProperty;
+}
+
+/**
+ * The member entries of a type, each list made on its first use: `$select` on systemuser needs its 112
+ * properties, not its 3,552 navigation properties.
+ */
 interface MemberEntries {
-  properties: (Entry & { lookup: boolean })[];
-  navigation: Entry[];
+  type: StructuredType;
+  properties?: MemberEntry[];
+  navigation?: MemberEntry[];
+}
+
+/** How `addEntries` adds a list: which entries, and their sort text (`sortPrefix` + sort, or `sort` for all). */
+interface EntryOptions<E extends Entry> {
+  accept?: (entry: E) => boolean;
+  sortPrefix?: string;
+  sort?: string;
+  /** The options of an entry whose `options` are not made yet. */
+  make?: (entry: E) => AddOptions;
 }
 
 const pathStartCache = new WeakMap<ModelIndex, Entry[]>();
@@ -74,24 +100,25 @@ export class CompletionItems extends CompletionScope {
   /**
    * Add cached entries (kept in sort order). Under a completion limit, a list longer than it adds only the
    * entries that match the typed text, and no more than the limit of them: the client's cut to the first N
-   * by sort text keeps nothing beyond those.
+   * by sort text keeps nothing beyond those. An entry's options are made (by `how.make`) when it is first added.
    */
-  protected addEntries<E extends Entry>(entries: readonly E[], accept?: (entry: E) => boolean, sortPrefix = ''): void {
+  protected addEntries<E extends Entry>(entries: readonly E[], how: EntryOptions<E> = {}): void {
+    const { accept, make } = how;
     const limit = this.context.completionLimit;
-    if (limit === undefined || entries.length <= limit) {
-      for (const entry of entries) if (accept === undefined || accept(entry)) this.add(entry.label, entry.kind, sortPrefix + entry.sort, entry.options);
-      return;
-    }
-    const typed = this.typedText();
+    const cut = limit !== undefined && entries.length > limit;
+    const typed = cut ? this.typedText() : '';
     let added = 0;
     for (const entry of entries) {
       if (accept !== undefined && !accept(entry)) continue;
-      if (added >= limit || (typed !== '' && !matchesTyped(entry.options.filter ?? entry.label, typed))) {
+      if (cut && (added >= limit || (typed !== '' && !matchesTyped(entry.filter ?? entry.label, typed)))) {
         this.leftOut = true;
         if (added >= limit) break;
         continue;
       }
-      if (this.add(entry.label, entry.kind, sortPrefix + entry.sort, entry.options)) added++;
+      // An entry already in the list (or no range to add it in) is not made.
+      if (this.labels.has(entry.label) || !this.range) continue;
+      const options = entry.options ?? (entry.options = make!(entry));
+      if (this.add(entry.label, entry.kind, how.sort ?? (how.sortPrefix ?? '') + entry.sort, options)) added++;
     }
   }
 
@@ -168,6 +195,7 @@ export class CompletionItems extends CompletionScope {
         label: fi.name,
         kind: CompletionItemKind.Function,
         sort: '3',
+        filter: fi.name,
         options: {
           detail: `function${operation?.returnType ? ` → ${typeText(operation.returnType)}` : ''}`,
           doc: this.describe(fi.function, undefined) ?? signature(fi.name, parameters),
@@ -343,46 +371,39 @@ export class CompletionItems extends CompletionScope {
   protected addMembersAfterEntity(type: StructuredType): void {
     const model = this.model;
     if (!model) return;
-    const entries = this.memberEntries(model, type);
-    this.addEntries(entries.navigation, undefined, '0');
-    this.addEntries(entries.properties, undefined, '5');
+    const entries = this.memberEntries(type);
+    const make = this.memberOptions(model, type);
+    this.addEntries(this.navigationEntries(model, entries), { sortPrefix: '0', make });
+    this.addEntries(this.propertyEntries(model, entries), { sortPrefix: '5', make });
   }
 
   protected addMembers(type: StructuredType, options: { lookups: boolean; navigation: boolean; complexOnly: boolean; skip?: Set<string> }): void {
     const model = this.model;
     if (!model) return;
-    const entries = this.memberEntries(model, type);
-    this.addEntries(entries.properties, (entry) => (!entry.lookup || options.lookups === true) && !options.skip?.has(entry.label));
+    const entries = this.memberEntries(type);
+    const make = this.memberOptions(model, type);
+    this.addEntries(this.propertyEntries(model, entries), { accept: (entry) => (!entry.lookup || options.lookups === true) && !options.skip?.has(entry.label), make });
     if (!options.navigation) return;
-    this.addEntries(entries.navigation, (entry) => !options.skip?.has(entry.label));
+    this.addEntries(this.navigationEntries(model, entries), { accept: (entry) => !options.skip?.has(entry.label), make });
   }
 
-  /** The member items of a type, built once per type and flavour. */
-  protected memberEntries(model: ModelIndex, type: StructuredType): MemberEntries {
+  /**
+   * The navigation properties of a type as items sorted `sort` (else as members, '3'), from the same cached
+   * entries as `addMembers`: `$expand=` on systemuser makes the 200 that pass the cut, not 3,552 items.
+   */
+  protected addNavigationEntries(type: StructuredType, sort: string, skip?: Set<string>): void {
+    const model = this.model;
+    if (!model) return;
+    const entries = this.navigationEntries(model, this.memberEntries(type));
+    this.addEntries(entries, { accept: skip && ((entry) => !skip.has(entry.label)), sort, make: this.memberOptions(model, type) });
+  }
+
+  /** The member entries of a type for this flavour (lookups are a Dataverse notion): its lists are made on use. */
+  protected memberEntries(type: StructuredType): MemberEntries {
     let byFlavor = memberCache.get(type);
-    const cached = byFlavor?.get(this.flavor);
-    if (cached) return cached;
-    const entries: MemberEntries = { properties: [], navigation: [] };
-    const keys = new Set(model.key(type).map((k) => k.name));
-    for (const property of model.properties(type)) {
-      const target = `${type.fullName}/${property.name}`;
-      const lookup = this.flavor === 'dataverse' && property.name.startsWith('_') && property.name.endsWith('_value') ? model.findLookupProperty(type, property.name) : undefined;
-      if (lookup) {
-        const targets = lookup.navigationProperties.map((n) => shortName(n.type.name));
-        const detail = `${typeText(property.type)} → ${[...new Set(targets)].join(' | ') || 'lookup'} (lookup)`;
-        entries.properties.push({ label: property.name, kind: CompletionItemKind.Reference, sort: '2', options: describedOnUse(model, target, { detail }), lookup: true });
-        continue;
-      }
-      const lookupLike = this.flavor === 'dataverse' && property.name.startsWith('_') && property.name.endsWith('_value');
-      entries.properties.push({ label: property.name, kind: CompletionItemKind.Property, sort: keys.has(property.name) ? '0' : '1', options: describedOnUse(model, target, { detail: propertyDetail(property) }), lookup: lookupLike });
-    }
-    for (const navigation of model.navigationProperties(type)) {
-      const target = shortName(navigation.type.name);
-      const detail = navigation.type.collection ? `→ Collection(${target})` : `→ ${target} (single)`;
-      entries.navigation.push({ label: navigation.name, kind: CompletionItemKind.Module, sort: '3', options: describedOnUse(model, `${type.fullName}/${navigation.name}`, { detail }) });
-    }
-    inSortOrder(entries.properties);
-    inSortOrder(entries.navigation);
+    let entries = byFlavor?.get(this.flavor);
+    if (entries) return entries;
+    entries = { type };
     if (!byFlavor) {
       byFlavor = new Map();
       memberCache.set(type, byFlavor);
@@ -391,16 +412,54 @@ export class CompletionItems extends CompletionScope {
     return entries;
   }
 
-  protected addProperty(type: StructuredType, property: Property, sort: string): void {
-    this.add(property.name, CompletionItemKind.Property, sort, { detail: propertyDetail(property), doc: this.describe(`${type.fullName}/${property.name}`, undefined) });
+  /** The structural properties of a type in sort order: key first, then the columns, then the lookups. */
+  protected propertyEntries(model: ModelIndex, entries: MemberEntries): MemberEntry[] {
+    if (entries.properties) return entries.properties;
+    const type = entries.type;
+    const properties: MemberEntry[] = [];
+    const keys = new Set(model.key(type).map((k) => k.name));
+    for (const property of model.properties(type)) {
+      const lookupLike = this.flavor === 'dataverse' && property.name.startsWith('_') && property.name.endsWith('_value');
+      if (lookupLike && model.findLookupProperty(type, property.name)) {
+        properties.push({ label: property.name, kind: CompletionItemKind.Reference, sort: '2', options: undefined, lookup: true, member: property });
+        continue;
+      }
+      properties.push({ label: property.name, kind: CompletionItemKind.Property, sort: keys.has(property.name) ? '0' : '1', options: undefined, lookup: lookupLike, member: property });
+    }
+    inSortOrder(properties);
+    return (entries.properties = properties);
   }
 
-  protected addNavigation(type: StructuredType, navigation: NavigationProperty, sort: string): void {
-    const target = shortName(navigation.type.name);
-    this.add(navigation.name, CompletionItemKind.Module, sort, {
-      detail: navigation.type.collection ? `→ Collection(${target})` : `→ ${target} (single)`,
-      doc: this.describe(`${type.fullName}/${navigation.name}`, undefined),
-    });
+  protected navigationEntries(model: ModelIndex, entries: MemberEntries): MemberEntry[] {
+    if (entries.navigation) return entries.navigation;
+    const navigation: MemberEntry[] = [];
+    for (const member of model.navigationProperties(entries.type)) {
+      navigation.push({ label: member.name, kind: CompletionItemKind.Module, sort: '3', options: undefined, lookup: false, member });
+    }
+    inSortOrder(navigation);
+    return (entries.navigation = navigation);
+  }
+
+  /** The detail and documentation of a member entry, made when it is first added (one function per list). */
+  protected memberOptions(model: ModelIndex, type: StructuredType): (entry: MemberEntry) => AddOptions {
+    return (entry) => {
+      const target = `${type.fullName}/${entry.label}`;
+      if (entry.kind === CompletionItemKind.Module) {
+        const navigation = entry.member as NavigationProperty;
+        const to = shortName(navigation.type.name);
+        return describedOnUse(model, target, { detail: navigation.type.collection ? `→ Collection(${to})` : `→ ${to} (single)` });
+      }
+      const property = entry.member as Property;
+      if (entry.kind === CompletionItemKind.Reference) {
+        const targets = (model.findLookupProperty(type, property.name)?.navigationProperties ?? []).map((n) => shortName(n.type.name));
+        return describedOnUse(model, target, { detail: `${typeText(property.type)} → ${[...new Set(targets)].join(' | ') || 'lookup'} (lookup)` });
+      }
+      return describedOnUse(model, target, { detail: propertyDetail(property) });
+    };
+  }
+
+  protected addProperty(type: StructuredType, property: Property, sort: string): void {
+    this.add(property.name, CompletionItemKind.Property, sort, { detail: propertyDetail(property), doc: this.describe(`${type.fullName}/${property.name}`, undefined) });
   }
 
   protected addCasts(type: StructuredType): void {
