@@ -37,7 +37,7 @@ import type {
 import { peekStructuredMembers } from './csdlReader';
 
 /** Bump whenever the layout or the meaning of a field changes: older caches are then rebuilt. */
-export const COMPACT_INDEX_VERSION = 2;
+export const COMPACT_INDEX_VERSION = 3;
 
 /** The encoded form (a JSON value). Field names are short on purpose: they repeat in the file only once. */
 export interface CompactIndex {
@@ -63,7 +63,7 @@ export interface CompactIndex {
   /** Property names (string index) and type references (row index), one entry per property, packed. */
   pn: PackedColumn;
   pt: PackedColumn;
-  /** Sparse property extras, pairs: property index, default value (string index) / annotation list index. */
+  /** Sparse property extras, pairs: property index (ascending), default value (string index) / annotation list index. */
   pd: IntColumn;
   pa: IntColumn;
   /** Navigation properties, 8 integers each: name, type ref, partner, containsTarget, onDelete, rcStart, rcCount, annotations. */
@@ -108,7 +108,7 @@ const INT_COLUMNS = ['r', 'a', 'al', 't', 'k', 'pd', 'pa', 'n', 'rc'] as const;
 const LITTLE_ENDIAN = new Uint8Array(new Uint32Array([1]).buffer)[0] === 1;
 
 /**
- * A compact index as bytes (the index cache's body): a little-endian u32 with the length of a UTF-8 JSON text of
+ * A compact index as bytes (the index cache's body): a little-endian u32 with the length of an ASCII JSON text of
  * everything but the integer columns, that text, then each integer column (INT_COLUMNS order) as a u32 count and
  * that many little-endian 32-bit integers. Read back without parsing a million numbers as JSON (the 30 MB
  * Dataverse case: the integer columns were about half of the JSON text's parse time, and its garbage).
@@ -116,7 +116,8 @@ const LITTLE_ENDIAN = new Uint8Array(new Uint32Array([1]).buffer)[0] === 1;
 export function compactIndexToBytes(index: CompactIndex): Uint8Array[] {
   const rest: Record<string, unknown> = {};
   for (const [key, value] of Object.entries(index)) if (!(INT_COLUMNS as readonly string[]).includes(key)) rest[key] = value;
-  const json = new TextEncoder().encode(JSON.stringify(rest));
+  // ASCII only (every other character escaped): the reader can take it as one-byte text without decoding UTF-8.
+  const json = new TextEncoder().encode(JSON.stringify(rest).replace(/[\u007f-\uffff]/g, (c) => '\\u' + c.charCodeAt(0).toString(16).padStart(4, '0')));
   const chunks: Uint8Array[] = [u32(json.length), json];
   for (const name of INT_COLUMNS) {
     const column = index[name];
@@ -139,7 +140,7 @@ function u32(value: number): Uint8Array {
  * Given a function, the bytes are taken from it and let go before the JSON part is parsed (what the index keeps is
  * copied out of them first): the peak memory of reading a large index is then one copy of the bytes less.
  */
-export function compactIndexFromBytes(source: Uint8Array | (() => Uint8Array)): CompactIndex {
+export function compactIndexFromBytes(source: Uint8Array | (() => Uint8Array), decodeText: (bytes: Uint8Array) => string = decodeUtf8): CompactIndex {
   let bytes: Uint8Array | undefined = typeof source === 'function' ? source() : source;
   const length = bytes.length;
   const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
@@ -168,7 +169,7 @@ export function compactIndexFromBytes(source: Uint8Array | (() => Uint8Array)): 
   if (at !== length) fail('bytes after the last column');
   let text: string;
   try {
-    text = new TextDecoder('utf-8', { fatal: true }).decode(bytes.subarray(jsonStart, jsonStart + jsonLength));
+    text = decodeText(bytes.subarray(jsonStart, jsonStart + jsonLength));
   } catch (error) {
     fail(`JSON part: ${error instanceof Error ? error.message : String(error)}`);
   }
@@ -182,6 +183,11 @@ export function compactIndexFromBytes(source: Uint8Array | (() => Uint8Array)): 
   if (data === null || typeof data !== 'object' || Array.isArray(data)) fail('JSON part');
   INT_COLUMNS.forEach((name, i) => (data[name] = columns[i]));
   return data as unknown as CompactIndex;
+}
+
+/** UTF-8 text, refusing malformed bytes (the default reader of the JSON part). */
+function decodeUtf8(bytes: Uint8Array): string {
+  return new TextDecoder('utf-8', { fatal: true }).decode(bytes);
 }
 
 const DIGITS = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_';
@@ -469,6 +475,25 @@ function checkColumn(column: IntColumn, stride: number, field: number, min: numb
   }
 }
 
+/** Check that the first value of each pair of a column strictly ascends (so that it can be searched). */
+function checkAscending(column: IntColumn, what: string): void {
+  for (let i = 2; i < column.length; i += 2) if (!(column[i] > column[i - 2])) fail(what);
+}
+
+/** The second value of the pair whose first is `id`, in a column of pairs ascending by their first; undefined when none. */
+function pairValue(column: IntColumn, id: number): number | undefined {
+  let low = 0;
+  let high = column.length / 2 - 1;
+  while (low <= high) {
+    const middle = (low + high) >>> 1;
+    const at = column[middle * 2];
+    if (at === id) return column[middle * 2 + 1];
+    if (at < id) low = middle + 1;
+    else high = middle - 1;
+  }
+  return undefined;
+}
+
 function checkShape(data: CompactIndex): void {
   if (data === null || typeof data !== 'object') fail('not an object');
   if (data.v !== COMPACT_INDEX_VERSION) fail(`format version ${String(data.v)}`);
@@ -505,6 +530,8 @@ function checkShape(data: CompactIndex): void {
     if (!(name >= 0 && name < strings) || !(type >= 0 && type < refs)) fail('property');
   }
   checkColumn(data.pd, 2, 0, 0, props, 'property default');
+  checkAscending(data.pd, 'property default');
+  checkAscending(data.pa, 'property annotations');
   checkColumn(data.pd, 2, 1, 0, strings, 'property default');
   checkColumn(data.pa, 2, 0, 0, props, 'property annotations');
   checkColumn(data.pa, 2, 1, 0, anns, 'property annotations');
@@ -558,8 +585,6 @@ function lazy<T extends object, K extends keyof T>(target: T, key: K, compute: (
 
 class Decoder {
   private readonly typeRefs: (TypeRef | undefined)[];
-  private propertyDefaults: Map<number, string> | undefined;
-  private propertyAnnotations: Map<number, number> | undefined;
 
   constructor(private readonly data: CompactIndex) {
     this.typeRefs = new Array<TypeRef | undefined>(data.r.length / REF_FIELDS);
@@ -599,20 +624,15 @@ class Decoder {
   }
 
   private properties(start: number, count: number): Property[] {
+    // The sparse extras are searched (their pairs ascend by property, checkShape): no map over every property of the document.
     const { pn, pt, pd, pa, s } = this.data;
-    if (this.propertyDefaults === undefined) {
-      this.propertyDefaults = new Map();
-      for (let i = 0; i < pd.length; i += 2) this.propertyDefaults.set(pd[i], s[pd[i + 1]]);
-      this.propertyAnnotations = new Map();
-      for (let i = 0; i < pa.length; i += 2) this.propertyAnnotations.set(pa[i], pa[i + 1]);
-    }
     const out: Property[] = new Array<Property>(count);
     for (let i = 0; i < count; i++) {
       const id = start + i;
-      const ann = this.propertyAnnotations!.get(id);
+      const ann = pairValue(pa, id);
       const p: Property = { kind: 'Property', name: s[unpack(pn, id)], type: this.ref(unpack(pt, id)), annotations: ann === undefined ? [] : this.annotations(ann) };
-      const dv = this.propertyDefaults.get(id);
-      if (dv !== undefined) p.defaultValue = dv;
+      const dv = pairValue(pd, id);
+      if (dv !== undefined) p.defaultValue = s[dv];
       out[i] = p;
     }
     return out;
