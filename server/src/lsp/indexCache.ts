@@ -24,10 +24,10 @@ import { createHash, createHmac, randomBytes } from 'node:crypto';
 import { isAscii } from 'node:buffer';
 import { closeSync, constants, fstatSync, mkdirSync, openSync, readFileSync, readSync, writeFileSync } from 'node:fs';
 import { mkdir, open, rename, stat, unlink, writeFile } from 'node:fs/promises';
-import { homedir } from 'node:os';
 import { basename, dirname, join } from 'node:path';
 import { COMPACT_INDEX_VERSION, compactIndexFromBytes, compactIndexToBytes, decodeCompactIndex, encodeCompactIndexIncrementally, type CompactIndex } from '../odata/csdl/compactIndex';
 import type { CsdlDocument } from '../odata/csdl/model';
+import { userCacheFolder } from './cacheFolder';
 import { collectNowAndThen } from './memory';
 
 const FORMAT = 'dynamics-odata-index';
@@ -163,12 +163,7 @@ export async function anyIndexCache(metadataFile: string, cacheDirectory: string
 
 /** The user's cache folder for index caches that cannot be written beside their metadata file. */
 export function defaultCacheDirectory(): string {
-  const env = process.env;
-  let base: string;
-  if (process.platform === 'win32') base = env.LOCALAPPDATA ?? join(homedir(), 'AppData', 'Local');
-  else if (process.platform === 'darwin') base = join(homedir(), 'Library', 'Caches');
-  else base = env.XDG_CACHE_HOME ?? join(homedir(), '.cache');
-  return join(base, 'dynamics-odata', 'index');
+  return join(userCacheFolder(), 'index');
 }
 
 /** Where the cache of a metadata file may be: beside it first, then in the cache folder. */
