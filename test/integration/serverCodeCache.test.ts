@@ -3,22 +3,29 @@
 // V8 refuses (damaged, or of another build) never stops the server: it is compiled as before and the cache rewritten.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { copyFileSync, existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { FoldingRangeRequest } from 'vscode-languageserver-protocol/node';
-import { startServer } from './lspClient';
+import { repoRoot, startServer } from './lspClient';
 
 const wait = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
 
-/** One server run: it answers a request, and lives `ms` (the code cache is written 5 s after the start). */
-async function run(ms: number): Promise<void> {
-  const server = await startServer({ environments: [] });
+/**
+ * One server run: it loads an environment from XML (a cold load, whose background pass collects garbage: a V8 flag
+ * the server sets then must not make the cache it writes unusable), answers a request, and lives `ms` (the code
+ * cache is written 5 s after the start).
+ */
+async function run(ms: number, metadataFile: string): Promise<void> {
+  rmSync(`${metadataFile}.odata-index.json`, { force: true });
+  const server = await startServer({ environments: [{ name: 'trip', flavor: 'generic', url: 'https://example.org/', metadataFile }], defaultEnvironment: 'trip' });
   try {
     const uri = 'file:///code-cache.odata';
     await server.open(uri, 'GET People\n', 1);
     const ranges = await server.connection.sendRequest(FoldingRangeRequest.type, { textDocument: { uri } });
     assert.ok(Array.isArray(ranges) || ranges === null, 'the server answers');
+    for (let i = 0; i < 250 && !existsSync(`${metadataFile}.odata-index.json`); i++) await wait(20);
+    assert.ok(existsSync(`${metadataFile}.odata-index.json`), 'the cold load finished its background pass');
     await wait(ms);
     assert.equal(server.process.exitCode, null, 'the server is still running');
   } finally {
@@ -32,9 +39,11 @@ test('the code cache is written after a start, used by the next, and a refused o
   // The child server inherits it: its cache folder is this test's.
   process.env.XDG_CACHE_HOME = home;
   const folder = join(home, 'dynamics-odata', 'code');
+  const metadata = join(home, 'metadata.xml');
+  copyFileSync(join(repoRoot, '..', 'shared', 'corpus', 'metadata', 'simpleodata__TripPin.xml'), metadata);
   const cacheFile = (): string | undefined => (existsSync(folder) ? readdirSync(folder).filter((name) => name.endsWith('.bin')).map((name) => join(folder, name))[0] : undefined);
   try {
-    await run(6500);
+    await run(6500, metadata);
     const file = cacheFile();
     assert.ok(file !== undefined, 'the first start wrote a code cache');
     if (process.platform !== 'win32') assert.equal(statSync(file).mode & 0o777, 0o600, 'readable by the user only');
@@ -42,12 +51,12 @@ test('the code cache is written after a start, used by the next, and a refused o
     const writtenAt = statSync(file).mtimeMs;
     assert.ok(written.length > 1000);
 
-    await run(6500);
+    await run(6500, metadata);
     assert.equal(statSync(file).mtimeMs, writtenAt, 'the second start used the cache (V8 accepted it: nothing rewritten)');
     assert.deepEqual(readFileSync(file), written);
 
     writeFileSync(file, Buffer.from('not a code cache at all'));
-    await run(6500);
+    await run(6500, metadata);
     const rewritten = readFileSync(file);
     assert.ok(rewritten.length > 1000, 'a refused cache is replaced by a valid one');
   } finally {

@@ -14,6 +14,7 @@ import { createHash } from 'node:crypto';
 import { mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import Module, { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
+import { setFlagsFromString } from 'node:v8';
 import { Script } from 'node:vm';
 import { userCacheFolder } from './cacheFolder';
 
@@ -33,6 +34,9 @@ function run(): void {
   } catch {
     cached = undefined;
   }
+  // V8 refuses a cache made under other flags, and memory.ts sets --expose-gc while the server runs (before the
+  // cache is written): set it here first, so that the flags the cache is made under are the ones it is read under.
+  setFlagsFromString('--expose-gc');
   const script = new Script(Module.wrap(source), { filename: main, cachedData: cached });
   if (cached === undefined || script.cachedDataRejected === true) {
     setTimeout(() => {
