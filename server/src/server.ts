@@ -64,6 +64,8 @@ function configure(value: unknown): void {
 connection.onInitialize((params): InitializeResult => {
   configure(params.initializationOptions);
   completionPayload = new CompletionPayload(params.capabilities);
+  // Once the answer is written: the default environment's model is read meanwhile, not when the first document asks.
+  setImmediate(() => environments.preloadDefault());
   return {
     capabilities: { textDocumentSync: TextDocumentSyncKind.Incremental, ...languageFeatureCapabilities },
     serverInfo: { name: 'dynamics-odata-language-server', version: '0.1.0' },

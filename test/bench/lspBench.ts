@@ -12,13 +12,14 @@
  *   node --import tsx test/bench/lspBench.ts scale   (the Dataverse-at-scale part alone)
  */
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { CompletionRequest, DidChangeTextDocumentNotification, FoldingRangeRequest, type CompletionList } from 'vscode-languageserver-protocol/node';
 import { createModelIndex, createODataDocument, getLanguageService, readCsdl } from '../../server/src/odata/index';
 import { ensureBuilt, repoRoot, startServer, vscodeLikeCapabilities } from '../integration/lspClient';
 import { cacheLocations, defaultCacheDirectory } from '../../server/src/lsp/indexCache';
+import { userCacheFolder } from '../../server/src/lsp/cacheFolder';
 import { COMPLETION_LIMIT, limitCompletionList } from '../../server/src/lsp/languageFeatures';
 import { floor } from './csdlBench';
 import { DATAVERSE_30MB, generateDataverseMetadata, generateFnoMetadata } from './generateMetadata';
@@ -240,6 +241,7 @@ async function dataverseAtScale(file: string): Promise<string[]> {
   // The bundle is built (once per process) before the clock starts: "from spawn" is the server's, not the build's.
   ensureBuilt();
   let t0 = performance.now();
+  const started = Date.now();
   const server = await startServer(config, vscodeLikeCapabilities);
   let coldMs: number;
   const latencies: number[] = [];
@@ -262,6 +264,10 @@ async function dataverseAtScale(file: string): Promise<string[]> {
       roundTrips.push(performance.now() - r);
     }
     rss = peakRssMb(server.process.pid);
+    // A second start as users meet it: with the bundle's code cache (lsp/serverLoader.ts), written 5 s after the start.
+    const codeFolder = join(userCacheFolder(), 'code');
+    const codeCached = (): boolean => existsSync(codeFolder) && readdirSync(codeFolder).some((name) => name.endsWith('.bin') && statSync(join(codeFolder, name)).mtimeMs >= started);
+    while (!codeCached() && Date.now() - started < 15_000) await new Promise((resolve) => setTimeout(resolve, 50));
   } finally {
     await server.stop();
   }
@@ -283,6 +289,7 @@ async function dataverseAtScale(file: string): Promise<string[]> {
     '|------------------------|------:|--------:|---------:|----------------:|------------:|----------------:|-------:|-------:|-------:|-------:|---------:|---------:|',
     `| ${'generated Dataverse'.padEnd(22)} | ${cell(xml.length / 1e6, 5, 1)} | ${cell(startUpMs, 7)} | ${cell(floorMs, 8)} | ${cell(coldMs, 15)} | ${cell((coldMs - startUpMs) / floorMs, 11, 1)} | ${cell(warmMs, 15)} | ${cell(percentile(latencies, 50), 6, 2)} | ${cell(percentile(latencies, 99), 6, 2)} | ${cell(percentile(roundTrips, 50), 6, 2)} | ${cell(percentile(roundTrips, 99), 6, 2)} | ${cell(rss, 8)} | ${cell(warmRss, 8)} |`,
     '  (from spawn: the server process started -> the first completion that offers the entity set; net x floor: (cold - node ms) / floor;',
+    '   warm: the second start, with the index cache and the bundle\'s code cache the cold server wrote;',
     '   targets: net x floor <= 5, warm <= 250 ms, p50 <= 1 ms, p99 <= 5 ms, RSS <= 200 MB cold, <= 120 MB warm;',
     '   p50/p99: 200 completions at 100 positions across ten entity sets once the server is idle; rt: folding ranges beside each)',
   ];

@@ -280,3 +280,19 @@ test("a cache written under another user's key (another cache folder's .index-ke
     rmSync(w.dir, { recursive: true, force: true });
   }
 });
+
+test('the server reads the default environment once initialized, before any document asks: the cache appears with no request', async () => {
+  const w = workspace('simpleodata__TripPin.xml');
+  const config = {
+    environments: [{ name: 'trip', flavor: 'generic', url: 'https://example.org/', metadataFile: w.metadata }],
+    defaultEnvironment: 'trip',
+  };
+  const server = await startServer(config);
+  try {
+    for (let i = 0; i < 1500 && !existsSync(w.cache); i++) await new Promise((resolve) => setTimeout(resolve, 20));
+    assert.ok(existsSync(w.cache), 'the model was read (and its cache written) without a document or request');
+  } finally {
+    await server.stop();
+    rmSync(w.dir, { recursive: true, force: true });
+  }
+});

@@ -87,6 +87,15 @@ export class Environments {
     return this.entries.get(name)?.current();
   }
 
+  /**
+   * Start loading the default environment's model (as the first request needing it would): called once the server
+   * is initialized, so that reading it overlaps the client's next messages instead of waiting for the first document.
+   */
+  preloadDefault(): void {
+    const config = this.resolve(undefined);
+    if (config !== undefined) this.current(config.name);
+  }
+
   /** The model once the load in progress (if any) settles. */
   model(name: string): Promise<LoadedModel> {
     const entry = this.entries.get(name);

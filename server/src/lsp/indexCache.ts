@@ -21,12 +21,13 @@
  * Reading or writing a cache never throws.
  */
 import { createHash, createHmac, randomBytes } from 'node:crypto';
-import { closeSync, fstatSync, mkdirSync, openSync, readFileSync, readSync, writeFileSync } from 'node:fs';
-import { mkdir, open, readFile, rename, stat, unlink, writeFile } from 'node:fs/promises';
-import { homedir } from 'node:os';
+import { isAscii } from 'node:buffer';
+import { closeSync, constants, fstatSync, mkdirSync, openSync, readFileSync, readSync, writeFileSync } from 'node:fs';
+import { mkdir, open, rename, stat, unlink, writeFile } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
 import { COMPACT_INDEX_VERSION, compactIndexFromBytes, compactIndexToBytes, decodeCompactIndex, encodeCompactIndexIncrementally, type CompactIndex } from '../odata/csdl/compactIndex';
 import type { CsdlDocument } from '../odata/csdl/model';
+import { userCacheFolder } from './cacheFolder';
 import { collectNowAndThen } from './memory';
 
 const FORMAT = 'dynamics-odata-index';
@@ -46,7 +47,7 @@ interface Header {
   version: number;
   source: SourceFingerprint;
   bodyLength: number;
-  /** HMAC-SHA1 under the user's key of the metadata file's path, its fingerprint and the body. */
+  /** HMAC-SHA256 under the user's key of the metadata file's path, its fingerprint and the body. */
   bodyMac: string;
 }
 
@@ -87,7 +88,8 @@ export function cacheKey(cacheDirectory: string): Buffer | undefined {
 }
 
 function bodyMac(key: Buffer, metadataFile: string, source: SourceFingerprint, body: Buffer): string {
-  return createHmac('sha1', key).update(`${metadataFile}\n${source.size}\n${source.mtimeMs}\n${source.sample}\n`).update(body).digest('hex');
+  // SHA-256: the processor's SHA extensions make it about three times faster than SHA-1 here (11 vs 30 ms for 11 MB).
+  return createHmac('sha256', key).update(`${metadataFile}\n${source.size}\n${source.mtimeMs}\n${source.sample}\n`).update(body).digest('hex');
 }
 
 /** The offsets of the blocks a fingerprint hashes: the first, the last and 30 evenly spread between. */
@@ -161,12 +163,7 @@ export async function anyIndexCache(metadataFile: string, cacheDirectory: string
 
 /** The user's cache folder for index caches that cannot be written beside their metadata file. */
 export function defaultCacheDirectory(): string {
-  const env = process.env;
-  let base: string;
-  if (process.platform === 'win32') base = env.LOCALAPPDATA ?? join(homedir(), 'AppData', 'Local');
-  else if (process.platform === 'darwin') base = join(homedir(), 'Library', 'Caches');
-  else base = env.XDG_CACHE_HOME ?? join(homedir(), '.cache');
-  return join(base, 'dynamics-odata', 'index');
+  return join(userCacheFolder(), 'index');
 }
 
 /** Where the cache of a metadata file may be: beside it first, then in the cache folder. */
@@ -182,12 +179,20 @@ function sameSource(a: SourceFingerprint, b: SourceFingerprint): boolean {
 /** The document of a valid cache at `path` for a metadata file with this fingerprint, else why not. */
 async function readOne(path: string, metadataFile: string, source: SourceFingerprint, key: Buffer): Promise<CsdlDocument | string> {
   let bytes: Buffer | undefined;
+  // Read synchronously, at once: the promise API reads in 512 KB pieces through the thread pool (about 60 ms of
+  // a warm start for 11 MB, against a few ms), and nothing could be answered meanwhile that needs no model.
+  let fd: number | undefined;
   try {
-    const info = await stat(path);
+    // Non-blocking: a pipe put where the cache would be must not block the open (fstat then refuses it).
+    fd = openSync(path, constants.O_RDONLY | (constants.O_NONBLOCK ?? 0));
+    const info = fstatSync(fd);
+    if (!info.isFile()) return 'it is not a file';
     if (info.size > source.size * MAX_CACHE_RATIO + 1e6) return `it is larger (${info.size} bytes) than a cache of this metadata can be`;
-    bytes = await readFile(path);
+    bytes = readFileSync(fd);
   } catch (error) {
     return `it could not be read (${(error as NodeJS.ErrnoException).code ?? String(error)})`;
+  } finally {
+    if (fd !== undefined) closeSync(fd);
   }
   // Handed over, not kept: the bytes can go once their text is made (the read's peak memory is one copy less).
   return decodeCacheBytes(() => {
@@ -195,6 +200,15 @@ async function readOne(path: string, metadataFile: string, source: SourceFingerp
     bytes = undefined;
     return taken ?? Buffer.alloc(0);
   }, metadataFile, source, key);
+}
+
+/**
+ * The JSON part of a cache's body as text: ASCII (as compactIndexToBytes writes it) taken as one-byte text
+ * without decoding, anything else decoded as UTF-8, refusing malformed bytes.
+ */
+function jsonText(bytes: Uint8Array): string {
+  if (isAscii(bytes)) return Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).toString('latin1');
+  return new TextDecoder('utf-8', { fatal: true }).decode(bytes);
 }
 
 /** The document in a cache file's bytes when they check out, else why not. Synchronous: nothing else runs meanwhile. */
@@ -215,7 +229,7 @@ function decodeCacheBytes(take: () => Buffer, metadataFile: string, source: Sour
       const taken = body!;
       bytes = body = undefined;
       return taken;
-    });
+    }, jsonText);
     return decodeCompactIndex(index);
   } catch (error) {
     return `it is not a valid index (${error instanceof Error ? error.message : String(error)})`;

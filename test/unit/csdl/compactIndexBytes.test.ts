@@ -64,3 +64,42 @@ test('bytes that are not framed as written are refused with CompactIndexError', 
   index.n[0] = index.s.length + 5;
   assert.throws(() => decodeCompactIndex(index), CompactIndexError);
 });
+
+test('text outside ASCII (descriptions, names) is written as escapes, and reads back the same', () => {
+  const xml = `<?xml version="1.0" encoding="utf-8"?>
+<edmx:Edmx Version="4.0" xmlns:edmx="http://docs.oasis-open.org/odata/ns/edmx">
+  <edmx:DataServices>
+    <Schema Namespace="Ns" xmlns="http://docs.oasis-open.org/odata/ns/edm">
+      <EntityType Name="Größe">
+        <Key><PropertyRef Name="id"/></Key>
+        <Property Name="id" Type="Edm.Int32" Nullable="false"/>
+        <Property Name="nom" Type="Edm.String" DefaultValue="café 😀">
+          <Annotation Term="Org.OData.Core.V1.Description" String="Nom du contrat — « client » 😀"/>
+        </Property>
+      </EntityType>
+      <EntityContainer Name="C"><EntitySet Name="Größen" EntityType="Ns.Größe"/></EntityContainer>
+    </Schema>
+  </edmx:DataServices>
+</edmx:Edmx>`;
+  const index = encodeCompactIndex(readCsdl(xml));
+  const bytes = bytesOf(index);
+  const json = bytes.subarray(4, 4 + bytes.readUInt32LE(0));
+  assert.ok(json.every((byte) => byte < 0x80), 'the JSON part is ASCII');
+  const doc = decodeCompactIndex(compactIndexFromBytes(bytes));
+  const type = doc.schemas[0].entityTypes[0];
+  assert.equal(type.name, 'Größe');
+  assert.equal(type.properties[1].defaultValue, 'café 😀');
+  assert.equal(type.properties[1].annotations[0].value, 'Nom du contrat — « client » 😀');
+  assert.equal(doc.schemas[0].entityContainer?.entitySets[0].name, 'Größen');
+  // A reader that takes the ASCII text as one-byte text (the server's) reads the same.
+  const latin1 = decodeCompactIndex(compactIndexFromBytes(bytes, (part) => Buffer.from(part).toString('latin1')));
+  assert.deepEqual(JSON.parse(JSON.stringify(latin1)), JSON.parse(JSON.stringify(doc)));
+});
+
+test('sparse property extras out of order are refused (they are searched, not mapped)', () => {
+  const index = encodeCompactIndex(readCsdl(readFileSync(resolve(corpus, 'simpleodata__crm_schema.xml'), 'utf8')));
+  assert.ok(index.pa.length >= 4, 'the document has annotated properties');
+  const swapped = compactIndexFromBytes(bytesOf(index));
+  [swapped.pa[0], swapped.pa[2]] = [swapped.pa[2], swapped.pa[0]];
+  assert.throws(() => decodeCompactIndex(swapped), CompactIndexError);
+});

@@ -22,13 +22,16 @@ import type {
   CsdlDocument,
   CsdlError,
   EntityContainer,
+  EntitySet,
   EnumType,
   NavigationProperty,
   Operation,
   Property,
   PropertyRef,
+  NavigationPropertyBinding,
   Reference,
   Schema,
+  Singleton,
   StructuredType,
   Term,
   TypeDefinition,
@@ -37,7 +40,7 @@ import type {
 import { peekStructuredMembers } from './csdlReader';
 
 /** Bump whenever the layout or the meaning of a field changes: older caches are then rebuilt. */
-export const COMPACT_INDEX_VERSION = 2;
+export const COMPACT_INDEX_VERSION = 3;
 
 /** The encoded form (a JSON value). Field names are short on purpose: they repeat in the file only once. */
 export interface CompactIndex {
@@ -60,16 +63,18 @@ export interface CompactIndex {
   t: IntColumn;
   /** Key property refs, 2 integers each: name, alias. */
   k: IntColumn;
-  /** Property names (string index) and type references (row index), one entry per property, packed. */
-  pn: PackedColumn;
-  pt: PackedColumn;
-  /** Sparse property extras, pairs: property index, default value (string index) / annotation list index. */
+  /** Property names (string index) and type references (row index), one entry per property. */
+  pn: IntColumn;
+  pt: IntColumn;
+  /** Sparse property extras, pairs: property index (ascending), default value (string index) / annotation list index. */
   pd: IntColumn;
   pa: IntColumn;
   /** Navigation properties, 8 integers each: name, type ref, partner, containsTarget, onDelete, rcStart, rcCount, annotations. */
   n: IntColumn;
   /** Referential constraints, 2 integers each: property, referencedProperty. */
   rc: IntColumn;
+  /** Navigation property bindings of entity sets and singletons, 2 integers each: path, target (string indexes). */
+  nb: IntColumn;
   sch: CompactSchema[];
   refs: Reference[];
   err: CsdlError[];
@@ -84,18 +89,19 @@ interface CompactSchema {
   defs: TypeDefinition[];
   ops: Operation[];
   terms: Term[];
-  container?: EntityContainer;
+  container?: CompactContainer;
   ann: Schema['annotations'];
 }
 
 /**
- * A column of non-negative integers as one string, `w` characters of base 64 per value: a JSON string
- * parses an order of magnitude faster than an array of numbers, and values are read by position.
+ * A container with its entity sets' and singletons' bindings in the `nb` column ([start, count] in pairs):
+ * Dataverse binds every lookup of every set, the bulk of the container, read only when a path follows one.
  */
-export interface PackedColumn {
-  w: number;
-  d: string;
-}
+type CompactContainer = Omit<EntityContainer, 'entitySets' | 'singletons'> & {
+  entitySets: WithBindingRange<EntitySet>[];
+  singletons: WithBindingRange<Singleton>[];
+};
+type WithBindingRange<T> = Omit<T, 'navigationPropertyBindings'> & { nb: [number, number] };
 
 export class CompactIndexError extends Error {}
 
@@ -103,12 +109,12 @@ export class CompactIndexError extends Error {}
 export type IntColumn = number[] | Int32Array;
 
 /** The integer columns, which the bytes of an index hold as 32-bit integers instead of JSON numbers. */
-const INT_COLUMNS = ['r', 'a', 'al', 't', 'k', 'pd', 'pa', 'n', 'rc'] as const;
+const INT_COLUMNS = ['r', 'a', 'al', 't', 'k', 'pn', 'pt', 'pd', 'pa', 'n', 'rc', 'nb'] as const;
 
 const LITTLE_ENDIAN = new Uint8Array(new Uint32Array([1]).buffer)[0] === 1;
 
 /**
- * A compact index as bytes (the index cache's body): a little-endian u32 with the length of a UTF-8 JSON text of
+ * A compact index as bytes (the index cache's body): a little-endian u32 with the length of an ASCII JSON text of
  * everything but the integer columns, that text, then each integer column (INT_COLUMNS order) as a u32 count and
  * that many little-endian 32-bit integers. Read back without parsing a million numbers as JSON (the 30 MB
  * Dataverse case: the integer columns were about half of the JSON text's parse time, and its garbage).
@@ -116,7 +122,8 @@ const LITTLE_ENDIAN = new Uint8Array(new Uint32Array([1]).buffer)[0] === 1;
 export function compactIndexToBytes(index: CompactIndex): Uint8Array[] {
   const rest: Record<string, unknown> = {};
   for (const [key, value] of Object.entries(index)) if (!(INT_COLUMNS as readonly string[]).includes(key)) rest[key] = value;
-  const json = new TextEncoder().encode(JSON.stringify(rest));
+  // ASCII only (every other character escaped): the reader can take it as one-byte text without decoding UTF-8.
+  const json = new TextEncoder().encode(JSON.stringify(rest).replace(/[\u007f-\uffff]/g, (c) => '\\u' + c.charCodeAt(0).toString(16).padStart(4, '0')));
   const chunks: Uint8Array[] = [u32(json.length), json];
   for (const name of INT_COLUMNS) {
     const column = index[name];
@@ -139,7 +146,7 @@ function u32(value: number): Uint8Array {
  * Given a function, the bytes are taken from it and let go before the JSON part is parsed (what the index keeps is
  * copied out of them first): the peak memory of reading a large index is then one copy of the bytes less.
  */
-export function compactIndexFromBytes(source: Uint8Array | (() => Uint8Array)): CompactIndex {
+export function compactIndexFromBytes(source: Uint8Array | (() => Uint8Array), decodeText: (bytes: Uint8Array) => string = decodeUtf8): CompactIndex {
   let bytes: Uint8Array | undefined = typeof source === 'function' ? source() : source;
   const length = bytes.length;
   const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
@@ -168,7 +175,7 @@ export function compactIndexFromBytes(source: Uint8Array | (() => Uint8Array)): 
   if (at !== length) fail('bytes after the last column');
   let text: string;
   try {
-    text = new TextDecoder('utf-8', { fatal: true }).decode(bytes.subarray(jsonStart, jsonStart + jsonLength));
+    text = decodeText(bytes.subarray(jsonStart, jsonStart + jsonLength));
   } catch (error) {
     fail(`JSON part: ${error instanceof Error ? error.message : String(error)}`);
   }
@@ -184,44 +191,9 @@ export function compactIndexFromBytes(source: Uint8Array | (() => Uint8Array)): 
   return data as unknown as CompactIndex;
 }
 
-const DIGITS = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_';
-const DIGIT_VALUES = new Int8Array(128).fill(-1);
-for (let i = 0; i < DIGITS.length; i++) DIGIT_VALUES[DIGITS.charCodeAt(i)] = i;
-
-function pack(values: number[]): PackedColumn {
-  let max = 0;
-  for (const v of values) if (v > max) max = v;
-  let w = 1;
-  while (64 ** w <= max) w++;
-  // One array of digit codes turned into text in large chunks: no intermediate string per value.
-  const bytes = new Uint8Array(values.length * w);
-  for (let i = 0; i < values.length; i++) {
-    let v = values[i];
-    for (let at = i * w + w - 1; at >= i * w; at--) {
-      bytes[at] = DIGITS.charCodeAt(v % 64);
-      v = Math.floor(v / 64);
-    }
-  }
-  const chunks: string[] = [];
-  for (let at = 0; at < bytes.length; at += 8192) chunks.push(String.fromCharCode(...bytes.subarray(at, at + 8192)));
-  return { w, d: chunks.join('') };
-}
-
-/** The value at `index` of a packed column (-1 when a character is not a base-64 digit). */
-function unpack(column: PackedColumn, index: number): number {
-  const { w, d } = column;
-  let v = 0;
-  for (let at = index * w, end = at + w; at < end; at++) {
-    const c = d.charCodeAt(at);
-    const digit = c < 128 ? DIGIT_VALUES[c] : -1;
-    if (digit < 0) return -1;
-    v = v * 64 + digit;
-  }
-  return v;
-}
-
-function packedLength(column: PackedColumn): number {
-  return column.d.length / column.w;
+/** UTF-8 text, refusing malformed bytes (the default reader of the JSON part). */
+function decodeUtf8(bytes: Uint8Array): string {
+  return new TextDecoder('utf-8', { fatal: true }).decode(bytes);
 }
 
 const TYPE_FIELDS = 11;
@@ -348,6 +320,13 @@ function* encodeSteps(doc: CsdlDocument): Generator<void, CompactIndex> {
   const e = new Encoder();
   const t: number[] = [];
   const k: number[] = [];
+  const nb: number[] = [];
+  const withBindingRange = <T extends EntitySet | Singleton>(source: T): WithBindingRange<T> => {
+    const { navigationPropertyBindings, ...rest } = withoutPosition(source);
+    const start = nb.length / 2;
+    for (const b of navigationPropertyBindings) nb.push(e.str(b.path), e.str(b.target));
+    return { ...rest, nb: [start, navigationPropertyBindings.length] } as unknown as WithBindingRange<T>;
+  };
   const pn: number[] = [];
   const pt: number[] = [];
   const pd: number[] = [];
@@ -424,8 +403,8 @@ function* encodeSteps(doc: CsdlDocument): Generator<void, CompactIndex> {
     if (c !== undefined) {
       out.container = {
         ...c,
-        entitySets: c.entitySets.map(withoutPosition),
-        singletons: c.singletons.map(withoutPosition),
+        entitySets: c.entitySets.map(withBindingRange),
+        singletons: c.singletons.map(withBindingRange),
         actionImports: c.actionImports.map(withoutPosition),
         functionImports: c.functionImports.map(withoutPosition),
       };
@@ -442,12 +421,13 @@ function* encodeSteps(doc: CsdlDocument): Generator<void, CompactIndex> {
     al: e.lists,
     t,
     k,
-    pn: pack(pn),
-    pt: pack(pt),
+    pn,
+    pt,
     pd,
     pa,
     n,
     rc,
+    nb,
     sch,
     refs: doc.references,
     err: doc.errors,
@@ -469,13 +449,28 @@ function checkColumn(column: IntColumn, stride: number, field: number, min: numb
   }
 }
 
+/** Check that the first value of each pair of a column strictly ascends (so that it can be searched). */
+function checkAscending(column: IntColumn, what: string): void {
+  for (let i = 2; i < column.length; i += 2) if (!(column[i] > column[i - 2])) fail(what);
+}
+
+/** The second value of the pair whose first is `id`, in a column of pairs ascending by their first; undefined when none. */
+function pairValue(column: IntColumn, id: number): number | undefined {
+  let low = 0;
+  let high = column.length / 2 - 1;
+  while (low <= high) {
+    const middle = (low + high) >>> 1;
+    const at = column[middle * 2];
+    if (at === id) return column[middle * 2 + 1];
+    if (at < id) low = middle + 1;
+    else high = middle - 1;
+  }
+  return undefined;
+}
+
 function checkShape(data: CompactIndex): void {
   if (data === null || typeof data !== 'object') fail('not an object');
   if (data.v !== COMPACT_INDEX_VERSION) fail(`format version ${String(data.v)}`);
-  for (const column of [data.pn, data.pt]) {
-    if (column === null || typeof column !== 'object' || typeof column.d !== 'string' || !(column.w >= 1 && column.w <= 5)) fail('packed column');
-    if (!Number.isInteger(packedLength(column))) fail('packed column length');
-  }
   const arrays = ['s', 'av', 'sch', 'refs', 'err'] as const;
   for (const name of arrays) if (!Array.isArray(data[name])) fail(`field ${name}`);
   for (const name of INT_COLUMNS) if (!Array.isArray(data[name]) && !(data[name] instanceof Int32Array)) fail(`field ${name}`);
@@ -484,7 +479,7 @@ function checkShape(data: CompactIndex): void {
   for (const s of data.s) if (typeof s !== 'string') fail('string table');
   if (data.r.length % REF_FIELDS !== 0 || data.t.length % TYPE_FIELDS !== 0 || data.n.length % NAV_FIELDS !== 0) fail('row length');
   if (data.k.length % 2 !== 0 || data.rc.length % 2 !== 0 || data.pd.length % 2 !== 0 || data.pa.length % 2 !== 0) fail('pair length');
-  if (packedLength(data.pn) !== packedLength(data.pt)) fail('property columns');
+  if (data.pn.length !== data.pt.length) fail('property columns');
   const refs = data.r.length / REF_FIELDS;
   if (data.a.length % 3 !== 0 || data.al.length % 2 !== 0) fail('annotation row length');
   const anns = data.al.length / 2;
@@ -494,23 +489,23 @@ function checkShape(data: CompactIndex): void {
   for (let i = 0; i < data.al.length; i += 2) {
     if (!(data.al[i] >= 0 && data.al[i + 1] >= 0 && (data.al[i] + data.al[i + 1]) * 3 <= data.a.length)) fail('annotation list range');
   }
-  const props = packedLength(data.pn);
+  const props = data.pn.length;
   const navs = data.n.length / NAV_FIELDS;
   const types = data.t.length / TYPE_FIELDS;
   checkColumn(data.r, REF_FIELDS, 0, 0, strings, 'type reference name');
   checkColumn(data.r, REF_FIELDS, 6, NONE, strings, 'type reference srid');
-  for (let i = 0; i < props; i++) {
-    const name = unpack(data.pn, i);
-    const type = unpack(data.pt, i);
-    if (!(name >= 0 && name < strings) || !(type >= 0 && type < refs)) fail('property');
-  }
+  checkColumn(data.pn, 1, 0, 0, strings, 'property name');
+  checkColumn(data.pt, 1, 0, 0, refs, 'property type');
   checkColumn(data.pd, 2, 0, 0, props, 'property default');
+  checkAscending(data.pd, 'property default');
+  checkAscending(data.pa, 'property annotations');
   checkColumn(data.pd, 2, 1, 0, strings, 'property default');
   checkColumn(data.pa, 2, 0, 0, props, 'property annotations');
   checkColumn(data.pa, 2, 1, 0, anns, 'property annotations');
   checkColumn(data.k, 2, 0, 0, strings, 'key name');
   checkColumn(data.k, 2, 1, NONE, strings, 'key alias');
   checkColumn(data.rc, 1, 0, 0, strings, 'referential constraint');
+  checkColumn(data.nb, 1, 0, 0, strings, 'navigation property binding');
   checkColumn(data.n, NAV_FIELDS, 0, 0, strings, 'navigation property name');
   checkColumn(data.n, NAV_FIELDS, 1, 0, refs, 'navigation property type');
   checkColumn(data.n, NAV_FIELDS, 2, NONE, strings, 'navigation property partner');
@@ -558,8 +553,6 @@ function lazy<T extends object, K extends keyof T>(target: T, key: K, compute: (
 
 class Decoder {
   private readonly typeRefs: (TypeRef | undefined)[];
-  private propertyDefaults: Map<number, string> | undefined;
-  private propertyAnnotations: Map<number, number> | undefined;
 
   constructor(private readonly data: CompactIndex) {
     this.typeRefs = new Array<TypeRef | undefined>(data.r.length / REF_FIELDS);
@@ -599,20 +592,15 @@ class Decoder {
   }
 
   private properties(start: number, count: number): Property[] {
+    // The sparse extras are searched (their pairs ascend by property, checkShape): no map over every property of the document.
     const { pn, pt, pd, pa, s } = this.data;
-    if (this.propertyDefaults === undefined) {
-      this.propertyDefaults = new Map();
-      for (let i = 0; i < pd.length; i += 2) this.propertyDefaults.set(pd[i], s[pd[i + 1]]);
-      this.propertyAnnotations = new Map();
-      for (let i = 0; i < pa.length; i += 2) this.propertyAnnotations.set(pa[i], pa[i + 1]);
-    }
     const out: Property[] = new Array<Property>(count);
     for (let i = 0; i < count; i++) {
       const id = start + i;
-      const ann = this.propertyAnnotations!.get(id);
-      const p: Property = { kind: 'Property', name: s[unpack(pn, id)], type: this.ref(unpack(pt, id)), annotations: ann === undefined ? [] : this.annotations(ann) };
-      const dv = this.propertyDefaults.get(id);
-      if (dv !== undefined) p.defaultValue = dv;
+      const ann = pairValue(pa, id);
+      const p: Property = { kind: 'Property', name: s[pn[id]], type: this.ref(pt[id]), annotations: ann === undefined ? [] : this.annotations(ann) };
+      const dv = pairValue(pd, id);
+      if (dv !== undefined) p.defaultValue = s[dv];
       out[i] = p;
     }
     return out;
@@ -640,6 +628,27 @@ class Decoder {
       out[i] = nav;
     }
     return out;
+  }
+
+  /** A container whose sources read their bindings from the `nb` column on first use. */
+  container(c: CompactContainer): EntityContainer {
+    if (c === null || typeof c !== 'object' || !Array.isArray(c.entitySets) || !Array.isArray(c.singletons)) fail('container');
+    return { ...c, entitySets: c.entitySets.map((set) => this.source(set)), singletons: c.singletons.map((singleton) => this.source(singleton)) };
+  }
+
+  private source<T extends EntitySet | Singleton>(compact: WithBindingRange<T>): T {
+    if (compact === null || typeof compact !== 'object' || !Array.isArray(compact.nb)) fail('entity set or singleton');
+    const { nb: range, ...rest } = compact;
+    const [start, count] = range;
+    if (!(Number.isInteger(start) && Number.isInteger(count) && start >= 0 && count >= 0 && (start + count) * 2 <= this.data.nb.length)) fail('binding range');
+    const source = rest as unknown as T;
+    lazy(source, 'navigationPropertyBindings', () => {
+      const { nb, s } = this.data;
+      const out: NavigationPropertyBinding[] = new Array<NavigationPropertyBinding>(count);
+      for (let i = 0; i < count; i++) out[i] = { path: s[nb[(start + i) * 2]], target: s[nb[(start + i) * 2 + 1]] };
+      return out;
+    });
+    return source;
   }
 
   structuredType(row: number, namespace: string): StructuredType {
@@ -702,7 +711,7 @@ export function decodeCompactIndex(data: CompactIndex): CsdlDocument {
       annotations: c.ann,
     };
     if (c.alias !== NONE) schema.alias = s[c.alias];
-    if (c.container !== undefined) schema.entityContainer = c.container;
+    if (c.container !== undefined) schema.entityContainer = decoder.container(c.container);
     return schema;
   });
   return { version: data.ver, references: data.refs, schemas, errors: data.err };
