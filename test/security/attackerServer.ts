@@ -1,7 +1,9 @@
 /**
- * An "attacker" HTTP service on 127.0.0.1 for the security tests: it records every request it receives (method,
- * URL, headers, body) so a test can show that nothing (or nothing secret) reached it, and answers with whatever the
- * test scripts — a service's hostile answers (formula cells, cookies, secrets echoed back). Self-contained.
+ * A scripted HTTP service on 127.0.0.1 of the tests' own, for what the sample service does not do on demand. It
+ * records every request it receives (method, URL, headers, body) so a test can show that nothing (or nothing secret)
+ * reached it, and answers with whatever the test scripts: a service's hostile answers for the security tests
+ * (formula cells, cookies, secrets echoed back), a late or large answer or a `$metadata` document for the
+ * extension-host settings tests (test/e2e/suite/settings.test.ts). Self-contained (the e2e bundle imports it too).
  *
  *   const attacker = await startAttackerServer((request) => ({ status: 200, json: { value: [] } }));
  *   attacker.url; attacker.received; await attacker.stop();
@@ -21,6 +23,10 @@ export interface ScriptedAnswer {
   headers?: Record<string, string | string[]>;
   json?: unknown;
   text?: string;
+  /** Sent as XML (`application/xml`): a `$metadata` document. */
+  xml?: string;
+  /** Milliseconds before the answer is sent (a slow service). */
+  delayMs?: number;
 }
 
 export interface AttackerServer {
@@ -36,6 +42,7 @@ export interface AttackerServer {
 export async function startAttackerServer(answer: (request: ReceivedRequest) => ScriptedAnswer = () => ({ status: 200, json: { value: [] } })): Promise<AttackerServer> {
   const received: ReceivedRequest[] = [];
   const sockets = new Set<Socket>();
+  const timers = new Set<NodeJS.Timeout>();
   const server = createServer((req, res) => {
     const chunks: Buffer[] = [];
     req.on('data', (chunk: Buffer) => chunks.push(chunk));
@@ -43,13 +50,19 @@ export async function startAttackerServer(answer: (request: ReceivedRequest) => 
       const request: ReceivedRequest = { method: req.method ?? '', url: req.url ?? '', headers: req.headers, body: Buffer.concat(chunks).toString('utf8') };
       received.push(request);
       const scripted = answer(request);
-      const body = scripted.json !== undefined ? JSON.stringify(scripted.json) : (scripted.text ?? '');
-      res.writeHead(scripted.status ?? 200, {
-        'content-type': scripted.json !== undefined ? 'application/json; charset=utf-8' : 'text/plain; charset=utf-8',
-        'content-length': Buffer.byteLength(body),
-        ...scripted.headers,
-      });
-      res.end(body);
+      const body = scripted.json !== undefined ? JSON.stringify(scripted.json) : (scripted.xml ?? scripted.text ?? '');
+      const type = scripted.json !== undefined ? 'application/json' : scripted.xml !== undefined ? 'application/xml' : 'text/plain';
+      const reply = (): void => {
+        if (res.destroyed) return;
+        res.writeHead(scripted.status ?? 200, { 'content-type': `${type}; charset=utf-8`, 'content-length': Buffer.byteLength(body), ...scripted.headers });
+        res.end(body);
+      };
+      if (!scripted.delayMs) return reply();
+      const timer = setTimeout(() => {
+        timers.delete(timer);
+        reply();
+      }, scripted.delayMs);
+      timers.add(timer);
     });
   });
   server.on('connection', (socket) => {
@@ -66,6 +79,7 @@ export async function startAttackerServer(answer: (request: ReceivedRequest) => 
     received,
     receivedText: () => JSON.stringify(received),
     stop: async () => {
+      for (const timer of timers) clearTimeout(timer);
       for (const socket of sockets) socket.destroy();
       await new Promise<void>((resolve) => server.close(() => resolve()));
     },

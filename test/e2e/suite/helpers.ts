@@ -1,7 +1,5 @@
 // Shared helpers for the tests that run inside the VS Code extension host (see test/e2e/README.md).
 import * as assert from 'node:assert/strict';
-import { createServer } from 'node:http';
-import type { AddressInfo, Socket } from 'node:net';
 import * as vscode from 'vscode';
 
 export const EXTENSION_ID = 'dynamics-odata-tools.dynamics-odata-tools';
@@ -93,72 +91,3 @@ export async function updateSetting(key: string, value: unknown, target = vscode
   return before;
 }
 
-/** A request an {@link ScriptedService} received. */
-export interface ServedRequest {
-  method: string;
-  url: string;
-  authorization?: string;
-}
-
-export interface ScriptedAnswer {
-  status?: number;
-  /** Sent as JSON (`application/json`). */
-  json?: unknown;
-  /** Sent as XML (`application/xml`) instead of `json`: a `$metadata` document. */
-  xml?: string;
-  /** Milliseconds before the answer is sent (a slow service). */
-  delayMs?: number;
-}
-
-export interface ScriptedService {
-  /** `http://127.0.0.1:<port>` (no trailing slash). */
-  url: string;
-  received: ServedRequest[];
-  stop(): Promise<void>;
-}
-
-/**
- * A service of the tests' own on 127.0.0.1 for what the sample service does not do on demand (answer late, answer a
- * large body): every request is recorded and answered as `answer` says.
- */
-export async function startScriptedService(answer: (request: ServedRequest) => ScriptedAnswer): Promise<ScriptedService> {
-  const received: ServedRequest[] = [];
-  const sockets = new Set<Socket>();
-  const timers = new Set<NodeJS.Timeout>();
-  const server = createServer((req, res) => {
-    const request: ServedRequest = { method: req.method ?? '', url: req.url ?? '', ...(req.headers.authorization ? { authorization: req.headers.authorization } : {}) };
-    received.push(request);
-    const scripted = answer(request);
-    const reply = (): void => {
-      if (res.destroyed) return;
-      const body = scripted.xml ?? JSON.stringify(scripted.json ?? {});
-      const type = scripted.xml === undefined ? 'application/json; charset=utf-8' : 'application/xml; charset=utf-8';
-      res.writeHead(scripted.status ?? 200, { 'content-type': type, 'content-length': Buffer.byteLength(body) });
-      res.end(body);
-    };
-    if (!scripted.delayMs) return reply();
-    const timer = setTimeout(() => {
-      timers.delete(timer);
-      reply();
-    }, scripted.delayMs);
-    timers.add(timer);
-  });
-  server.on('connection', (socket) => {
-    sockets.add(socket);
-    socket.on('close', () => sockets.delete(socket));
-  });
-  await new Promise<void>((resolve, reject) => {
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', resolve);
-  });
-  const { port } = server.address() as AddressInfo;
-  return {
-    url: `http://127.0.0.1:${port}`,
-    received,
-    stop: async () => {
-      for (const timer of timers) clearTimeout(timer);
-      for (const socket of sockets) socket.destroy();
-      await new Promise<void>((resolve) => server.close(() => resolve()));
-    },
-  };
-}

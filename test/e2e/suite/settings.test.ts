@@ -1,6 +1,6 @@
 // Each client-side `dynamicsOData.*` setting taking effect through the real path (issue 13, item 9): the test changes
 // it as a user does (`WorkspaceConfiguration.update`, user level for the machine-scoped one), runs the runner's real
-// commands against a service of its own on 127.0.0.1 (helpers.ts startScriptedService: it answers late or
+// commands against a service of its own on 127.0.0.1 (security/attackerServer.ts, the tests' scripted service: it answers late or
 // large on demand), observes the effect, and puts the setting back. The settings sent to the language server
 // (name, url, flavor, metadataFile, variables, defaultEnvironment, checkAgainst) are proved over stdio in
 // test/integration; csvNeutralizeFormulas and checkAgainst also have their own extension-host tests
@@ -12,7 +12,8 @@ import * as path from 'node:path';
 import selfsigned from 'selfsigned';
 import * as vscode from 'vscode';
 import type { SendSummary } from '../../../client/src/features/runner/runnerCommands';
-import { EXTENSION_ID, startScriptedService, updateSetting, waitFor, type ScriptedService } from './helpers';
+import { startAttackerServer, type AttackerServer } from '../../security/attackerServer';
+import { EXTENSION_ID, updateSetting, waitFor } from './helpers';
 
 /** What `dynamicsOData.results.snapshot` (test-only) returns. */
 interface PanelSnapshot {
@@ -39,7 +40,7 @@ function bigAnswer(): unknown {
 }
 
 suite('settings take effect in the extension host (issue 13, item 9)', () => {
-  let service: ScriptedService;
+  let service: AttackerServer;
   let workspace = '';
   let settingsFile = '';
   let original = '';
@@ -75,7 +76,7 @@ suite('settings take effect in the extension host (issue 13, item 9)', () => {
   suiteSetup(async () => {
     // Test-only commands are not in the manifest, so calling one does not activate the extension.
     await vscode.extensions.getExtension(EXTENSION_ID)!.activate();
-    service = await startScriptedService((request) => {
+    service = await startAttackerServer((request) => {
       if (request.url.endsWith('/$metadata')) return { xml: fs.readFileSync(path.join(workspace, BC_METADATA), 'utf8') };
       if (request.url.startsWith('/slow/')) return { json: { value: [{ answered: 'late' }] }, delayMs: SLOW_ANSWER_MS };
       if (request.url.startsWith('/big/')) return { json: bigAnswer() };
@@ -276,7 +277,7 @@ suite('settings take effect in the extension host (issue 13, item 9)', () => {
     await setEnvironment({ name: 'settings-who', flavor: 'dataverse', url: `${service.url}/who/`, auth: { method: 'interactive' } });
     assert.equal((await send(file)).message, NOT_SIGNED_IN('settings-who'));
     assert.deepEqual(receivedUnder('/who/'), ['/who/things'], 'only the request without a sign-in reached the service');
-    assert.equal(service.received.find((request) => request.url === '/who/things')?.authorization, undefined);
+    assert.equal(service.received.find((request) => request.url === '/who/things')?.headers.authorization, undefined);
   });
 
   test('environments[].auth.tenant and auth.clientId: an app sign-in needs both, each refusal says which', async () => {
