@@ -5,7 +5,7 @@
 // tests never write into the repository's tracked files.
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { closeAllEditors, quickOpen, runCommand } from './workbench.mjs';
+import { closeAllEditors, layoutSettled, quickOpen, runCommand } from './workbench.mjs';
 
 const QUERY = [
   '<!-- @environment = local -->',
@@ -55,7 +55,7 @@ export default async function ({ page, url, shot, step, workspace }) {
   await page.locator('.contentWidgets').first().click({ force: true }).catch(() => undefined);
   await runCommand(page, 'View: Toggle Primary Side Bar Visibility');
   await page.locator('.part.sidebar').first().waitFor({ state: 'hidden' });
-  await page.waitForTimeout(400); // the layout settles
+  await layoutSettled(page, '.part.editor');
   await shot('readme');
   // The side bar's visibility outlives this page (the next UI tests share the code-server): show it again.
   await runCommand(page, 'View: Toggle Primary Side Bar Visibility');
