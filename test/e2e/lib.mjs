@@ -189,8 +189,7 @@ export async function startServerMain(env, runDir, { folder }) {
     '--server-data-dir', path.join(runDir, 'server-data'), '--user-data-dir', path.join(runDir, 'user-data'),
     '--extensions-dir', path.join(runDir, 'extensions'), '--default-folder', folder,
   ];
-  // extraEnv: what a user would set before starting VS Code (NODE_EXTRA_CA_CERTS); its extension host inherits it.
-  const server = startGroup(env.node24, args, { env: runEnv(runDir, env, extraEnv), logFile });
+  const server = startGroup(env.node24, args, { env: runEnv(runDir, env), logFile });
   await waitForHttp(`http://127.0.0.1:${port}/`);
   return { ...server, port, logFile };
 }
