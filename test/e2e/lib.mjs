@@ -195,7 +195,7 @@ export async function startServerMain(env, runDir, { folder }) {
 }
 
 /** code-server as a person runs it (--auth none on 127.0.0.1), with VSIXs installed into this run's extensions dir. */
-export async function startCodeServer(env, runDir, { folder, vsix = [], port: wanted }) {
+export async function startCodeServer(env, runDir, { folder, vsix = [], port: wanted, extraEnv = {} }) {
   const port = wanted || (await freePort());
   const logFile = path.join(runDir, 'server.log');
   const config = path.join(runDir, 'config.yaml');
@@ -213,7 +213,8 @@ export async function startCodeServer(env, runDir, { folder, vsix = [], port: wa
     env.codeServerEntry, ...common, '--bind-addr', `127.0.0.1:${port}`, '--auth', 'none', '--disable-telemetry', '--disable-update-check',
     '--disable-workspace-trust', '--disable-getting-started-override', folder,
   ];
-  const server = startGroup(env.node24, args, { env: runEnv(runDir, env), logFile });
+  // extraEnv: what a user would set before starting VS Code (NODE_EXTRA_CA_CERTS); its extension host inherits it.
+  const server = startGroup(env.node24, args, { env: runEnv(runDir, env, extraEnv), logFile });
   await waitForHttp(`http://127.0.0.1:${port}/healthz`);
   return { ...server, port, logFile, url: `http://127.0.0.1:${port}/?folder=${encodeURIComponent(folder)}` };
 }

@@ -1,7 +1,7 @@
 #!/usr/bin/env node
 // UI tests as a person sees it: the packaged VSIX installed into code-server (--auth none on 127.0.0.1), the
 // workbench driven in headless Chromium with playwright-core. Each test/e2e/ui/*.ui.mjs exports
-// `default async ({ page, url, shot, step, workspace }) => {}`; `shot(name)` saves test/artifacts/ui/<test>-NN-<name>.png.
+// `default async ({ page, url, shot, step, workspace, runDir, authority, metadataFile, sampleServiceRoot }) => {}`; `shot(name)` saves test/artifacts/ui/<test>-NN-<name>.png.
 //
 //   node test/e2e/runUiTests.mjs [--no-package] [name-filter]     E2E_HEADED=1 shows the browser (needs a display)
 import * as fs from 'node:fs';
@@ -21,6 +21,7 @@ async function main() {
   const env = ensureSetup();
   if (!args.includes('--no-package') || !fs.existsSync(VSIX)) packageVsix({ quiet: true });
   const runDir = makeRunDir('ui');
+  const files = fs.readdirSync(UI_DIR).filter((file) => file.endsWith('.ui.mjs') && (!filter || file.includes(filter))).sort();
   // The sample OData service, as the environment "local" (its $metadata saved first), for the runner's UI test.
   const sample = await startSampleService();
   addCleanup(() => sample.stop());
@@ -31,11 +32,21 @@ async function main() {
   const local = { name: 'local', flavor: 'dataverse', url: sample.serviceRoot, metadataFile };
   const workspace = prepareWorkspace(path.join(ROOT, 'test/e2e/workspace'), path.join(runDir, 'workspace'), { extraEnvironments: [local] });
   log(`sample OData service at ${sample.serviceRoot}`);
-  const server = await startCodeServer(env, runDir, { folder: workspace, vsix: [VSIX] });
+  // The sign-in test's OAuth authority (test/auth-server) on https with a certificate of its own: code-server starts
+  // with NODE_EXTRA_CA_CERTS naming it, as a user behind a TLS-inspecting proxy starts VS Code with their root.
+  const extraEnv = {};
+  let authority;
+  if (files.some((file) => file.startsWith('signin'))) {
+    const { startAuthServer } = await import('../auth-server/start.mjs'); // only then: oidc-provider warns as it loads
+    authority = await startAuthServer();
+    addCleanup(() => authority.stop());
+    extraEnv.NODE_EXTRA_CA_CERTS = authority.caFile;
+    log(`OAuth authority at ${authority.issuer} (its certificate trusted through NODE_EXTRA_CA_CERTS)`);
+  }
+  const server = await startCodeServer(env, runDir, { folder: workspace, vsix: [VSIX], extraEnv });
   log(`code-server on ${server.url} (logs in ${path.relative(ROOT, runDir)})`);
   fs.mkdirSync(SHOTS, { recursive: true });
 
-  const files = fs.readdirSync(UI_DIR).filter((file) => file.endsWith('.ui.mjs') && (!filter || file.includes(filter))).sort();
   const { context } = await launchBrowser(env, runDir, { headless: !process.env.E2E_HEADED });
   const results = [];
   const closedHosts = new Map();
@@ -54,7 +65,7 @@ async function main() {
     const started = Date.now();
     try {
       const { default: test } = await import(path.join(UI_DIR, file));
-      await test({ page, url: server.url, shot, step, workspace });
+      await test({ page, url: server.url, shot, step, workspace, runDir, authority, metadataFile, sampleServiceRoot: sample.serviceRoot });
       results.push({ name, ok: true, ms: Date.now() - started });
       log(`✔ ${name} (${((Date.now() - started) / 1000).toFixed(1)} s)`);
     } catch (error) {

@@ -85,6 +85,8 @@ module.exports = (options) => {
     }
     next();
   });
+  // Entity types named by the tables' logical names in $metadata, as in Dataverse (srv/entityTypeNames.js).
+  app.use(SERVICE_PATH, require('./srv/entityTypeNames').middleware(() => cds.model));
   // Dataverse's schema version annotation on collection responses (srv/globalMetadataVersion.js).
   app.use(SERVICE_PATH, require('./srv/globalMetadataVersion').middleware);
   return cds.server({ ...options, app });

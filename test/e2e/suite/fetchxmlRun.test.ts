@@ -97,6 +97,32 @@ suite('running FetchXML', () => {
     assert.ok(lenses.some((lens) => lens.command?.command === 'dynamicsOData.runFetchXmlOn'));
   });
 
+  test('accounts.fetchxml has no problems against the sample service, whose $metadata names entity types by logical name', async () => {
+    // A copy with a misspelt table first: its problem shows that the file is checked against this environment's
+    // metadata (an empty list could otherwise be a check that has not happened yet). Then the real query: none.
+    const copy = vscode.Uri.file(path.join(workspace, 'accounts-problems.fetchxml'));
+    fs.writeFileSync(copy.fsPath, QUERY.replace('<entity name="account">', '<entity name="acount">'));
+    try {
+      const document = await vscode.workspace.openTextDocument(copy);
+      await vscode.window.showTextDocument(document);
+      const messages = () => vscode.languages.getDiagnostics(copy).map((d) => d.message);
+      await waitFor("the problem \"Unknown table 'acount'\"", () => (messages().some((m) => /Unknown table 'acount'/.test(m)) ? true : undefined));
+      const edit = new vscode.WorkspaceEdit();
+      edit.replace(copy, new vscode.Range(new vscode.Position(0, 0), document.lineAt(document.lineCount - 1).range.end), QUERY);
+      assert.ok(await vscode.workspace.applyEdit(edit));
+      assert.equal(document.getText(), QUERY);
+      await waitFor('no problems in the query', () => {
+        const left = messages();
+        if (left.length > 0) throw new Error(`its problems: ${JSON.stringify(left)}`);
+        return true;
+      });
+      await document.save();
+      await vscode.commands.executeCommand('workbench.action.closeActiveEditor');
+    } finally {
+      fs.rmSync(copy.fsPath, { force: true });
+    }
+  });
+
   test('Run → rows in the results panel, with the link-entity column by alias; Load next page follows the paging cookie', async () => {
     const summary = await vscode.commands.executeCommand<SendSummary>('dynamicsOData.runFetchXml', { uri: file.toString() });
     assert.ok(summary, 'the command returns what happened');

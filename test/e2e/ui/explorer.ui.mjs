@@ -1,5 +1,6 @@
 // A person opens the Dynamics view in the activity bar, expands the sample environment and the accounts entity
 // set, sees its key, properties and navigation properties, filters the entity sets, and starts a new query.
+import { typeIntoCommandPalette, typeIntoQuickInput, widget } from './workbench.mjs';
 
 /** A row of the Environments tree by its label (exact, so `accounts` is not `accountleadscollection`). */
 function row(page, label) {
@@ -39,8 +40,7 @@ export default async function ({ page, url, shot, step }) {
   const header = page.locator('.part.sidebar .pane-header', { hasText: 'Environments' }).first();
   await header.hover();
   await header.locator('.action-label[aria-label^="Filter Entity Sets"]').first().click();
-  await page.waitForSelector('.quick-input-widget input', { state: 'visible' });
-  await page.keyboard.type('contact');
+  await typeIntoQuickInput(page, 'contact', { replace: true });
   await page.keyboard.press('Enter');
   await page.locator('.part.sidebar', { hasText: 'filter: contact' }).first().waitFor();
   await row(page, 'contacts').waitFor();
@@ -58,10 +58,8 @@ export default async function ({ page, url, shot, step }) {
   await shot('new-query');
 
   // The new query is an unsaved document: revert and close it, or the next test's window restores it.
-  await page.keyboard.press('F1');
-  await page.waitForSelector('.quick-input-widget input', { state: 'visible' });
-  await page.keyboard.type('View: Revert and Close Editor');
-  await page.locator('.quick-input-list .monaco-list-row', { hasText: 'Revert and Close Editor' }).first().waitFor();
+  await typeIntoCommandPalette(page, 'View: Revert and Close Editor');
+  await widget(page).locator('.quick-input-list .monaco-list-row.focused', { hasText: 'Revert and Close Editor' }).first().waitFor();
   await page.keyboard.press('Enter');
   await page.locator('.tabs-container .tab', { hasText: 'Untitled' }).first().waitFor({ state: 'detached' });
 }

@@ -1,21 +1,16 @@
 // A person runs "Dynamics OData: New Dataverse Custom API…" from the command palette, answers every prompt by
 // typing and Enter (one unique name is refused first, with the rule's message in the input box), and sees the
 // custom API's folder in the Explorer: customapi.xml, the request parameter's XML, the plug-in class and the call.
-import { choose, closeAllEditors, literal, openWorkbench, runCommand, waitForPrompt, widget } from './workbench.mjs';
+import { choose, closeAllEditors, literal, openWorkbench, quickInputBox, runCommand, typeIntoQuickInput, waitForPrompt, widget } from './workbench.mjs';
 
 /** Answers an input box: types `text` (replacing the proposed value), or keeps the proposed `keep` value; Enter. */
 async function answer(page, title, { text, keep }) {
   await waitForPrompt(page, title);
-  const input = widget(page).locator('input').first();
   if (text !== undefined) {
-    await page.keyboard.press('Control+A');
-    await page.keyboard.type(text);
+    await typeIntoQuickInput(page, text, { replace: true });
+  } else {
+    await page.waitForFunction(([element, value]) => element.value === value, [await quickInputBox(page).elementHandle(), keep]);
   }
-  const expected = text ?? keep;
-  await page.waitForFunction(
-    ([element, value]) => element.value === value,
-    [await input.elementHandle(), expected],
-  );
   await page.keyboard.press('Enter');
 }
 
@@ -46,7 +41,7 @@ export default async function ({ page, url, shot, step }) {
 
   step('a unique name without a publisher prefix is refused with the rule\'s message');
   await waitForPrompt(page, 'Unique name, with your publisher prefix');
-  await page.keyboard.type('EscalateCase');
+  await typeIntoQuickInput(page, 'EscalateCase');
   await widget(page).locator('.quick-input-message', { hasText: "needs your publisher prefix and an underscore" }).first().waitFor({ state: 'visible' });
   await shot('unique-name-refused');
   await page.keyboard.press('Enter'); // refused: the input box stays open with its message

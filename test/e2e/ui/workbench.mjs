@@ -8,23 +8,107 @@ export function literal(text) {
 
 export const widget = (page) => page.locator('.quick-input-widget');
 
+/** The quick input's text box (not the "select all" checkbox some quick picks also have). */
+export const quickInputBox = (page) => widget(page).locator('.quick-input-box input').first();
+
+/** Waits until the keyboard focus is in the quick input's text box. */
+function quickInputFocused(page, timeout) {
+  return page.waitForFunction(
+    () => document.activeElement?.tagName === 'INPUT' && document.activeElement.closest('.quick-input-widget .quick-input-box') !== null,
+    undefined,
+    { timeout },
+  );
+}
+
+/** Waits until the quick input's text box holds exactly `value`; false when it does not within `timeout` ms. */
+async function quickInputHolds(page, value, timeout) {
+  const box = await quickInputBox(page).elementHandle();
+  try {
+    await page.waitForFunction(([element, expected]) => element.value === expected, [box, value], { timeout });
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/**
+ * Waits until the quick input's text box is visible with the keyboard focus. A webview restored as the window opens
+ * (a results panel) can hold the focus: then the text box is clicked to take it back.
+ */
+async function focusQuickInput(page) {
+  await quickInputBox(page).waitFor({ state: 'visible' });
+  try {
+    await quickInputFocused(page, 5_000);
+  } catch {
+    await quickInputBox(page).click();
+    await quickInputFocused(page, 5_000);
+  }
+}
+
+/**
+ * Types `text` into the open quick input as a person would, waiting for state instead of sleeping: first until its
+ * text box is visible, has the keyboard focus and holds just `prefix` (">" in the command palette: a palette that
+ * opens takes a moment before it takes keystrokes, and what is typed before goes elsewhere or is lost), then until
+ * the box holds `prefix` + `text`. Keystrokes lost on the way are typed again (the text after the prefix is
+ * selected and replaced), at most three times; then it fails, saying what the box holds. `replace: true` types
+ * over whatever the box proposes instead of expecting it empty.
+ */
+export async function typeIntoQuickInput(page, text, { prefix = '', replace = false } = {}) {
+  await focusQuickInput(page);
+  if (replace) {
+    // An input box's proposed value, selected as a person would before typing over it.
+    await page.keyboard.press('Control+A');
+  } else if (!(await quickInputHolds(page, prefix, 10_000))) {
+    throw new Error(`the quick input holds ${JSON.stringify(await quickInputBox(page).inputValue())}, not ${JSON.stringify(prefix)}, before typing`);
+  }
+  for (let attempt = 1; ; attempt++) {
+    await page.keyboard.type(text);
+    if (await quickInputHolds(page, prefix + text, 5_000)) return;
+    const held = await quickInputBox(page).inputValue();
+    if (attempt === 3) throw new Error(`typed ${JSON.stringify(text)} into the quick input three times; it holds ${JSON.stringify(held)}`);
+    // Select what follows the prefix and type over it.
+    await quickInputBox(page).evaluate((element, start) => element.setSelectionRange(start, element.value.length), prefix.length);
+  }
+}
+
+/** Opens the command palette (F1) and types `title` into it, once it holds ">" and has the focus. */
+export async function typeIntoCommandPalette(page, title) {
+  await page.keyboard.press('F1');
+  await typeIntoQuickInput(page, title, { prefix: '>' });
+}
+
 /** Opens `file` with quick open (Ctrl+P) and waits until the editor shows `text`. */
 export async function quickOpen(page, file, text) {
   await page.keyboard.press('Control+P');
-  await page.waitForSelector('.quick-input-widget input', { state: 'visible' });
-  await page.keyboard.type(file);
-  await page.locator('.quick-input-list .monaco-list-row', { hasText: file }).first().waitFor();
+  await typeIntoQuickInput(page, file);
+  await widget(page).locator('.quick-input-list .monaco-list-row.focused', { hasText: file }).first().waitFor();
   await page.keyboard.press('Enter');
   await page.locator('.monaco-editor .view-lines', { hasText: text }).first().waitFor();
 }
 
 /** "View: Close All Editors", so that the next test's window does not restore this test's editors and panels. */
 export async function closeAllEditors(page) {
-  await page.keyboard.press('F1');
-  await page.waitForSelector('.quick-input-widget input', { state: 'visible' });
-  await page.keyboard.type('View: Close All Editors');
-  await widget(page).locator('.quick-input-list .monaco-list-row', { has: page.locator('.label-name', { hasText: /^View: Close All Editors$/ }) }).first().click();
+  await typeIntoCommandPalette(page, 'View: Close All Editors');
+  await widget(page).locator('.quick-input-list .monaco-list-row.focused', { has: page.locator('.label-name', { hasText: /^View: Close All Editors$/ }) }).first().waitFor();
+  await page.keyboard.press('Enter');
   await page.locator('.part.editor .tabs-container .tab').first().waitFor({ state: 'detached' });
+  await widget(page).waitFor({ state: 'hidden' });
+}
+
+/**
+ * Waits until `selector`'s box stays the same over two animation frames (a part that resized, e.g. after the side
+ * bar was hidden, has finished its layout), instead of sleeping for a guessed time.
+ */
+export async function layoutSettled(page, selector) {
+  await page.waitForFunction(
+    (target) =>
+      new Promise((resolve) => {
+        const box = () => JSON.stringify(document.querySelector(target)?.getBoundingClientRect());
+        const before = box();
+        requestAnimationFrame(() => requestAnimationFrame(() => resolve(box() === before)));
+      }),
+    selector,
+  );
 }
 
 /**
@@ -45,9 +129,7 @@ export async function openWorkbench(page, url) {
 export async function runCommand(page, title, { timeoutMs = 60_000 } = {}) {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
-    await page.keyboard.press('F1');
-    await page.waitForSelector('.quick-input-widget input', { state: 'visible' });
-    await page.keyboard.type(title);
+    await typeIntoCommandPalette(page, title);
     const row = widget(page).locator('.quick-input-list .monaco-list-row.focused', { hasText: title }).first();
     try {
       await row.waitFor({ timeout: 3_000 });
@@ -56,30 +138,21 @@ export async function runCommand(page, title, { timeoutMs = 60_000 } = {}) {
     } catch (error) {
       if (Date.now() > deadline) throw error;
       await page.keyboard.press('Escape');
-      await page.waitForSelector('.quick-input-widget input', { state: 'hidden' });
+      await widget(page).waitFor({ state: 'hidden' });
     }
   }
 }
 
-/**
- * Waits for the quick input titled `title` (exactly) with the keyboard focus in its input box. A webview restored
- * as the window opens can take the focus away: then the input box is clicked to take it back.
- */
+/** Waits for the quick input titled `title` (exactly) with the keyboard focus in its text box. */
 export async function waitForPrompt(page, title) {
   await widget(page).locator('.quick-input-title', { hasText: new RegExp(`^${literal(title)}$`) }).first().waitFor({ state: 'visible' });
-  const focused = () => page.waitForFunction(() => document.activeElement?.closest('.quick-input-widget') && document.activeElement.tagName === 'INPUT', undefined, { timeout: 5_000 });
-  try {
-    await focused();
-  } catch {
-    await widget(page).locator('.quick-input-box input').first().click();
-    await focused();
-  }
+  await focusQuickInput(page);
 }
 
 /** Answers a quick pick: types the label, checks that the focused row is that choice, presses Enter. */
 export async function choose(page, title, label) {
   await waitForPrompt(page, title);
-  await page.keyboard.type(label);
+  await typeIntoQuickInput(page, label);
   await widget(page)
     .locator('.quick-input-list .monaco-list-row.focused .label-name', { hasText: new RegExp(`^${literal(label)}$`) })
     .first()

@@ -81,6 +81,34 @@ describe('sample service', () => {
     }
   });
 
+  test('$metadata names entity types as Dataverse does: by the logical name, with the plural as the set (XML and JSON)', async () => {
+    const expected: Array<[string, string]> = [
+      ['accounts', 'account'],
+      ['contacts', 'contact'],
+      ['leads', 'lead'],
+      ['opportunities', 'opportunity'],
+      ['incidents', 'incident'],
+      ['activitypointers', 'activitypointer'],
+      ['tasks', 'task'],
+      ['customapis', 'customapi'],
+      ['EntityDefinitions', 'EntityMetadata'],
+    ];
+    const xml = await (await fetch(new URL('$metadata', service.serviceRoot))).text();
+    for (const [set, type] of expected) {
+      assert.match(xml, new RegExp(`<EntityType Name="${type}"`), type);
+      assert.match(xml, new RegExp(`<EntitySet Name="${set}" EntityType="Microsoft\\.Dynamics\\.CRM\\.${type}"`), set);
+    }
+    // No reference to a type by its set's name is left (navigation properties, bound actions, annotations).
+    assert.doesNotMatch(xml, /<EntityType Name="(accounts|contacts|tasks)"|Microsoft\.Dynamics\.CRM\.(accounts|contacts|tasks)\b/);
+    assert.match(xml, /<NavigationProperty Name="primarycontactid" Type="Microsoft\.Dynamics\.CRM\.contact"/);
+    assert.match(xml, /<Parameter Name="in" Type="Microsoft\.Dynamics\.CRM\.account"/);
+    const json = await get<Record<string, Record<string, { $Kind?: string; $Type?: string } & Record<string, { $Type?: string }>>>>('$metadata?$format=json');
+    const schema = json['Microsoft.Dynamics.CRM']!;
+    assert.equal(schema.account?.$Kind, 'EntityType');
+    assert.equal(schema.accounts, undefined);
+    assert.equal(schema.EntityContainer?.accounts?.$Type, 'Microsoft.Dynamics.CRM.account');
+  });
+
   test('$select and $top', async () => {
     const page = await get('accounts?$select=name&$top=3');
     assert.equal(page.value.length, 3);
