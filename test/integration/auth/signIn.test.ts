@@ -11,6 +11,8 @@ import { startAuthServer, type AuthServer } from '../../auth-server/start.mjs';
 import type { AuthSettings, SignInEnvironment } from '../../../client/src/features/auth/authSettings';
 import { asBearerTokenSource, asTokenProvider, SignInRequiredError, type StateChange } from '../../../client/src/features/auth/signIn';
 import { MetadataStore } from '../../../client/src/features/environments/metadataStore';
+import { proxiedNetworkClient } from '../../../client/src/features/network/msalNetworkClient';
+import { Agent } from 'undici';
 import { filesContaining, filesUnder, jwtPayload, MemorySecretStore, startEchoService, testManager, type EchoService } from './helpers';
 
 const startedAt = Date.now();
@@ -64,6 +66,20 @@ describe('client credentials', { timeout: 60_000 }, () => {
     await manager.setClientSecret(env, 'not-the-secret-value');
     await assert.rejects(manager.getToken(env), (error: unknown) => error instanceof SignInRequiredError && /client secret was refused/.test(error.message));
     assert.equal(manager.state(env), 'expired');
+    allLogs.push(...logs);
+  });
+
+  test('an authority whose certificate is not trusted: the error names the host, the certificate and how to trust a root (app and user sign-in)', async () => {
+    // The product's network client with Node's own roots only, as in a VS Code started without NODE_EXTRA_CA_CERTS.
+    const { manager, logs } = testManager(server, new MemorySecretStore(), { systemOptions: { networkClient: proxiedNetworkClient(() => new Agent()) } });
+    const host = new URL(server.authorityHost).host;
+    const explained = (error: unknown): boolean =>
+      error instanceof Error && error.message.includes(`The secure connection to ${host} failed`) && /certificate is not trusted/.test(error.message) && /NODE_EXTRA_CA_CERTS/.test(error.message);
+    const app = environment('app-untrusted-ca', server, { method: 'clientSecret', clientId: server.confidentialClientId });
+    await manager.setClientSecret(app, server.clientSecret);
+    await assert.rejects(manager.getToken(app), explained);
+    const user = environment('user-untrusted-ca', server, { method: 'deviceCode' });
+    await assert.rejects(manager.signIn(user), explained);
     allLogs.push(...logs);
   });
 

@@ -22,6 +22,7 @@ import {
   type DeviceCodeRequest,
   type NodeSystemOptions,
 } from '@azure/msal-node';
+import type { ExplainingNetworkModule } from '../network/msalNetworkClient';
 import type { BearerTokenSource, RunnerEnvironment } from '../runner/types';
 import { DEFAULT_PUBLIC_CLIENT_ID, isMicrosoftSignInPage, resolveAuth, type ResolvedAuth, type SignInEnvironment, type SignInTrust } from './authSettings';
 import { listenForCode, SignInListenerError } from './loopbackListener';
@@ -152,11 +153,11 @@ function describeAuthError(error: unknown): string {
 }
 
 /** A failure that is not a refused sign-in: the sign-in service's own error, or the network. */
-function failure(environment: string, error: unknown): Error {
+function failure(environment: string, error: unknown, network?: string): Error {
   const advice =
     error instanceof ServerError
       ? 'Try again; if it repeats, check the environment\'s sign-in settings (Dynamics OData: Configure Sign-In) or sign in again.'
-      : 'Check your network (or proxy), then try again.';
+      : (network ?? 'Check your network (or proxy), then try again.');
   return new Error(`Getting a token for ${environment} failed: ${describeAuthError(error)}. ${advice}`);
 }
 
@@ -426,7 +427,14 @@ export class SignInManager {
     return expiresAt !== undefined && expiresAt - Date.now() <= RENEW_BEFORE_EXPIRY_MS;
   }
 
+  /** Why the network client's last request since `since` failed (MSAL's own error drops the cause). */
+  private networkFailureSince(since: number): string | undefined {
+    const client = this.options.systemOptions?.networkClient as Partial<ExplainingNetworkModule> | undefined;
+    return typeof client?.failureSince === 'function' ? client.failureSince(since) : undefined;
+  }
+
   private async acquire(environment: SignInEnvironment, auth: ResolvedAuth, options: TokenOptions): Promise<string | undefined> {
+    const started = Date.now();
     if (auth.method === 'clientSecret' || auth.method === 'certificate') return this.acquireForApp(environment, auth, options.forceRefresh === true);
     const app = await this.app(environment, auth);
     if (app.kind !== 'public') throw new Error('unreachable: a user sign-in method with a confidential app');
@@ -442,7 +450,7 @@ export class SignInManager {
       const result = await app.app.acquireTokenSilent({ account, scopes: [auth.scope], forceRefresh: renew });
       return await this.remember(environment, auth, result, 'renewed');
     } catch (error) {
-      if (!needsInteraction(error)) throw failure(environment.name, error);
+      if (!needsInteraction(error)) throw failure(environment.name, error, this.networkFailureSince(started));
       const reason = `the sign-in expired or was revoked (${describeAuthError(error)}).`;
       this.expiries.delete(auth.identity);
       this.log(`${environment.name}: silent renewal refused: ${describeAuthError(error)}`);
@@ -453,6 +461,7 @@ export class SignInManager {
   }
 
   private async acquireForApp(environment: SignInEnvironment, auth: ResolvedAuth, forceRefresh: boolean): Promise<string> {
+    const started = Date.now();
     const app = await this.app(environment, auth);
     if (app.kind !== 'confidential') throw new Error('unreachable: an app credential method with a public app');
     try {
@@ -466,7 +475,7 @@ export class SignInManager {
         this.setState(environment.name, auth.identity, 'expired', reason);
         throw new SignInRequiredError(environment.name, reason);
       }
-      throw failure(environment.name, error);
+      throw failure(environment.name, error, this.networkFailureSince(started));
     }
   }
 
@@ -479,7 +488,19 @@ export class SignInManager {
     return work;
   }
 
+  /** A user sign-in whose network failure (an untrusted certificate, say) is explained rather than MSAL's code alone. */
   private async userSignIn(environment: SignInEnvironment, auth: ResolvedAuth, deviceCode: boolean | undefined, signal: AbortSignal | undefined): Promise<string> {
+    const started = Date.now();
+    try {
+      return await this.userSignInSteps(environment, auth, deviceCode, signal);
+    } catch (error) {
+      const settled = error instanceof ServerError || error instanceof SignInRequiredError || error instanceof SignInSettingsError || (error instanceof Error && error.name === 'AbortError');
+      const why = settled ? undefined : this.networkFailureSince(started);
+      throw why ? failure(environment.name, error, why) : error;
+    }
+  }
+
+  private async userSignInSteps(environment: SignInEnvironment, auth: ResolvedAuth, deviceCode: boolean | undefined, signal: AbortSignal | undefined): Promise<string> {
     const app = await this.app(environment, auth);
     if (app.kind !== 'public') throw new Error('unreachable: interactive sign-in with a confidential app');
     const scopes = [auth.scope];

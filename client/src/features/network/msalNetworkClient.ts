@@ -18,14 +18,29 @@ function codesOf(error: unknown): string[] {
   return codes;
 }
 
-export function proxiedNetworkClient(dispatcher: (url: string) => Dispatcher = dispatcherFor): INetworkModule {
+/**
+ * A network client that also says why its last request failed: MSAL turns a failed discovery request into
+ * `endpoints_resolution_error` without the cause, so the sign-in's error asks the client what happened.
+ */
+export interface ExplainingNetworkModule extends INetworkModule {
+  /** The sentence of the last request that failed at or after `since` (ms since the epoch), if any. */
+  failureSince(since: number): string | undefined;
+}
+
+export function proxiedNetworkClient(dispatcher: (url: string) => Dispatcher = dispatcherFor): ExplainingNetworkModule {
+  let lastFailure: { at: number; message: string } | undefined;
   const send = async <T>(method: 'GET' | 'POST', url: string, options?: NetworkRequestOptions): Promise<NetworkResponse<T>> => {
     let response;
     try {
       response = await fetch(url, { method, headers: options?.headers, body: method === 'POST' ? options?.body : undefined, dispatcher: dispatcher(url) });
     } catch (error) {
+      const host = new URL(url).host;
       const tls = codesOf(error).find((code) => TLS_CODE.test(code));
-      if (tls) throw new Error(`The secure connection to ${new URL(url).host} failed (${tls}): its certificate is not trusted. ${TRUST_CERTIFICATE_ADVICE}`, { cause: error });
+      const message = tls
+        ? `The secure connection to ${host} failed (${tls}): its certificate is not trusted. ${TRUST_CERTIFICATE_ADVICE}`
+        : `The sign-in request to ${host} failed (${codesOf(error)[0] ?? (error instanceof Error ? error.message : String(error))}).`;
+      lastFailure = { at: Date.now(), message };
+      if (tls) throw new Error(message, { cause: error });
       throw error;
     }
     const text = await response.text();
@@ -44,5 +59,6 @@ export function proxiedNetworkClient(dispatcher: (url: string) => Dispatcher = d
   return {
     sendGetRequestAsync: (url, options) => send('GET', url, options),
     sendPostRequestAsync: (url, options) => send('POST', url, options),
+    failureSince: (since) => (lastFailure && lastFailure.at >= since ? lastFailure.message : undefined),
   };
 }
