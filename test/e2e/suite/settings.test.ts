@@ -196,7 +196,7 @@ suite('settings take effect in the extension host (issue 13, item 9)', () => {
     const file = writeFile('settings-authority.odata', '@environment = settings-authority\n\n### Custom authority\nGET things\n');
     const refusal =
       `Could not get a token for settings-authority: The sign-in settings of settings-authority need a change: "settings-authority": auth.authorityHost ${AUTHORITY} is not a Microsoft sign-in host. ` +
-      `To sign in there (ADFS, a test authority), add "${AUTHORITY}" to the user setting "dynamicsOData.trustedAuthorityHosts" (a workspace cannot set it). Sign in again.`;
+      `To sign in there (ADFS, a test authority), add "${AUTHORITY}" to the user setting "dynamicsOData.trustedAuthorityHosts" (in a remote window — SSH, WSL, a container, Codespaces — the Remote settings; a workspace cannot set it). Sign in again.`;
     const refused = await send(file);
     assert.equal(refused.failure, 'signIn', refused.message);
     assert.equal(refused.message, refusal);

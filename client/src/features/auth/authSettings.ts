@@ -149,7 +149,7 @@ export function resolveAuth(environment: SignInEnvironment, trust: SignInTrust =
       if (trusted) customAuthorityHost = parsed.origin;
       else {
         problems.push(
-          `${where}.authorityHost ${parsed.origin} is not a Microsoft sign-in host. To sign in there (ADFS, a test authority), add "${parsed.origin}" to the user setting "dynamicsOData.trustedAuthorityHosts" (a workspace cannot set it).`,
+          `${where}.authorityHost ${parsed.origin} is not a Microsoft sign-in host. To sign in there (ADFS, a test authority), add "${parsed.origin}" to the user setting "dynamicsOData.trustedAuthorityHosts" (in a remote window — SSH, WSL, a container, Codespaces — the Remote settings; a workspace cannot set it).`,
         );
       }
     }

@@ -91,7 +91,7 @@ export function dispatcherFor(url: string): Dispatcher {
 
 /** What to do when a server's certificate is not trusted (a network that inspects TLS has its own root). */
 export const TRUST_CERTIFICATE_ADVICE =
-  'If your network inspects TLS (a corporate proxy), trust its root certificate: add it to the system\'s trusted certificates, or start VS Code with NODE_EXTRA_CA_CERTS=/path/to/root.pem; "http.proxyStrictSSL": false turns the check off (not recommended).';
+  'If your network inspects TLS (a corporate proxy), trust its root certificate: start VS Code with NODE_EXTRA_CA_CERTS=/path/to/root.pem (adding it to the system\'s certificate store alone may not reach the extension\'s connections); "http.proxyStrictSSL": false turns the check off (not recommended).';
 
 /** Closes every dispatcher (tests; deactivation). */
 export async function closeDispatchers(): Promise<void> {
