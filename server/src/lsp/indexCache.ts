@@ -28,7 +28,7 @@ import { basename, dirname, join } from 'node:path';
 import { COMPACT_INDEX_VERSION, compactIndexFromBytes, compactIndexToBytes, decodeCompactIndex, encodeCompactIndexIncrementally, type CompactIndex } from '../odata/csdl/compactIndex';
 import type { CsdlDocument } from '../odata/csdl/model';
 import { userCacheFolder } from './cacheFolder';
-import { collectNowAndThen } from './memory';
+import { collectGarbage, collectNowAndThen } from './memory';
 
 const FORMAT = 'dynamics-odata-index';
 /** How many evenly spread blocks of the metadata file the fingerprint hashes, and their size. */
@@ -287,7 +287,12 @@ export async function encodeIndexCacheBody(take: () => CsdlDocument | undefined,
       collect();
       return yieldToRequests();
     });
-    return accept() ? Buffer.concat(compactIndexToBytes(encoded)) : undefined;
+    if (!accept()) return undefined;
+    // The encoding's garbage goes before the bytes are made: they are the background pass's peak (memory.ts).
+    collectGarbage();
+    const chunks = compactIndexToBytes(encoded);
+    // One chunk (the whole body): taken as it is, not copied into a Buffer of its own.
+    return chunks.length === 1 ? Buffer.from(chunks[0].buffer, chunks[0].byteOffset, chunks[0].byteLength) : Buffer.concat(chunks);
   } catch {
     return undefined;
   }

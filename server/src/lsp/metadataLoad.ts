@@ -31,7 +31,7 @@ import { stat } from 'node:fs/promises';
 import { createModelIndex, readCsdlIncrementally, readCsdlLazily, type CsdlDocument, type ModelIndex } from '../odata/index';
 import { compactIndexFromBytes, decodeCompactIndex, type CompactIndex } from '../odata/csdl/compactIndex';
 import type { EnvironmentConfig, EnvironmentStatus } from '../protocol';
-import { collectGarbage } from './memory';
+import { collectGarbage, holdYoungGeneration } from './memory';
 import { anyIndexCache, encodeIndexCacheBody, fingerprint, readIndexCache, readWithFingerprint, unchangedSince, writeIndexCacheBody, type SourceFingerprint } from './indexCache';
 
 export type LoadedModel =
@@ -409,9 +409,12 @@ async function cacheInBackground(
   accept: () => boolean,
   onEncoded: (index: CompactIndex) => void,
 ): Promise<string | undefined> {
+  let releaseYoungGeneration: (() => void) | undefined;
   try {
     await new Promise((resolve) => setTimeout(resolve, 50));
     if (!(await unchangedSince(metadataFile, source))) return undefined;
+    // The pass's garbage is collected young and often instead of growing the young generation for good.
+    releaseYoungGeneration = holdYoungGeneration();
     let body = await encodeIndexCacheBody(take, accept);
     if (body === undefined) return undefined;
     // Written first, so that the bytes can go before the index is read back from them (a lower peak).
@@ -431,5 +434,7 @@ async function cacheInBackground(
   } catch {
     // Not expected (what is called catches what it can meet); the next start reads the XML again.
     return undefined;
+  } finally {
+    releaseYoungGeneration?.();
   }
 }

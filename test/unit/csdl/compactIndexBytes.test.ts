@@ -103,3 +103,12 @@ test('sparse property extras out of order are refused (they are searched, not ma
   [swapped.pa[0], swapped.pa[2]] = [swapped.pa[2], swapped.pa[0]];
   assert.throws(() => decodeCompactIndex(swapped), CompactIndexError);
 });
+
+test('the bytes come as one chunk holding the whole body (the cache writer uses it without copying it again)', () => {
+  const index = encodeCompactIndex(readCsdl(readFileSync(resolve(corpus, 'simpleodata__crm_schema.xml'), 'utf8')));
+  const chunks = compactIndexToBytes(index);
+  assert.equal(chunks.length, 1);
+  assert.equal(chunks[0].byteOffset, 0);
+  assert.equal(chunks[0].byteLength, chunks[0].buffer.byteLength, 'the chunk is its whole buffer');
+  assert.deepEqual(Array.from(compactIndexFromBytes(chunks[0]).pn), index.pn);
+});
