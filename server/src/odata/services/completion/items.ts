@@ -34,6 +34,19 @@ interface AddOptions {
   snippet?: boolean;
   filter?: string;
   retrigger?: boolean;
+  /**
+   * `doc` (a function) as an item's lazy documentation, made on the first add and kept here: the cached
+   * entries' options are added on every completion, and one closure per item per keystroke was garbage.
+   */
+  lazyDoc?: () => CompletionItem['documentation'];
+}
+
+/** A Markdown documentation made when asked, of a function that returns its text. */
+function markdownWhenAsked(doc: () => string | undefined): () => CompletionItem['documentation'] {
+  return () => {
+    const value = doc();
+    return value ? { kind: MarkupKind.Markdown, value } : undefined;
+  };
 }
 
 /**
@@ -149,10 +162,7 @@ export class CompletionItems extends CompletionScope {
     if (options.detail) item.detail = options.detail;
     const doc = options.doc;
     if (typeof doc === 'function') {
-      setLazyDocumentation(item, () => {
-        const value = doc();
-        return value ? { kind: MarkupKind.Markdown, value } : undefined;
-      });
+      setLazyDocumentation(item, options.lazyDoc ??= markdownWhenAsked(doc));
     } else if (doc) {
       item.documentation = { kind: MarkupKind.Markdown, value: doc };
     }
