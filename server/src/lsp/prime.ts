@@ -5,7 +5,7 @@
  * checking code). Measured on the 30 MB F&O document: the first completions at new positions took
  * 8-12 ms before, against ~1 ms once primed.
  *
- * Then the largest types, one per slice: a Dataverse `systemuser` has thousands of navigation properties
+ * Then the largest types (LARGE_TYPE_MEMBERS), one per slice: a Dataverse `systemuser` has thousands of navigation properties
  * (every lookup to a user has its reverse), and every entity's `ownerid`, `createdby` and `modifiedby` lead
  * there, so its first completion (decoding its members from the compact model, making and sorting their
  * entries) took 8-25 ms in the middle of someone's typing (issue 15).
@@ -16,10 +16,13 @@ import type { FlavorName } from '../protocol';
 import { COMPLETION_LIMIT } from './languageFeatures';
 import { collectGarbage } from './memory';
 
-/** A type declaring at least this many members is completed once ahead of time... */
-export const LARGE_TYPE_MEMBERS = 500;
-/** ...the largest this many of them. */
-export const LARGE_TYPES_PRIMED = 8;
+/**
+ * A type declaring at least this many members is completed once ahead of time, the largest few of them: each costs
+ * the warm server's peak RSS (measured on the Dataverse-at-scale bench: +2 MB for its one such type, +3-5 MB with the
+ * next three of 500-1,000 members), and its first completion costs a few ms at most below this size.
+ */
+export const LARGE_TYPE_MEMBERS = 1000;
+export const LARGE_TYPES_PRIMED = 4;
 
 /** Complete at each offset of a request on `set`, and check it. */
 function completeAt(service: LanguageService, model: ModelIndex, flavor: FlavorName, text: string, offsets: number[]): void {
@@ -31,20 +34,18 @@ function completeAt(service: LanguageService, model: ModelIndex, flavor: FlavorN
 
 /**
  * A request on the first entity set with the shapes first keystrokes meet: a path, a select list, a filter
- * with a number and `and`, an expand with its own select, an order with its direction.
+ * with a number and `and`, an order with its direction. (Not an expand: decoding the first type's navigation
+ * properties and their target for it raised the warm server's peak RSS by 2 MB on the Dataverse-at-scale bench.)
  */
 export function primeCompletion(service: LanguageService, model: ModelIndex, flavor: FlavorName): void {
   const set = model.entitySets()[0];
   const type = set ? model.findStructuredType(set.entityType) : undefined;
   if (!set || !type) return;
   const property = model.properties(type)[0]?.name ?? 'x';
-  const nav = model.navigationProperties(type)[0]?.name;
-  const expand = nav ? `&$expand=${nav}($select=${property})` : '';
-  const text = `GET ${set.name}?$select=${property},${property}&$filter=${property} ne null and ${property} eq 1${expand}&$orderby=${property} desc\n`;
+  const text = `GET ${set.name}?$select=${property},${property}&$filter=${property} ne null and ${property} eq 1&$orderby=${property} desc\n`;
   const select = text.indexOf('$select=') + 8;
   const filter = text.indexOf('$filter=') + 8;
   const offsets = [4, 4 + set.name.length, select, text.indexOf(',') + 1, filter, text.indexOf(' ne ') + 1, text.indexOf(' ne ') + 4, text.indexOf(' and ') + 5];
-  if (nav) offsets.push(text.indexOf('$expand=') + 8, text.indexOf('($select=') + 9);
   offsets.push(text.indexOf('$orderby=') + 9, text.indexOf(' desc') + 1, select - 8);
   completeAt(service, model, flavor, text, offsets);
 }
