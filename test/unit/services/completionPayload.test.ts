@@ -67,3 +67,13 @@ test('the same completion twice documents its items the same', () => {
   assert.ok(first.some((item) => item.documentation !== undefined), 'some items are documented');
   assert.equal(new Set(first.map((item) => JSON.stringify(item.documentation))).size > 1, true, 'not one documentation for all');
 });
+
+test('an entry keeps its sort text: a second completion anywhere answers the same items, sort texts included', () => {
+  const texts = ['GET ', 'GET systemusers?$select=', 'GET systemusers?$orderby=', 'GET accounts?$filter=', 'GET accounts?$expand=', 'GET accounts?$filter=name eq '];
+  const answer = (text: string): string => JSON.stringify(complete(text).items.map((item) => [item.label, item.kind, item.sortText, item.filterText, item.detail]));
+  const first = texts.map(answer);
+  // The same positions again, in another order (the entries made above are reused).
+  const again = [...texts].reverse().map(answer).reverse();
+  assert.deepEqual(again, first);
+  for (const text of texts) for (const item of complete(text).items) assert.ok(item.sortText?.endsWith(item.label), `${text}: ${item.label} sorts by ${item.sortText}`);
+});
