@@ -10,7 +10,7 @@ import { registerExplorerRequests } from './lsp/explorerRequests';
 import { registerAgentRequests } from './lsp/agentRequests';
 import { registerDriftRequests } from './lsp/driftRequests';
 import { CompletionPayload, languageFeatureCapabilities, registerLanguageFeatures } from './lsp/languageFeatures';
-import { primeCompletion } from './lsp/prime';
+import { primeInBackground } from './lsp/prime';
 import { Validation } from './lsp/validation';
 import { FetchXmlFeatures } from './lsp/fetchXmlFeatures';
 
@@ -35,14 +35,7 @@ const environments = new Environments(
   () => validation.scheduleAll(),
   {
     // Once the requests waiting for the model are answered.
-    onModel: (_name, model, flavor) =>
-      void setTimeout(() => {
-        try {
-          primeCompletion(service, model, flavor);
-        } catch (error) {
-          logError('Priming completion failed', error);
-        }
-      }, 20),
+    onModel: (_name, model, flavor) => primeInBackground(service, model, flavor, (error) => logError('Priming completion failed', error)),
     onError: (message) => connection.console.error(message),
     onLog: (message) => connection.console.warn(message),
   },

@@ -42,10 +42,14 @@ export const languageFeatureCapabilities: ServerCapabilities = {
  * a quarter of a member list's bytes (issue 15).
  */
 export class CompletionPayload {
-  /** The last list's documentation and detail by item index, and the index by item label (labels are unique within a list). */
+  /**
+   * The last list's documentation and detail by item index, and its labels (an item is found by its label when the
+   * data is shared; labels are unique within a list). A plain array searched on resolve, not a map made on every
+   * completion: resolve comes once per item shown, completion on every keystroke (issue 15).
+   */
   private lastDocumentation: (() => CompletionItem['documentation'])[] = [];
   private lastDetail: (string | undefined)[] = [];
-  private lastIndex = new Map<string, number>();
+  private lastLabels: string[] = [];
   private lastId = 0;
 
   constructor(private readonly capabilities: ClientCapabilities) {}
@@ -82,19 +86,23 @@ export class CompletionPayload {
     } else {
       const id = ++this.lastId;
       const shared = defaults.includes('data');
-      this.lastIndex = new Map();
-      this.lastDetail = detailOnResolve ? list.items.map((item) => item.detail) : [];
-      this.lastDocumentation = list.items.map((item, index) => {
+      const count = list.items.length;
+      this.lastDetail = detailOnResolve ? new Array<string | undefined>(count) : [];
+      this.lastLabels = shared ? new Array<string>(count) : [];
+      this.lastDocumentation = new Array<() => CompletionItem['documentation']>(count);
+      for (let index = 0; index < count; index++) {
+        const item = list.items[index];
         // Not computed here: lazy documentation is made for the item the editor shows.
-        const documentation = documentationSource(item);
+        this.lastDocumentation[index] = documentationSource(item);
         item.documentation = undefined;
-        if (detailOnResolve) item.detail = undefined;
-        const label = typeof item.label === 'string' ? item.label : String(item.label);
-        if (!this.lastIndex.has(label)) this.lastIndex.set(label, index);
+        if (detailOnResolve) {
+          this.lastDetail[index] = item.detail;
+          item.detail = undefined;
+        }
         // With `data` in the defaults, each item gets `{ id }` from the list and is found again by its label.
-        if (!shared) item.data = { id, index };
-        return documentation;
-      });
+        if (shared) this.lastLabels[index] = item.label;
+        else item.data = { id, index };
+      }
       if (shared) list.itemDefaults = { ...list.itemDefaults, data: { id } };
     }
     return list;
@@ -103,8 +111,8 @@ export class CompletionPayload {
   resolve(item: CompletionItem): CompletionItem {
     const data = item.data as { id?: number; index?: number } | undefined;
     if (data?.id !== this.lastId) return item;
-    const index = data.index ?? this.lastIndex.get(item.label);
-    if (index === undefined) return item;
+    const index = data.index ?? this.lastLabels.indexOf(item.label);
+    if (index < 0 || index >= this.lastDocumentation.length) return item;
     const documentation = this.lastDocumentation[index]?.();
     const detail = item.detail ?? this.lastDetail[index];
     return documentation === undefined && detail === item.detail ? item : { ...item, detail, documentation };

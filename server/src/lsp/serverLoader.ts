@@ -17,8 +17,9 @@ import { dirname, join } from 'node:path';
 import { setFlagsFromString } from 'node:v8';
 import { Script } from 'node:vm';
 import { userCacheFolder } from './cacheFolder';
+import { whenIdle } from './idle';
 
-/** When the cache is written: after the first requests have compiled what they use. */
+/** When the cache is written: after the first requests have compiled what they use, once the server is idle (idle.ts). */
 const WRITE_AFTER_MS = 5000;
 
 function run(): void {
@@ -39,7 +40,7 @@ function run(): void {
   setFlagsFromString('--expose-gc');
   const script = new Script(Module.wrap(source), { filename: main, cachedData: cached });
   if (cached === undefined || script.cachedDataRejected === true) {
-    setTimeout(() => {
+    whenIdle(WRITE_AFTER_MS, () => {
       try {
         mkdirSync(folder, { recursive: true, mode: 0o700 });
         const temporary = `${path}.${process.pid}.tmp`;
@@ -48,7 +49,7 @@ function run(): void {
       } catch {
         // Not writable: the next start compiles the bundle again.
       }
-    }, WRITE_AFTER_MS).unref();
+    });
   }
   const wrapper = script.runInThisContext() as (exports: unknown, require: NodeJS.Require, module: Module, filename: string, dirname: string) => void;
   const module = new Module(main, require.main);

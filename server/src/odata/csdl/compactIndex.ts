@@ -553,6 +553,21 @@ function lazy<T extends object, K extends keyof T>(target: T, key: K, compute: (
   });
 }
 
+/** The member counts of decoded types (their members are decoded on first use): see declaredMemberCount. */
+const decodedMemberCounts = new WeakMap<StructuredType, number>();
+
+/**
+ * How many properties and navigation properties a type declares (its own, not inherited), without decoding
+ * the members of a type read from a compact index: for choosing the types whose first use is worth doing
+ * ahead of time (lsp/prime.ts). Undefined when only reading the members would tell (a type read lazily from XML).
+ */
+export function declaredMemberCount(type: StructuredType): number | undefined {
+  const decoded = decodedMemberCounts.get(type);
+  if (decoded !== undefined) return decoded;
+  const lazilyRead = (key: 'properties' | 'navigationProperties'): boolean => Object.getOwnPropertyDescriptor(type, key)?.get !== undefined;
+  return lazilyRead('properties') || lazilyRead('navigationProperties') ? undefined : type.properties.length + type.navigationProperties.length;
+}
+
 class Decoder {
   private readonly typeRefs: (TypeRef | undefined)[];
 
@@ -684,6 +699,7 @@ class Decoder {
     const navCount = t[at + 9];
     lazy(type, 'properties', () => this.properties(propStart, propCount));
     lazy(type, 'navigationProperties', () => this.navigationProperties(navStart, navCount));
+    decodedMemberCounts.set(type, propCount + navCount);
     return type;
   }
 }

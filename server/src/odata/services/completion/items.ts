@@ -34,6 +34,19 @@ interface AddOptions {
   snippet?: boolean;
   filter?: string;
   retrigger?: boolean;
+  /**
+   * `doc` (a function) as an item's lazy documentation, made on the first add and kept here: the cached
+   * entries' options are added on every completion, and one closure per item per keystroke was garbage.
+   */
+  lazyDoc?: () => CompletionItem['documentation'];
+}
+
+/** A Markdown documentation made when asked, of a function that returns its text. */
+function markdownWhenAsked(doc: () => string | undefined): () => CompletionItem['documentation'] {
+  return () => {
+    const value = doc();
+    return value ? { kind: MarkupKind.Markdown, value } : undefined;
+  };
 }
 
 /**
@@ -49,6 +62,8 @@ interface Entry {
   filter?: string;
   /** Undefined until the entry is first added, for the entries whose options are made on use. */
   options: AddOptions | undefined;
+  /** The item's sort text under the entry's own sort (no prefix or override), made on the first add and kept. */
+  sortText?: string;
 }
 
 /** A member of a type: a structural property (`lookup` marks Dataverse `_x_value` lookups) or a navigation property. */
@@ -118,7 +133,10 @@ export class CompletionItems extends CompletionScope {
       // An entry already in the list (or no range to add it in) is not made.
       if (this.labels.has(entry.label) || !this.range) continue;
       const options = entry.options ?? (entry.options = make!(entry));
-      if (this.add(entry.label, entry.kind, how.sort ?? (how.sortPrefix ?? '') + entry.sort, options)) added++;
+      // The common case's sort text is the entry's own: made once, not a new string per item per keystroke.
+      const own = how.sort === undefined && !how.sortPrefix;
+      const sort = own ? entry.sort : (how.sort ?? (how.sortPrefix ?? '') + entry.sort);
+      if (this.add(entry.label, entry.kind, sort, options, own ? (entry.sortText ??= `${entry.sort}${entry.label}`) : undefined)) added++;
     }
   }
 
@@ -136,23 +154,21 @@ export class CompletionItems extends CompletionScope {
     this.range = toRange(this.document, { start: this.toDocument(start), end: this.toDocument(end) });
   }
 
-  protected add(label: string, kind: CompletionItemKind, sort: string, options: AddOptions = {}): boolean {
+  /** `sortText`, when given, is `sort` followed by `label` made before (addEntries keeps an entry's). */
+  protected add(label: string, kind: CompletionItemKind, sort: string, options: AddOptions = {}, sortText?: string): boolean {
     if (this.labels.has(label) || !this.range) return false;
     this.labels.add(label);
     const item: CompletionItem = {
       label,
       kind,
-      sortText: `${sort}${label}`,
+      sortText: sortText ?? `${sort}${label}`,
       textEdit: { range: this.range, newText: options.insert ?? label },
       insertTextFormat: options.snippet ? InsertTextFormat.Snippet : InsertTextFormat.PlainText,
     };
     if (options.detail) item.detail = options.detail;
     const doc = options.doc;
     if (typeof doc === 'function') {
-      setLazyDocumentation(item, () => {
-        const value = doc();
-        return value ? { kind: MarkupKind.Markdown, value } : undefined;
-      });
+      setLazyDocumentation(item, options.lazyDoc ??= markdownWhenAsked(doc));
     } else if (doc) {
       item.documentation = { kind: MarkupKind.Markdown, value: doc };
     }
