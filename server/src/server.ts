@@ -35,7 +35,11 @@ const environments = new Environments(
   () => validation.scheduleAll(),
   {
     // Once the requests waiting for the model are answered.
-    onModel: (_name, model, flavor) => primeInBackground(service, model, flavor, (error) => logError('Priming completion failed', error)),
+    onModel: (_name, model, flavor) => {
+      // The last completion list must not keep the model this one replaces (and the XML text it was read from) alive.
+      completionPayload.forget();
+      primeInBackground(service, model, flavor, (error) => logError('Priming completion failed', error));
+    },
     onError: (message) => connection.console.error(message),
     onLog: (message) => connection.console.warn(message),
   },

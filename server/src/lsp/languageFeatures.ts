@@ -108,6 +108,18 @@ export class CompletionPayload {
     return list;
   }
 
+  /**
+   * Drops the last list (its items' lazy documentation holds the model that made them): called when an
+   * environment's model is replaced, so the lazily read model and its 30 MB of XML text are not kept alive by the
+   * last completion until the next one. An item of that list then resolves as it is.
+   */
+  forget(): void {
+    this.lastDocumentation = [];
+    this.lastDetail = [];
+    this.lastLabels = [];
+    this.lastId++;
+  }
+
   resolve(item: CompletionItem): CompletionItem {
     const data = item.data as { id?: number; index?: number } | undefined;
     if (data?.id !== this.lastId) return item;

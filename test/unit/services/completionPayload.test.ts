@@ -77,3 +77,14 @@ test('an entry keeps its sort text: a second completion anywhere answers the sam
   assert.deepEqual(again, first);
   for (const text of texts) for (const item of complete(text).items) assert.ok(item.sortText?.endsWith(item.label), `${text}: ${item.label} sorts by ${item.sortText}`);
 });
+
+test('forget (the model was replaced) drops the last list: its items resolve as they are, and a new list resolves again', () => {
+  const payload = new CompletionPayload(capabilities(true));
+  const list = payload.compact(complete('GET systemusers?$select='));
+  const item = { ...list.items[0], data: list.itemDefaults?.data };
+  assert.notEqual(payload.resolve(item).documentation, undefined, 'documented before');
+  payload.forget();
+  assert.equal(payload.resolve(item), item, 'no documentation kept from the replaced model');
+  const next = payload.compact(complete('GET systemusers?$select='));
+  assert.notEqual(payload.resolve({ ...next.items[0], data: next.itemDefaults?.data }).documentation, undefined, 'a new list resolves');
+});
