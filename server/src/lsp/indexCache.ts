@@ -39,6 +39,7 @@ import {
   decodeCompactIndex,
   encodeCompactIndexIncrementally,
   type CompactIndexBytes,
+  type IndexBytesSource,
 } from '../odata/csdl/compactIndex';
 import type { CsdlDocument } from '../odata/csdl/model';
 import { userCacheFolder } from './cacheFolder';
@@ -206,11 +207,74 @@ function sameSource(a: SourceFingerprint, b: SourceFingerprint): boolean {
   return a.size === b.size && a.mtimeMs === b.mtimeMs && a.sample === b.sample;
 }
 
+/** How long a cache file stays open after its last read. */
+const CLOSE_AFTER_MS = 5000;
+/** How much of a cache file is read at first: the header and the table, and with them the small sections. */
+const FIRST_READ = 1 << 16;
+/** A header line longer than this is not a header this code writes. */
+const MAX_HEADER = 1 << 22;
+
+/**
+ * A cache file read a piece at a time, synchronously (the promise API reads through the thread pool in 512 KB
+ * pieces): the header and the table at once, each section when the decode first needs it (most of an 11 MB
+ * cache is not read for the first answer). The file stays open while it is being read (opening a file costs more
+ * than reading a section), and is closed after a few idle seconds; a section first needed after that opens it
+ * again by its path: a file replaced or deleted since is refused by that section's read or hash, and the
+ * environment reads the XML again.
+ */
+class CacheFile {
+  private fd: number | undefined;
+  private closer: ReturnType<typeof setTimeout> | undefined;
+
+  constructor(
+    private readonly path: string,
+    fd: number,
+    readonly size: number,
+  ) {
+    this.fd = fd;
+  }
+
+  read(offset: number, length: number): Buffer {
+    // Not from the shared pool: each piece starts at offset 0 of its own memory, so its integer columns are read in place.
+    const out = Buffer.allocUnsafeSlow(length);
+    if (this.fd === undefined) {
+      const fd = openSync(this.path, constants.O_RDONLY | (constants.O_NONBLOCK ?? 0));
+      try {
+        const info = fstatSync(fd);
+        if (!info.isFile() || info.size !== this.size) throw new Error('the cache file changed since the load');
+      } catch (error) {
+        closeSync(fd);
+        throw error;
+      }
+      this.fd = fd;
+    }
+    const fd = this.fd;
+    this.closeWhenIdle();
+    let filled = 0;
+    while (filled < length) {
+      const bytesRead = readSync(fd, out, filled, length - filled, offset + filled);
+      if (bytesRead === 0) break;
+      filled += bytesRead;
+    }
+    return filled === length ? out : out.subarray(0, filled);
+  }
+
+  private closeWhenIdle(): void {
+    clearTimeout(this.closer);
+    this.closer = setTimeout(() => this.close(), CLOSE_AFTER_MS);
+    this.closer.unref();
+  }
+
+  close(): void {
+    clearTimeout(this.closer);
+    if (this.fd !== undefined) closeSync(this.fd);
+    this.fd = undefined;
+  }
+}
+
 /** The document of a valid cache at `path` for a metadata file with this fingerprint, else why not. */
 async function readOne(path: string, metadataFile: string, source: SourceFingerprint, key: Buffer, onDamaged: (reason: string) => void): Promise<CsdlDocument | string> {
-  let bytes: Buffer | undefined;
-  // Read synchronously, at once: the promise API reads in 512 KB pieces through the thread pool (about 60 ms of
-  // a warm start for 11 MB, against a few ms), and nothing could be answered meanwhile that needs no model.
+  let file: CacheFile;
   let fd: number | undefined;
   try {
     // Non-blocking: a pipe put where the cache would be must not block the open (fstat then refuses it).
@@ -218,42 +282,48 @@ async function readOne(path: string, metadataFile: string, source: SourceFingerp
     const info = fstatSync(fd);
     if (!info.isFile()) return 'it is not a file';
     if (info.size > source.size * MAX_CACHE_RATIO + 1e6) return `it is larger (${info.size} bytes) than a cache of this metadata can be`;
-    bytes = readFileSync(fd);
+    file = new CacheFile(path, fd, info.size);
+    fd = undefined;
   } catch (error) {
     return `it could not be read (${(error as NodeJS.ErrnoException).code ?? String(error)})`;
   } finally {
     if (fd !== undefined) closeSync(fd);
   }
-  // Handed over, not kept: the bytes can go once their text is made (the read's peak memory is one copy less).
-  return decodeCacheBytes(() => {
-    const taken = bytes;
-    bytes = undefined;
-    return taken ?? Buffer.alloc(0);
-  }, metadataFile, source, key, onDamaged);
+  const doc = decodeCacheFile(file, metadataFile, source, key, onDamaged);
+  if (typeof doc === 'string') file.close();
+  return doc;
 }
 
 const FORGED = 'it is damaged, or was not written by this user for this file';
 
 /**
- * The document in a cache file's bytes when they check out, else why not. Synchronous: nothing else runs meanwhile.
+ * The document in a cache file when it checks out, else why not. Synchronous: nothing else runs meanwhile.
  * `onDamaged` hears of a section refused after the load (the document then lacks what it held).
  */
-function decodeCacheBytes(take: () => Buffer, metadataFile: string, source: SourceFingerprint, key: Buffer, onDamaged: (reason: string) => void): CsdlDocument | string {
+function decodeCacheFile(file: CacheFile, metadataFile: string, source: SourceFingerprint, key: Buffer, onDamaged: (reason: string) => void): CsdlDocument | string {
   let loading = true;
   let refusedAtLoad: string | undefined;
   try {
-    const bytes = take();
-    const newline = bytes.indexOf(0x0a);
+    let first = file.read(0, Math.min(file.size, FIRST_READ));
+    let newline = first.indexOf(0x0a);
+    while (newline < 0 && first.length < file.size && first.length < MAX_HEADER) {
+      first = file.read(0, Math.min(file.size, first.length * 4));
+      newline = first.indexOf(0x0a);
+    }
     if (newline < 0) return 'it has no header';
-    const header = JSON.parse(bytes.toString('utf8', 0, newline)) as Partial<Header> | null;
+    const header = JSON.parse(first.toString('utf8', 0, newline)) as Partial<Header> | null;
     if (header?.format !== FORMAT || header.version !== COMPACT_INDEX_VERSION) return 'it is of another format or version';
     if (typeof header.source !== 'object' || header.source === null || !sameSource(header.source, source)) return 'the metadata file changed since it was written';
-    const body = bytes.subarray(newline + 1);
+    const bodyStart = newline + 1;
+    const inFirst = first.length - bodyStart;
+    const read = (offset: number, length: number): Buffer =>
+      offset + length <= inFirst ? first.subarray(bodyStart + offset, bodyStart + offset + length) : file.read(bodyStart + offset, length);
+    const body: IndexBytesSource = { length: file.size - bodyStart, read };
     const macs = header.sectionMacs;
     if (body.length !== header.bodyLength || typeof header.tableMac !== 'string' || !Array.isArray(macs) || !macs.every((mac) => typeof mac === 'string')) return FORGED;
-    const table = compactIndexTable(body);
+    const table = body.length >= 4 ? compactIndexTable(read(0, Math.min(body.length, 4 + read(0, 4).readUInt32LE(0)))) : undefined;
     const id = identity(metadataFile, source);
-    if (table === undefined || tableMac(key, id, body.length, body.subarray(0, table.tableEnd), macs) !== header.tableMac) return FORGED;
+    if (table === undefined || tableMac(key, id, body.length, body.read(0, table.tableEnd), macs) !== header.tableMac) return FORGED;
     if (damagedCaches.has(header.tableMac)) return 'it was found damaged earlier';
     const knownMac = header.tableMac;
     const index = compactIndexFromBytes(body, {
@@ -267,7 +337,7 @@ function decodeCacheBytes(take: () => Buffer, metadataFile: string, source: Sour
         onDamaged(reason);
       },
     });
-    if (index.sectionsInOrder().length !== macs.length) return FORGED;
+    if (index.sectionCount !== macs.length) return FORGED;
     const doc = decodeCompactIndex(index);
     loading = false;
     return doc;
