@@ -225,6 +225,7 @@ const MAX_HEADER = 1 << 22;
 class CacheFile {
   private fd: number | undefined;
   private closer: ReturnType<typeof setTimeout> | undefined;
+  private lastRead = 0;
 
   constructor(
     private readonly path: string,
@@ -259,14 +260,25 @@ class CacheFile {
     return filled === length ? out : out.subarray(0, filled);
   }
 
+  /** One timer at a time (not one per read: a first answer reads dozens of sections). */
   private closeWhenIdle(): void {
-    clearTimeout(this.closer);
-    this.closer = setTimeout(() => this.close(), CLOSE_AFTER_MS);
+    this.lastRead = Date.now();
+    if (this.closer !== undefined) return;
+    const check = (): void => {
+      const idle = Date.now() - this.lastRead;
+      if (idle >= CLOSE_AFTER_MS) this.close();
+      else {
+        this.closer = setTimeout(check, CLOSE_AFTER_MS - idle);
+        this.closer.unref();
+      }
+    };
+    this.closer = setTimeout(check, CLOSE_AFTER_MS);
     this.closer.unref();
   }
 
   close(): void {
     clearTimeout(this.closer);
+    this.closer = undefined;
     if (this.fd !== undefined) closeSync(this.fd);
     this.fd = undefined;
   }
