@@ -416,6 +416,10 @@ function checkColumn(column: IntColumn, stride: number, field: number, min: numb
 
 /** Check that the first value of each pair of a column strictly ascends (so that it can be searched). */
 function checkAscending(column: IntColumn, what: string): void {
+  if (column instanceof Int32Array) {
+    for (let i = 2, n = column.length; i < n; i += 2) if (column[i] <= column[i - 2]) fail(what);
+    return;
+  }
   for (let i = 2; i < column.length; i += 2) if (!(column[i] > column[i - 2])) fail(what);
 }
 
