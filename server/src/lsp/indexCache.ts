@@ -308,6 +308,24 @@ async function readOne(path: string, metadataFile: string, source: SourceFingerp
 
 const FORGED = 'it is damaged, or was not written by this user for this file';
 
+/** When the sections the load did not read are checked: once the first requests are answered. */
+const CHECK_AHEAD_AFTER_MS = 1000;
+
+/**
+ * Check the sections a load did not read, one per turn of the event loop, a while after the load: a request
+ * then finds them read and checked instead of checking them itself (an annotation column is a few ms).
+ */
+function checkInBackground(index: CompactIndexBytes): void {
+  const next = (): void => {
+    try {
+      if (index.checkNextSection()) setImmediate(next);
+    } catch {
+      // Not expected (a refused section is reported, not thrown): the sections left are checked on use.
+    }
+  };
+  setTimeout(next, CHECK_AHEAD_AFTER_MS).unref();
+}
+
 /**
  * The document in a cache file when it checks out, else why not. Synchronous: nothing else runs meanwhile.
  * `onDamaged` hears of a section refused after the load (the document then lacks what it held).
@@ -352,6 +370,7 @@ function decodeCacheFile(file: CacheFile, metadataFile: string, source: SourceFi
     if (index.sectionCount !== macs.length) return FORGED;
     const doc = decodeCompactIndex(index);
     loading = false;
+    checkInBackground(index);
     return doc;
   } catch (error) {
     if (refusedAtLoad !== undefined && /does not match its hash/.test(refusedAtLoad)) return `${FORGED} (${refusedAtLoad})`;

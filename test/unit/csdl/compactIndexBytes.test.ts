@@ -205,3 +205,23 @@ test('sparse property extras out of order are refused at first use (they are sea
   for (const type of doc.schemas[0].entityTypes) void type.properties;
   assert.ok(check.damaged.some((reason) => /section pa: .*property annotations/.test(reason)), check.damaged.join('\n'));
 });
+
+test('checkNextSection checks what the decode has not read, one section at a time, and reports (not throws) a refused one', () => {
+  const bytes = bytesOf(indexOf('simpleodata__TripPin.xml'));
+  const check = recordingCheck(['a']);
+  const index = compactIndexFromBytes(bytes, check);
+  decodeCompactIndex(index);
+  const atLoad = check.asked.length;
+  let turns = 0;
+  while (index.checkNextSection()) turns++;
+  assert.equal(turns, sections(bytes).size - atLoad, 'one section per call');
+  assert.deepEqual([...check.asked].sort(), [...sections(bytes).keys()].sort(), 'every section checked once');
+  assert.equal(check.damaged.length, 1);
+  assert.match(check.damaged[0], /section a does not match its hash/);
+});
+
+test('bytes this process made (no check) have their columns checked at the decode, as the JSON form has', () => {
+  const index = indexOf('simpleodata__TripPin.xml');
+  const broken = bytesOf({ ...index, pt: [...index.pt.slice(0, -1), 1e6] });
+  assert.throws(() => decodeCompactIndex(compactIndexFromBytes(broken)), CompactIndexError);
+});

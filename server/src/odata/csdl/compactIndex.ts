@@ -1053,8 +1053,31 @@ export class CompactIndexBytes {
       this.stringBlocks = new Array<BlockTexts | undefined>(head.sb.length);
       this.valueBlocks = new Array<BlockTexts | undefined>(head.vb.length);
     }
-    this.store ??= { counts: this.counts!, column: (name) => this.column(name), str: (id) => this.str(id), value: (id) => this.value(id) };
+    if (this.store === undefined) {
+      this.store = { counts: this.counts!, column: (name) => this.column(name), str: (id) => this.str(id), value: (id) => this.value(id) };
+      // Bytes this process made (no check): their columns are checked now, as the decode of an index always did, not
+      // on a first use that would then fall inside a request (the strings are still read a block at a time).
+      if (this.check === undefined) for (const name of INT_COLUMNS) this.column(name);
+    }
     return { head: this.head, store: this.store };
+  }
+
+  /**
+   * Check the next section not checked yet (in the table's order; a column's shape too), so that later requests
+   * find it ready: false once none is left. A refused section is reported (the check's onDamaged), not thrown.
+   */
+  checkNextSection(): boolean {
+    for (const name of this.sections.keys()) {
+      if (this.checked.has(name) || this.refused.has(name)) continue;
+      try {
+        if ((INT_COLUMNS as readonly string[]).includes(name) && this.counts !== undefined) this.column(name as IntColumnName);
+        else this.section(name);
+      } catch (error) {
+        if (!(error instanceof CompactIndexError)) throw error;
+      }
+      return true;
+    }
+    return false;
   }
 
   private column(name: IntColumnName): Int32Array {
