@@ -7,13 +7,20 @@
  * user's cache folder (`$XDG_CACHE_HOME` or `~/.cache`, `%LOCALAPPDATA%` on Windows,
  * `~/Library/Caches` on macOS) under `dynamics-odata/index/`, named after a hash of the file's path.
  *
- * The file: one header line of JSON (format, version, the metadata file's fingerprint, the body's length
- * and its keyed hash), then the body (the compact index's bytes: JSON text and 32-bit integer columns,
- * csdl/compactIndex.ts `compactIndexToBytes`). A cache is used only when its format version
- * matches, the metadata file's size, mtime and sampled content hash match the fingerprint, and the body,
- * with the metadata file's path and fingerprint, hashes under this user's key to what the header says;
- * anything else (stale, truncated, damaged, unreadable, forged, written by someone else or for another
- * file) is ignored — with the reason, for the log — and the metadata is read from XML again.
+ * The file: one header line of JSON (format, version, the metadata file's fingerprint, the body's length,
+ * the keyed hash of the body's table and of each of its sections), padded so that the body starts at a multiple
+ * of 8 bytes, then the body (the compact index's bytes, in sections: csdl/compactIndex.ts `compactIndexToBytes`).
+ * Each hash is an HMAC-SHA256 under this user's key of the metadata file's path and fingerprint and what it
+ * covers. A cache is used only when its format version matches, the metadata file's size, mtime and sampled
+ * content hash match the fingerprint, and the table (with the list of the sections' hashes) hashes to what
+ * the header says; anything else (stale, truncated, damaged, unreadable, forged, written by someone else or
+ * for another file) is ignored — with the reason, for the log — and the metadata is read from XML again.
+ *
+ * Each section is checked against its hash when the decode first reads it, before any of its bytes are
+ * decoded: at load, the sections a warm start reads (the JSON parts, the types, the first blocks of the string
+ * table); the others (properties, annotations, most strings) when a request first needs them. A section that
+ * fails then is never read: the request gets what is valid, the cache file is deleted, and `onDamaged` tells
+ * the caller, which reads the metadata from XML again (as a cold start does).
  *
  * The key: 32 random bytes in the cache folder (`.index-key`, readable by the user only), made on first use.
  * A workspace can put any file beside its metadata; without the user's key it cannot make one the server
@@ -21,11 +28,19 @@
  * Reading or writing a cache never throws.
  */
 import { createHash, createHmac, randomBytes } from 'node:crypto';
-import { isAscii } from 'node:buffer';
-import { closeSync, constants, fstatSync, mkdirSync, openSync, readFileSync, readSync, writeFileSync } from 'node:fs';
+import { closeSync, constants, fstatSync, mkdirSync, openSync, readFileSync, readSync, unlinkSync, writeFileSync } from 'node:fs';
 import { mkdir, open, rename, stat, unlink, writeFile } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
-import { COMPACT_INDEX_VERSION, compactIndexFromBytes, compactIndexToBytes, decodeCompactIndex, encodeCompactIndexIncrementally, type CompactIndex } from '../odata/csdl/compactIndex';
+import {
+  COMPACT_INDEX_VERSION,
+  compactIndexFromBytes,
+  compactIndexTable,
+  compactIndexToBytes,
+  decodeCompactIndex,
+  encodeCompactIndexIncrementally,
+  type CompactIndexBytes,
+  type IndexBytesSource,
+} from '../odata/csdl/compactIndex';
 import type { CsdlDocument } from '../odata/csdl/model';
 import { userCacheFolder } from './cacheFolder';
 import { collectGarbage, collectNowAndThen } from './memory';
@@ -47,9 +62,13 @@ interface Header {
   version: number;
   source: SourceFingerprint;
   bodyLength: number;
-  /** HMAC-SHA256 under the user's key of the metadata file's path, its fingerprint and the body. */
-  bodyMac: string;
+  /** The hash of the body's table with the list of the sections' hashes (tableMac). */
+  tableMac: string;
+  /** The hash of each section of the body, in the table's order (sectionMac). */
+  sectionMacs: string[];
 }
+
+const align8 = (n: number): number => Math.ceil(n / 8) * 8;
 
 /** A cache larger than this multiple of its metadata file (plus 1 MB) is not read: the compact index is about half. */
 const MAX_CACHE_RATIO = 2;
@@ -87,10 +106,22 @@ export function cacheKey(cacheDirectory: string): Buffer | undefined {
   return key;
 }
 
-function bodyMac(key: Buffer, metadataFile: string, source: SourceFingerprint, body: Buffer): string {
-  // SHA-256: the processor's SHA extensions make it about three times faster than SHA-1 here (11 vs 30 ms for 11 MB).
-  return createHmac('sha256', key).update(`${metadataFile}\n${source.size}\n${source.mtimeMs}\n${source.sample}\n`).update(body).digest('hex');
+/** What every hash of a cache starts with: the metadata file it was written for, as it was. */
+function identity(metadataFile: string, source: SourceFingerprint): string {
+  return `${metadataFile}\n${source.size}\n${source.mtimeMs}\n${source.sample}\n`;
 }
+
+// SHA-256: the processor's SHA extensions make it about three times faster than SHA-1 here (11 vs 30 ms for 11 MB).
+function tableMac(key: Buffer, id: string, bodyLength: number, table: Uint8Array, sectionMacs: string[]): string {
+  return createHmac('sha256', key).update(id).update(`table ${bodyLength}\n`).update(table).update(sectionMacs.join('\n')).digest('hex');
+}
+
+function sectionMac(key: Buffer, id: string, index: number, name: string, bytes: Uint8Array): string {
+  return createHmac('sha256', key).update(id).update(`section ${index} ${name}\n`).update(bytes).digest('hex');
+}
+
+/** The table hashes of caches found damaged at use: never read again by this process, even if they could not be deleted. */
+const damagedCaches = new Set<string>();
 
 /** The offsets of the blocks a fingerprint hashes: the first, the last and 30 evenly spread between. */
 function sampleOffsets(size: number): number[] {
@@ -176,11 +207,86 @@ function sameSource(a: SourceFingerprint, b: SourceFingerprint): boolean {
   return a.size === b.size && a.mtimeMs === b.mtimeMs && a.sample === b.sample;
 }
 
+/** How long a cache file stays open after its last read. */
+const CLOSE_AFTER_MS = 5000;
+/** How much of a cache file is read at first: the header and the table, and with them the small sections. */
+const FIRST_READ = 1 << 16;
+/** A header line longer than this is not a header this code writes. */
+const MAX_HEADER = 1 << 22;
+
+/**
+ * A cache file read a piece at a time, synchronously (the promise API reads through the thread pool in 512 KB
+ * pieces): the header and the table at once, each section when the decode first needs it (most of an 11 MB
+ * cache is not read for the first answer). The file stays open while it is being read (opening a file costs more
+ * than reading a section), and is closed after a few idle seconds; a section first needed after that opens it
+ * again by its path: a file replaced or deleted since is refused by that section's read or hash, and the
+ * environment reads the XML again.
+ */
+class CacheFile {
+  private fd: number | undefined;
+  private closer: ReturnType<typeof setTimeout> | undefined;
+  private lastRead = 0;
+
+  constructor(
+    private readonly path: string,
+    fd: number,
+    readonly size: number,
+  ) {
+    this.fd = fd;
+  }
+
+  read(offset: number, length: number): Buffer {
+    // Not from the shared pool: each piece starts at offset 0 of its own memory, so its integer columns are read in place.
+    const out = Buffer.allocUnsafeSlow(length);
+    if (this.fd === undefined) {
+      const fd = openSync(this.path, constants.O_RDONLY | (constants.O_NONBLOCK ?? 0));
+      try {
+        const info = fstatSync(fd);
+        if (!info.isFile() || info.size !== this.size) throw new Error('the cache file changed since the load');
+      } catch (error) {
+        closeSync(fd);
+        throw error;
+      }
+      this.fd = fd;
+    }
+    const fd = this.fd;
+    this.closeWhenIdle();
+    let filled = 0;
+    while (filled < length) {
+      const bytesRead = readSync(fd, out, filled, length - filled, offset + filled);
+      if (bytesRead === 0) break;
+      filled += bytesRead;
+    }
+    return filled === length ? out : out.subarray(0, filled);
+  }
+
+  /** One timer at a time (not one per read: a first answer reads dozens of sections). */
+  private closeWhenIdle(): void {
+    this.lastRead = Date.now();
+    if (this.closer !== undefined) return;
+    const check = (): void => {
+      const idle = Date.now() - this.lastRead;
+      if (idle >= CLOSE_AFTER_MS) this.close();
+      else {
+        this.closer = setTimeout(check, CLOSE_AFTER_MS - idle);
+        this.closer.unref();
+      }
+    };
+    this.closer = setTimeout(check, CLOSE_AFTER_MS);
+    this.closer.unref();
+  }
+
+  close(): void {
+    clearTimeout(this.closer);
+    this.closer = undefined;
+    if (this.fd !== undefined) closeSync(this.fd);
+    this.fd = undefined;
+  }
+}
+
 /** The document of a valid cache at `path` for a metadata file with this fingerprint, else why not. */
-async function readOne(path: string, metadataFile: string, source: SourceFingerprint, key: Buffer): Promise<CsdlDocument | string> {
-  let bytes: Buffer | undefined;
-  // Read synchronously, at once: the promise API reads in 512 KB pieces through the thread pool (about 60 ms of
-  // a warm start for 11 MB, against a few ms), and nothing could be answered meanwhile that needs no model.
+async function readOne(path: string, metadataFile: string, source: SourceFingerprint, key: Buffer, onDamaged: (reason: string) => void): Promise<CsdlDocument | string> {
+  let file: CacheFile;
   let fd: number | undefined;
   try {
     // Non-blocking: a pipe put where the cache would be must not block the open (fstat then refuses it).
@@ -188,51 +294,89 @@ async function readOne(path: string, metadataFile: string, source: SourceFingerp
     const info = fstatSync(fd);
     if (!info.isFile()) return 'it is not a file';
     if (info.size > source.size * MAX_CACHE_RATIO + 1e6) return `it is larger (${info.size} bytes) than a cache of this metadata can be`;
-    bytes = readFileSync(fd);
+    file = new CacheFile(path, fd, info.size);
+    fd = undefined;
   } catch (error) {
     return `it could not be read (${(error as NodeJS.ErrnoException).code ?? String(error)})`;
   } finally {
     if (fd !== undefined) closeSync(fd);
   }
-  // Handed over, not kept: the bytes can go once their text is made (the read's peak memory is one copy less).
-  return decodeCacheBytes(() => {
-    const taken = bytes;
-    bytes = undefined;
-    return taken ?? Buffer.alloc(0);
-  }, metadataFile, source, key);
+  const doc = decodeCacheFile(file, metadataFile, source, key, onDamaged);
+  if (typeof doc === 'string') file.close();
+  return doc;
+}
+
+const FORGED = 'it is damaged, or was not written by this user for this file';
+
+/** When the sections the load did not read are checked: once the first requests are answered. */
+const CHECK_AHEAD_AFTER_MS = 1000;
+
+/**
+ * Check the sections a load did not read, one per turn of the event loop, a while after the load: a request
+ * then finds them read and checked instead of checking them itself (an annotation column is a few ms).
+ */
+function checkInBackground(index: CompactIndexBytes): void {
+  const next = (): void => {
+    try {
+      if (index.checkNextSection()) setImmediate(next);
+    } catch {
+      // Not expected (a refused section is reported, not thrown): the sections left are checked on use.
+    }
+  };
+  setTimeout(next, CHECK_AHEAD_AFTER_MS).unref();
 }
 
 /**
- * The JSON part of a cache's body as text: ASCII (as compactIndexToBytes writes it) taken as one-byte text
- * without decoding, anything else decoded as UTF-8, refusing malformed bytes.
+ * The document in a cache file when it checks out, else why not. Synchronous: nothing else runs meanwhile.
+ * `onDamaged` hears of a section refused after the load (the document then lacks what it held).
  */
-function jsonText(bytes: Uint8Array): string {
-  if (isAscii(bytes)) return Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).toString('latin1');
-  return new TextDecoder('utf-8', { fatal: true }).decode(bytes);
-}
-
-/** The document in a cache file's bytes when they check out, else why not. Synchronous: nothing else runs meanwhile. */
-function decodeCacheBytes(take: () => Buffer, metadataFile: string, source: SourceFingerprint, key: Buffer): CsdlDocument | string {
+function decodeCacheFile(file: CacheFile, metadataFile: string, source: SourceFingerprint, key: Buffer, onDamaged: (reason: string) => void): CsdlDocument | string {
+  let loading = true;
+  let refusedAtLoad: string | undefined;
   try {
-    let bytes: Buffer | undefined = take();
-    const newline = bytes.indexOf(0x0a);
+    let first = file.read(0, Math.min(file.size, FIRST_READ));
+    let newline = first.indexOf(0x0a);
+    while (newline < 0 && first.length < file.size && first.length < MAX_HEADER) {
+      first = file.read(0, Math.min(file.size, first.length * 4));
+      newline = first.indexOf(0x0a);
+    }
     if (newline < 0) return 'it has no header';
-    const header = JSON.parse(bytes.toString('utf8', 0, newline)) as Partial<Header> | null;
+    const header = JSON.parse(first.toString('utf8', 0, newline)) as Partial<Header> | null;
     if (header?.format !== FORMAT || header.version !== COMPACT_INDEX_VERSION) return 'it is of another format or version';
     if (typeof header.source !== 'object' || header.source === null || !sameSource(header.source, source)) return 'the metadata file changed since it was written';
-    let body: Buffer | undefined = bytes.subarray(newline + 1);
-    if (body.length !== header.bodyLength || typeof header.bodyMac !== 'string' || bodyMac(key, metadataFile, source, body) !== header.bodyMac) {
-      return 'it is damaged, or was not written by this user for this file';
-    }
-    // Handed over: the file's bytes go before the index's JSON part is parsed (one copy less at the peak).
-    const index = compactIndexFromBytes(() => {
-      const taken = body!;
-      bytes = body = undefined;
-      return taken;
-    }, jsonText);
-    return decodeCompactIndex(index);
+    const bodyStart = newline + 1;
+    const inFirst = first.length - bodyStart;
+    const read = (offset: number, length: number): Buffer =>
+      offset + length <= inFirst ? first.subarray(bodyStart + offset, bodyStart + offset + length) : file.read(bodyStart + offset, length);
+    const body: IndexBytesSource = { length: file.size - bodyStart, read };
+    const macs = header.sectionMacs;
+    if (body.length !== header.bodyLength || typeof header.tableMac !== 'string' || !Array.isArray(macs) || !macs.every((mac) => typeof mac === 'string')) return FORGED;
+    const table = body.length >= 4 ? compactIndexTable(read(0, Math.min(body.length, 4 + read(0, 4).readUInt32LE(0)))) : undefined;
+    const id = identity(metadataFile, source);
+    if (table === undefined || tableMac(key, id, body.length, body.read(0, table.tableEnd), macs) !== header.tableMac) return FORGED;
+    if (damagedCaches.has(header.tableMac)) return 'it was found damaged earlier';
+    const knownMac = header.tableMac;
+    const index = compactIndexFromBytes(body, {
+      verify: (i, name, section) => i < macs.length && sectionMac(key, id, i, name, section) === macs[i],
+      onDamaged: (reason) => {
+        if (loading) {
+          refusedAtLoad = reason;
+          return;
+        }
+        damagedCaches.add(knownMac);
+        onDamaged(reason);
+      },
+    });
+    if (index.sectionCount !== macs.length) return FORGED;
+    const doc = decodeCompactIndex(index);
+    loading = false;
+    checkInBackground(index);
+    return doc;
   } catch (error) {
+    if (refusedAtLoad !== undefined && /does not match its hash/.test(refusedAtLoad)) return `${FORGED} (${refusedAtLoad})`;
     return `it is not a valid index (${error instanceof Error ? error.message : String(error)})`;
+  } finally {
+    loading = false;
   }
 }
 
@@ -245,13 +389,22 @@ export async function readIndexCache(
   source: SourceFingerprint,
   cacheDirectory: string,
   onIgnored?: (path: string, reason: string) => void,
+  onDamaged?: (path: string, reason: string) => void,
 ): Promise<CsdlDocument | undefined> {
   const key = cacheKey(cacheDirectory);
   if (key === undefined) return undefined;
   for (const path of cacheLocations(metadataFile, cacheDirectory)) {
     const found = await stat(path).then(() => true, () => false);
     if (!found) continue;
-    const doc = await readOne(path, metadataFile, source, key);
+    const doc = await readOne(path, metadataFile, source, key, (reason) => {
+      // Deleted before the caller hears of it: the load it starts reads the XML.
+      try {
+        unlinkSync(path);
+      } catch {
+        // Not deletable: damagedCaches keeps this process from reading it again; the next cold load replaces it.
+      }
+      onDamaged?.(path, reason);
+    });
     if (typeof doc !== 'string') return doc;
     onIgnored?.(path, doc);
   }
@@ -302,14 +455,28 @@ export async function encodeIndexCacheBody(take: () => CsdlDocument | undefined,
 export async function writeIndexCacheBody(metadataFile: string, source: SourceFingerprint, body: Buffer, cacheDirectory: string): Promise<string | undefined> {
   const key = cacheKey(cacheDirectory);
   if (key === undefined) return undefined;
+  const id = identity(metadataFile, source);
+  let sectionMacs: string[];
+  let table: Uint8Array;
+  try {
+    sectionMacs = compactIndexFromBytes(body)
+      .sectionsInOrder()
+      .map(({ name, bytes }, i) => sectionMac(key, id, i, name, bytes));
+    table = body.subarray(0, compactIndexTable(body)!.tableEnd);
+  } catch {
+    return undefined;
+  }
   const header: Header = {
     format: FORMAT,
     version: COMPACT_INDEX_VERSION,
     source,
     bodyLength: body.length,
-    bodyMac: bodyMac(key, metadataFile, source, body),
+    tableMac: tableMac(key, id, body.length, table, sectionMacs),
+    sectionMacs,
   };
-  const data = [Buffer.from(JSON.stringify(header) + '\n', 'utf8'), body];
+  // Padded so that the body starts at a multiple of 8: its integer columns are then read in place.
+  const line = JSON.stringify(header);
+  const data = [Buffer.from(line.padEnd(align8(line.length + 1) - 1, ' ') + '\n', 'utf8'), body];
   const [beside, inCacheDirectory] = cacheLocations(metadataFile, cacheDirectory);
   const locations = (await writableByMode(dirname(beside))) ? [beside, inCacheDirectory] : [inCacheDirectory];
   for (const path of locations) {
@@ -335,7 +502,7 @@ export async function writeIndexCache(
   doc: CsdlDocument,
   cacheDirectory: string,
   accept: () => boolean = () => true,
-  onEncoded?: (index: CompactIndex) => void,
+  onEncoded?: (index: CompactIndexBytes) => void,
 ): Promise<string | undefined> {
   if (cacheKey(cacheDirectory) === undefined) return undefined;
   const body = await encodeIndexCacheBody(() => doc, accept);

@@ -29,7 +29,7 @@
 import { watch, type FSWatcher } from 'node:fs';
 import { stat } from 'node:fs/promises';
 import { createModelIndex, readCsdlIncrementally, readCsdlLazily, type CsdlDocument, type ModelIndex } from '../odata/index';
-import { compactIndexFromBytes, decodeCompactIndex, type CompactIndex } from '../odata/csdl/compactIndex';
+import { compactIndexFromBytes, decodeCompactIndex, type CompactIndexBytes } from '../odata/csdl/compactIndex';
 import type { EnvironmentConfig, EnvironmentStatus } from '../protocol';
 import { collectGarbage, holdYoungGeneration } from './memory';
 import { anyIndexCache, encodeIndexCacheBody, fingerprint, readIndexCache, readWithFingerprint, unchangedSince, writeIndexCacheBody, type SourceFingerprint } from './indexCache';
@@ -223,6 +223,8 @@ export class MetadataLoad {
       () => setImmediate(() => this.dispatch({ kind: 'trouble' }, generation)),
       (document) => this.dispatch({ kind: 'encoded', document }, generation),
       (message) => hooks.onLog?.(message),
+      // Out of the request that found the damage: it is answered from what is valid first.
+      () => setImmediate(() => this.dispatch({ kind: 'changed' }, generation)),
     ).catch((error: unknown): LoadedModel => {
       hooks.onError?.(`Loading the metadata of '${config.name}' failed: ${describe(error)}`);
       return { ok: false, message: `The metadata of '${config.name}' could not be read (${describe(error)}). Download it again, or fix ${config.metadataFile}.` };
@@ -300,6 +302,7 @@ export async function loadModel(
   onTrouble: () => void,
   onCompact: (document: CsdlDocument) => void,
   log: (message: string) => void = () => undefined,
+  onCacheDamaged: () => void = () => undefined,
 ): Promise<LoadedModel> {
   // Only a regular file: opening a pipe would wait forever, a device may never end.
   try {
@@ -319,8 +322,16 @@ export async function loadModel(
     } catch (error) {
       return openError(environment, error);
     }
-    const cached = await readIndexCache(environment.metadataFile, current, cacheDirectory, (path, reason) =>
-      log(`The index cache ${path} is ignored: ${reason}. The metadata is read from ${environment.metadataFile}.`),
+    const cached = await readIndexCache(
+      environment.metadataFile,
+      current,
+      cacheDirectory,
+      (path, reason) => log(`The index cache ${path} is ignored: ${reason}. The metadata is read from ${environment.metadataFile}.`),
+      // A part of the cache first read after the load turned out damaged: the cache is deleted, the XML read again.
+      (path, reason) => {
+        log(`The index cache ${path} is damaged (${reason}): it is deleted, and the metadata is read again from ${environment.metadataFile}.`);
+        onCacheDamaged();
+      },
     );
     if (cached !== undefined) {
       try {
@@ -407,7 +418,7 @@ async function cacheInBackground(
   take: () => CsdlDocument | undefined,
   cacheDirectory: string,
   accept: () => boolean,
-  onEncoded: (index: CompactIndex) => void,
+  onEncoded: (index: CompactIndexBytes) => void,
 ): Promise<string | undefined> {
   let releaseYoungGeneration: (() => void) | undefined;
   try {

@@ -1,12 +1,15 @@
-// The compact index as the index cache's bytes (compactIndexToBytes / compactIndexFromBytes): JSON text for the
-// strings and objects, 32-bit integers for the integer columns. Read back, it decodes to the same document as the
-// JSON form, for real corpus metadata; bytes that are not framed as written are refused with CompactIndexError.
+// The compact index as the index cache's bytes (compactIndexToBytes / compactIndexFromBytes): a table of sections
+// (the JSON parts, one per integer column, the string table and the annotation values in blocks). Read back, it
+// decodes to the same document as the JSON form, for real corpus metadata; bytes not framed as written are refused
+// with CompactIndexError; each section is checked (the caller's check, then its shape) on its first use only, and a
+// section refused then is never read: what needs it is empty, and the check's onDamaged hears why.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { readCsdl } from '../../../server/src/odata/csdl/csdlReader';
+import { createModelIndex } from '../../../server/src/odata/csdl/modelIndex';
 import {
   CompactIndexError,
   compactIndexFromBytes,
@@ -14,6 +17,7 @@ import {
   decodeCompactIndex,
   encodeCompactIndex,
   type CompactIndex,
+  type SectionCheck,
 } from '../../../server/src/odata/csdl/compactIndex';
 
 const repoRoot = resolve(fileURLToPath(new URL('.', import.meta.url)), '..', '..', '..');
@@ -23,49 +27,141 @@ function bytesOf(index: CompactIndex): Buffer {
   return Buffer.concat(compactIndexToBytes(index));
 }
 
-/** The decoded document with every lazily decoded member list read (plain data to compare). */
-function plain(index: CompactIndex): unknown {
+function indexOf(name: string): CompactIndex {
+  return encodeCompactIndex(readCsdl(readFileSync(resolve(corpus, name), 'utf8')));
+}
+
+/** The decoded document with every lazily decoded member read (plain data to compare). */
+function plain(index: Parameters<typeof decodeCompactIndex>[0]): unknown {
   const doc = decodeCompactIndex(index);
   for (const schema of doc.schemas) for (const type of [...schema.entityTypes, ...schema.complexTypes]) void [type.properties, type.navigationProperties];
   return JSON.parse(JSON.stringify(doc));
 }
 
+/** The table of sections at the start of the bytes: name -> [offset in the bytes, length]. */
+function sections(bytes: Buffer): Map<string, [number, number]> {
+  const length = bytes.readUInt32LE(0);
+  const dataStart = Math.ceil((4 + length) / 8) * 8;
+  const table = JSON.parse(bytes.subarray(4, 4 + length).toString('latin1')) as [string, number, number][];
+  return new Map(table.map(([name, offset, size]) => [name, [dataStart + offset, size]]));
+}
+
+/** A check that records what it was asked and refuses the named sections. */
+function recordingCheck(refuse: string[] = []): SectionCheck & { asked: string[]; damaged: string[] } {
+  const asked: string[] = [];
+  const damaged: string[] = [];
+  return {
+    asked,
+    damaged,
+    verify: (_index, name) => {
+      asked.push(name);
+      return !refuse.includes(name);
+    },
+    onDamaged: (reason) => damaged.push(reason),
+  };
+}
+
 for (const name of ['simpleodata__crm_schema.xml', 'simpleodata__TripPin.xml', 'coolrunner-business-central-php__bcmetadata-odatav4.xml']) {
   test(`${name}: read back from its bytes, the index decodes to the document its JSON form decodes to`, () => {
-    const index = encodeCompactIndex(readCsdl(readFileSync(resolve(corpus, name), 'utf8')));
-    const fromBytes = compactIndexFromBytes(bytesOf(index));
-    assert.ok(fromBytes.a instanceof Int32Array && fromBytes.n instanceof Int32Array, 'integer columns are read as 32-bit integers');
-    assert.deepEqual(Array.from(fromBytes.a), index.a);
-    assert.deepEqual(plain(fromBytes), plain(JSON.parse(JSON.stringify(index)) as CompactIndex));
+    const index = indexOf(name);
+    assert.deepEqual(plain(compactIndexFromBytes(bytesOf(index))), plain(JSON.parse(JSON.stringify(index)) as CompactIndex));
   });
 }
 
 test('bytes that are not framed as written are refused with CompactIndexError', () => {
-  const good = bytesOf(encodeCompactIndex(readCsdl(readFileSync(resolve(corpus, 'simpleodata__TripPin.xml'), 'utf8'))));
-  const jsonLength = good.readUInt32LE(0);
-  const withLength = (length: number): Buffer => {
+  const good = bytesOf(indexOf('simpleodata__TripPin.xml'));
+  const tableLength = good.readUInt32LE(0);
+  const withTableLength = (length: number): Buffer => {
     const copy = Buffer.from(good);
     copy.writeUInt32LE(length, 0);
     return copy;
   };
-  const badUtf8 = Buffer.from(good);
-  badUtf8[4 + 2] = 0xff;
+  const notJson = Buffer.from(good);
+  notJson[4] = 0x7b; // '{' where the table's '[' is
+  const misplaced = Buffer.from(good);
+  const text = good.subarray(4, 4 + tableLength).toString('latin1');
+  misplaced.write(text.replace(/"head",0,/, '"head",8,'), 4, 'latin1');
   const damaged: [string, Uint8Array][] = [
     ['empty', new Uint8Array(0)],
     ['truncated', good.subarray(0, good.length - 3)],
     ['trailing bytes', Buffer.concat([good, Buffer.from([0])])],
-    ['a JSON length past the end', withLength(good.length)],
-    ['a JSON length that cuts the text', withLength(jsonLength - 1)],
-    ['not UTF-8', badUtf8],
+    ['a table length past the end', withTableLength(good.length)],
+    ['a table length that cuts the table', withTableLength(tableLength - 1)],
+    ['a table that is not a list', notJson],
+    ['a section not where the one before it ends', misplaced],
   ];
+  assert.notDeepEqual(misplaced, good, 'the offset was changed');
   for (const [label, bytes] of damaged) assert.throws(() => compactIndexFromBytes(bytes), CompactIndexError, label);
-  // Framed right, but a column's value points past the string table: refused by the decoder's checks.
-  const index = compactIndexFromBytes(good);
-  index.n[0] = index.s.length + 5;
-  assert.throws(() => decodeCompactIndex(index), CompactIndexError);
 });
 
-test('text outside ASCII (descriptions, names) is written as escapes, and reads back the same', () => {
+test('a decode checks only what it reads: the JSON parts, the types and the first blocks of strings; members when first read', () => {
+  const check = recordingCheck();
+  const doc = decodeCompactIndex(compactIndexFromBytes(bytesOf(indexOf('simpleodata__crm_schema.xml')), check));
+  const model = createModelIndex(doc);
+  const atLoad = [...check.asked];
+  assert.ok(atLoad.includes('head') && atLoad.includes('t') && atLoad.includes('s0'), atLoad.join(' '));
+  for (const late of ['pn', 'pt', 'r', 'a', 'al', 'n', 'k', 'nb']) assert.ok(!atLoad.includes(late), `${late} is not checked at load: ${atLoad.join(' ')}`);
+  const blocks = [...sections(bytesOf(indexOf('simpleodata__crm_schema.xml'))).keys()].filter((name) => /^s\d+$/.test(name));
+  const blocksAtLoad = atLoad.filter((name) => /^s\d+$/.test(name));
+  assert.ok(blocks.length >= 4 && blocksAtLoad.length <= blocks.length / 2, `string blocks checked at load: ${blocksAtLoad.length} of ${blocks.length}`);
+  const account = model.findStructuredType('Microsoft.Dynamics.CRM.account')!;
+  assert.ok(model.properties(account).some((p) => p.name === 'name'));
+  for (const used of ['pn', 'pt', 'r']) assert.ok(check.asked.includes(used), `${used} is checked once read`);
+  assert.equal(new Set(check.asked).size, check.asked.length, 'each section is checked once');
+  assert.deepEqual(check.damaged, []);
+});
+
+test('a section refused by its check at first use is never read: what needs it is empty, the rest answers, onDamaged hears why', () => {
+  const check = recordingCheck(['pn']);
+  const doc = decodeCompactIndex(compactIndexFromBytes(bytesOf(indexOf('simpleodata__TripPin.xml')), check));
+  const person = doc.schemas[0].entityTypes.find((t) => t.name === 'Person')!;
+  assert.equal(person.fullName, 'Microsoft.OData.SampleService.Models.TripPin.Person');
+  assert.deepEqual(person.properties, []);
+  assert.deepEqual(person.properties, [], 'stays empty');
+  assert.ok(person.navigationProperties.some((n) => n.name === 'Friends'), 'navigation properties do not need the refused section');
+  assert.equal(check.damaged.length, 1, check.damaged.join('\n'));
+  assert.match(check.damaged[0], /section pn does not match its hash/);
+  // Another type's properties: refused again without asking the check again.
+  const airline = doc.schemas[0].entityTypes.find((t) => t.name === 'Airline')!;
+  assert.deepEqual(airline.properties, []);
+  assert.equal(check.asked.filter((name) => name === 'pn').length, 1);
+});
+
+test('a section whose bytes pass the check but not their shape (an index out of range) is refused at first use the same way', () => {
+  const bytes = bytesOf(indexOf('simpleodata__TripPin.xml'));
+  const [offset] = sections(bytes).get('pt')!;
+  bytes.writeInt32LE(1e6, offset); // the first property's type reference: past the type references
+  const check = recordingCheck();
+  const doc = decodeCompactIndex(compactIndexFromBytes(bytes, check));
+  const types = doc.schemas[0].entityTypes;
+  assert.ok(types.length > 0);
+  assert.deepEqual(types[0].properties, []);
+  assert.equal(check.damaged.length, 1);
+  assert.match(check.damaged[0], /section pt: .*property type/);
+});
+
+test('a string block refused at first use: the members that need it are empty, the types read at load keep their names', () => {
+  const bytes = bytesOf(indexOf('simpleodata__crm_schema.xml'));
+  const atLoad = recordingCheck();
+  decodeCompactIndex(compactIndexFromBytes(bytes, atLoad));
+  // The first block of strings a load does not read.
+  const late = [...sections(bytes).keys()].find((name) => /^s\d+$/.test(name) && !atLoad.asked.includes(name))!;
+  const check = recordingCheck([late]);
+  const doc = decodeCompactIndex(compactIndexFromBytes(bytes, check));
+  const model = createModelIndex(doc);
+  assert.ok(model.findEntitySet('accounts'));
+  let empty = 0;
+  for (const type of doc.schemas[0].entityTypes) if (type.properties.length === 0) empty++;
+  assert.ok(empty > 0, 'some type needed the refused block');
+  assert.ok(check.damaged.length >= 1 && check.damaged.every((reason) => reason.includes(`section ${late} does not match its hash`)), check.damaged.join('\n'));
+});
+
+test('an index section refused at load (the types) makes the decode throw: nothing is half-used', () => {
+  const check = recordingCheck(['t']);
+  assert.throws(() => decodeCompactIndex(compactIndexFromBytes(bytesOf(indexOf('simpleodata__TripPin.xml')), check)), CompactIndexError);
+});
+
+test('text of any kind reads back exactly: outside ASCII, outside latin1, emoji, a lone surrogate', () => {
   const xml = `<?xml version="1.0" encoding="utf-8"?>
 <edmx:Edmx Version="4.0" xmlns:edmx="http://docs.oasis-open.org/odata/ns/edmx">
   <edmx:DataServices>
@@ -76,32 +172,58 @@ test('text outside ASCII (descriptions, names) is written as escapes, and reads 
         <Property Name="nom" Type="Edm.String" DefaultValue="café 😀">
           <Annotation Term="Org.OData.Core.V1.Description" String="Nom du contrat — « client » 😀"/>
         </Property>
+        <Property Name="名前" Type="Edm.String">
+          <Annotation Term="Org.OData.Core.V1.Example"><Record><PropertyValue Property="Value" String="東京 ✓"/></Record></Annotation>
+        </Property>
       </EntityType>
       <EntityContainer Name="C"><EntitySet Name="Größen" EntityType="Ns.Größe"/></EntityContainer>
     </Schema>
   </edmx:DataServices>
 </edmx:Edmx>`;
   const index = encodeCompactIndex(readCsdl(xml));
-  const bytes = bytesOf(index);
-  const json = bytes.subarray(4, 4 + bytes.readUInt32LE(0));
-  assert.ok(json.every((byte) => byte < 0x80), 'the JSON part is ASCII');
-  const doc = decodeCompactIndex(compactIndexFromBytes(bytes));
+  const lone = index.s.indexOf('nom');
+  index.s[lone] = 'n\uD800m';
+  const doc = decodeCompactIndex(compactIndexFromBytes(bytesOf(index)));
   const type = doc.schemas[0].entityTypes[0];
   assert.equal(type.name, 'Größe');
+  assert.equal(type.properties[1].name, 'n\uD800m');
   assert.equal(type.properties[1].defaultValue, 'café 😀');
   assert.equal(type.properties[1].annotations[0].value, 'Nom du contrat — « client » 😀');
+  assert.equal(type.properties[2].name, '名前');
+  assert.deepEqual(type.properties[2].annotations[0].value, JSON.parse(JSON.stringify(decodeCompactIndex(index).schemas[0].entityTypes[0].properties[2].annotations[0].value)));
+  assert.match(JSON.stringify(type.properties[2].annotations[0].value), /東京 ✓/);
   assert.equal(doc.schemas[0].entityContainer?.entitySets[0].name, 'Größen');
-  // A reader that takes the ASCII text as one-byte text (the server's) reads the same.
-  const latin1 = decodeCompactIndex(compactIndexFromBytes(bytes, (part) => Buffer.from(part).toString('latin1')));
-  assert.deepEqual(JSON.parse(JSON.stringify(latin1)), JSON.parse(JSON.stringify(doc)));
 });
 
-test('sparse property extras out of order are refused (they are searched, not mapped)', () => {
-  const index = encodeCompactIndex(readCsdl(readFileSync(resolve(corpus, 'simpleodata__crm_schema.xml'), 'utf8')));
+test('sparse property extras out of order are refused at first use (they are searched, not mapped)', () => {
+  const index = indexOf('simpleodata__crm_schema.xml');
   assert.ok(index.pa.length >= 4, 'the document has annotated properties');
-  const swapped = compactIndexFromBytes(bytesOf(index));
+  const swapped = { ...index, pa: [...index.pa] };
   [swapped.pa[0], swapped.pa[2]] = [swapped.pa[2], swapped.pa[0]];
-  assert.throws(() => decodeCompactIndex(swapped), CompactIndexError);
+  const check = recordingCheck();
+  const doc = decodeCompactIndex(compactIndexFromBytes(bytesOf(swapped), check));
+  for (const type of doc.schemas[0].entityTypes) void type.properties;
+  assert.ok(check.damaged.some((reason) => /section pa: .*property annotations/.test(reason)), check.damaged.join('\n'));
+});
+
+test('checkNextSection checks what the decode has not read, one section at a time, and reports (not throws) a refused one', () => {
+  const bytes = bytesOf(indexOf('simpleodata__TripPin.xml'));
+  const check = recordingCheck(['a']);
+  const index = compactIndexFromBytes(bytes, check);
+  decodeCompactIndex(index);
+  const atLoad = check.asked.length;
+  let turns = 0;
+  while (index.checkNextSection()) turns++;
+  assert.equal(turns, sections(bytes).size - atLoad, 'one section per call');
+  assert.deepEqual([...check.asked].sort(), [...sections(bytes).keys()].sort(), 'every section checked once');
+  assert.equal(check.damaged.length, 1);
+  assert.match(check.damaged[0], /section a does not match its hash/);
+});
+
+test('bytes this process made (no check) have their columns checked at the decode, as the JSON form has', () => {
+  const index = indexOf('simpleodata__TripPin.xml');
+  const broken = bytesOf({ ...index, pt: [...index.pt.slice(0, -1), 1e6] });
+  assert.throws(() => decodeCompactIndex(compactIndexFromBytes(broken)), CompactIndexError);
 });
 
 test('the bytes come as one chunk holding the whole body (the cache writer uses it without copying it again)', () => {
@@ -110,5 +232,5 @@ test('the bytes come as one chunk holding the whole body (the cache writer uses 
   assert.equal(chunks.length, 1);
   assert.equal(chunks[0].byteOffset, 0);
   assert.equal(chunks[0].byteLength, chunks[0].buffer.byteLength, 'the chunk is its whole buffer');
-  assert.deepEqual(Array.from(compactIndexFromBytes(chunks[0]).pn), index.pn);
+  assert.deepEqual(plain(compactIndexFromBytes(chunks[0])), plain(index));
 });

@@ -1,6 +1,6 @@
 /**
- * The compact index: a CsdlDocument as columnar, string-table JSON data that loads fast (the language
- * server's warm start), and back.
+ * The compact index: a CsdlDocument as columnar, string-table data that loads fast (the language server's
+ * warm start), and back.
  *
  * What it keeps is what the language service reads from the model: schemas, aliases, structured types
  * with their properties, navigation properties and keys, enums, type definitions, operations, terms,
@@ -8,13 +8,21 @@
  * (only the metadata linter uses them, and it reads the XML).
  *
  * Layout: every name is an index into one string table; type references are interned rows of integers;
- * the bulky parts (structured types, properties, navigation properties) are flat integer columns; the
- * small parts (enums, operations, containers, annotation values) stay JSON objects. Decoding is lazy
- * where it counts: a structured type's properties and navigation properties become objects on first
- * use, so a warm start creates a few thousand objects instead of hundreds of thousands.
+ * the bulky parts (structured types, properties, navigation properties, annotations) are flat integer
+ * columns; the small parts (enums, operations, containers) stay JSON objects. Decoding is lazy where it
+ * counts: a structured type's key, annotations, properties and navigation properties become objects on
+ * first use, so a warm start creates a few thousand objects instead of hundreds of thousands.
  *
- * `decodeCompactIndex` checks the data's shape and every index it follows before it builds anything,
- * and throws `CompactIndexError` on anything inconsistent: a damaged cache is refused, never half-used.
+ * Two forms: `CompactIndex`, a JSON value (`encodeCompactIndex`), and its bytes (`compactIndexToBytes`, the
+ * index cache's body), read back by `compactIndexFromBytes` in sections that are each checked (a caller's
+ * check, the index cache's keyed hash, then their shape) and decoded on their first use only: the string
+ * table and the annotation values are read a block at a time, one string or value at a time, never parsed whole.
+ *
+ * `decodeCompactIndex` checks every index it follows before it builds anything from it and throws
+ * `CompactIndexError` on anything inconsistent: a damaged index is refused, never half-used. A section of the
+ * bytes first used after the decode that fails its check is never read: what needs it gets an empty answer
+ * (no properties, no annotations...) and the check's `onDamaged` is told, so that the caller can drop the
+ * cache and read the metadata again.
  * Pure: no I/O.
  */
 import type {
@@ -40,7 +48,7 @@ import type {
 import { peekStructuredMembers } from './csdlReader';
 
 /** Bump whenever the layout or the meaning of a field changes: older caches are then rebuilt. */
-export const COMPACT_INDEX_VERSION = 3;
+export const COMPACT_INDEX_VERSION = 4;
 
 /** The encoded form (a JSON value). Field names are short on purpose: they repeat in the file only once. */
 export interface CompactIndex {
@@ -104,99 +112,6 @@ type CompactContainer = Omit<EntityContainer, 'entitySets' | 'singletons'> & {
 type WithBindingRange<T> = Omit<T, 'navigationPropertyBindings'> & { nb: [number, number] };
 
 export class CompactIndexError extends Error {}
-
-/** A column of integers: an array when encoded, 32-bit integers when read from bytes (compactIndexFromBytes). */
-export type IntColumn = number[] | Int32Array;
-
-/** The integer columns, which the bytes of an index hold as 32-bit integers instead of JSON numbers. */
-const INT_COLUMNS = ['r', 'a', 'al', 't', 'k', 'pn', 'pt', 'pd', 'pa', 'n', 'rc', 'nb'] as const;
-
-const LITTLE_ENDIAN = new Uint8Array(new Uint32Array([1]).buffer)[0] === 1;
-
-/**
- * A compact index as bytes (the index cache's body): a little-endian u32 with the length of an ASCII JSON text of
- * everything but the integer columns, that text, then each integer column (INT_COLUMNS order) as a u32 count and
- * that many little-endian 32-bit integers. Read back without parsing a million numbers as JSON (the 30 MB
- * Dataverse case: the integer columns were about half of the JSON text's parse time, and its garbage).
- * Made as one chunk holding the whole body (returned alone in the array): joining chunks would copy the body
- * once more at the peak of a cold load's background pass (10 MB for the 30 MB Dataverse document).
- */
-export function compactIndexToBytes(index: CompactIndex): Uint8Array[] {
-  const rest: Record<string, unknown> = {};
-  for (const [key, value] of Object.entries(index)) if (!(INT_COLUMNS as readonly string[]).includes(key)) rest[key] = value;
-  // ASCII only (every other character escaped): the reader can take it as one-byte text without decoding UTF-8.
-  const json = JSON.stringify(rest).replace(/[\u007f-\uffff]/g, (c) => '\\u' + c.charCodeAt(0).toString(16).padStart(4, '0'));
-  // The JSON text is ASCII: one byte per character.
-  let size = 4 + json.length;
-  for (const name of INT_COLUMNS) size += 4 + index[name].length * 4;
-  const bytes = new Uint8Array(size);
-  const view = new DataView(bytes.buffer);
-  view.setUint32(0, json.length, true);
-  new TextEncoder().encodeInto(json, bytes.subarray(4, 4 + json.length));
-  let at = 4 + json.length;
-  for (const name of INT_COLUMNS) {
-    const column = index[name];
-    view.setUint32(at, column.length, true);
-    at += 4;
-    for (let i = 0; i < column.length; i++, at += 4) view.setInt32(at, column[i], true);
-  }
-  return [bytes];
-}
-
-/**
- * The compact index in bytes made by compactIndexToBytes; throws CompactIndexError when they are not framed so.
- * Given a function, the bytes are taken from it and let go before the JSON part is parsed (what the index keeps is
- * copied out of them first): the peak memory of reading a large index is then one copy of the bytes less.
- */
-export function compactIndexFromBytes(source: Uint8Array | (() => Uint8Array), decodeText: (bytes: Uint8Array) => string = decodeUtf8): CompactIndex {
-  let bytes: Uint8Array | undefined = typeof source === 'function' ? source() : source;
-  const length = bytes.length;
-  const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
-  let at = 0;
-  const take = (size: number, what: string): number => {
-    if (!(size >= 0) || at + size > length) fail(what);
-    const start = at;
-    at += size;
-    return start;
-  };
-  const jsonLength = view.getUint32(take(4, 'length of the JSON part'), true);
-  const jsonStart = take(jsonLength, 'JSON part');
-  const columns: Int32Array[] = [];
-  for (const name of INT_COLUMNS) {
-    const count = view.getUint32(take(4, `length of column ${name}`), true);
-    const start = take(count * 4, `column ${name}`);
-    const column = new Int32Array(count);
-    if (LITTLE_ENDIAN) {
-      // Copied into a buffer of its own (aligned, and the bytes can go).
-      new Uint8Array(column.buffer).set(bytes.subarray(start, start + count * 4));
-    } else {
-      for (let i = 0; i < count; i++) column[i] = view.getInt32(start + i * 4, true);
-    }
-    columns.push(column);
-  }
-  if (at !== length) fail('bytes after the last column');
-  let text: string;
-  try {
-    text = decodeText(bytes.subarray(jsonStart, jsonStart + jsonLength));
-  } catch (error) {
-    fail(`JSON part: ${error instanceof Error ? error.message : String(error)}`);
-  }
-  bytes = undefined;
-  let data: Record<string, unknown>;
-  try {
-    data = JSON.parse(text) as Record<string, unknown>;
-  } catch (error) {
-    fail(`JSON part: ${error instanceof Error ? error.message : String(error)}`);
-  }
-  if (data === null || typeof data !== 'object' || Array.isArray(data)) fail('JSON part');
-  INT_COLUMNS.forEach((name, i) => (data[name] = columns[i]));
-  return data as unknown as CompactIndex;
-}
-
-/** UTF-8 text, refusing malformed bytes (the default reader of the JSON part). */
-function decodeUtf8(bytes: Uint8Array): string {
-  return new TextDecoder('utf-8', { fatal: true }).decode(bytes);
-}
 
 const TYPE_FIELDS = 11;
 const REF_FIELDS = 8;
@@ -379,6 +294,15 @@ function* encodeSteps(doc: CsdlDocument): Generator<void, CompactIndex> {
       e.annotationList(members.annotations),
     );
   };
+  // The names a decode reads up front come first in the string table: its first blocks are all a warm start reads of it.
+  for (const schema of doc.schemas) {
+    e.str(schema.namespace);
+    e.str(schema.alias);
+    for (const type of [...schema.entityTypes, ...schema.complexTypes]) {
+      e.str(type.name);
+      e.str(type.baseType);
+    }
+  }
   const sch: CompactSchema[] = [];
   for (const schema of doc.schemas) {
     const entityStart = t.length / TYPE_FIELDS;
@@ -438,13 +362,52 @@ function* encodeSteps(doc: CsdlDocument): Generator<void, CompactIndex> {
 
 // ------------------------------------------------------------------------------------------ decode
 
+/** A column of integers: an array when encoded, 32-bit integers when read from bytes (compactIndexFromBytes). */
+export type IntColumn = number[] | Int32Array;
+
+/** The integer columns, which the bytes of an index hold as 32-bit integers, each in a section of its own. */
+const INT_COLUMNS = ['r', 'a', 'al', 't', 'k', 'pn', 'pt', 'pd', 'pa', 'n', 'rc', 'nb'] as const;
+type IntColumnName = (typeof INT_COLUMNS)[number];
+
+/** The sizes an index's values are checked against: its string table, annotation values and column lengths. */
+interface Counts {
+  strings: number;
+  values: number;
+  columns: Record<IntColumnName, number>;
+}
+
+/** What a decode reads: the JSON parts up front, the columns, strings and annotation values as they are used. */
+interface IndexStore {
+  readonly counts: Counts;
+  /** A column, checked against the counts (throws CompactIndexError when it cannot be used). */
+  column(name: IntColumnName): IntColumn;
+  str(id: number): string;
+  value(id: number): Annotation['value'];
+}
+
+/** The parts of an index that are JSON values (read up front). */
+interface IndexHead {
+  v: number;
+  ver: string;
+  sch: CompactSchema[];
+  refs: Reference[];
+  err: CsdlError[];
+}
+
 function fail(what: string): never {
   throw new CompactIndexError(`The index cache is damaged (${what}).`);
 }
 
-
 /** Check that every value of a column is an integer in [min, max). */
 function checkColumn(column: IntColumn, stride: number, field: number, min: number, max: number, what: string): void {
+  if (column instanceof Int32Array) {
+    // Integers already: a tight loop (a warm start checks columns of hundreds of thousands of values in cold code).
+    for (let i = field, n = column.length; i < n; i += stride) {
+      const v = column[i];
+      if (v < min || v >= max) fail(what);
+    }
+    return;
+  }
   for (let i = field; i < column.length; i += stride) {
     const v = column[i];
     if (!(v >= min && v < max) || !Number.isInteger(v)) fail(what);
@@ -453,6 +416,10 @@ function checkColumn(column: IntColumn, stride: number, field: number, min: numb
 
 /** Check that the first value of each pair of a column strictly ascends (so that it can be searched). */
 function checkAscending(column: IntColumn, what: string): void {
+  if (column instanceof Int32Array) {
+    for (let i = 2, n = column.length; i < n; i += 2) if (column[i] <= column[i - 2]) fail(what);
+    return;
+  }
   for (let i = 2; i < column.length; i += 2) if (!(column[i] > column[i - 2])) fail(what);
 }
 
@@ -470,87 +437,162 @@ function pairValue(column: IntColumn, id: number): number | undefined {
   return undefined;
 }
 
-function checkShape(data: CompactIndex): void {
-  if (data === null || typeof data !== 'object') fail('not an object');
-  if (data.v !== COMPACT_INDEX_VERSION) fail(`format version ${String(data.v)}`);
-  const arrays = ['s', 'av', 'sch', 'refs', 'err'] as const;
-  for (const name of arrays) if (!Array.isArray(data[name])) fail(`field ${name}`);
-  for (const name of INT_COLUMNS) if (!Array.isArray(data[name]) && !(data[name] instanceof Int32Array)) fail(`field ${name}`);
-  if (typeof data.ver !== 'string') fail('field ver');
-  const strings = data.s.length;
-  for (const s of data.s) if (typeof s !== 'string') fail('string table');
-  if (data.r.length % REF_FIELDS !== 0 || data.t.length % TYPE_FIELDS !== 0 || data.n.length % NAV_FIELDS !== 0) fail('row length');
-  if (data.k.length % 2 !== 0 || data.rc.length % 2 !== 0 || data.pd.length % 2 !== 0 || data.pa.length % 2 !== 0) fail('pair length');
-  if (data.pn.length !== data.pt.length) fail('property columns');
-  const refs = data.r.length / REF_FIELDS;
-  if (data.a.length % 3 !== 0 || data.al.length % 2 !== 0) fail('annotation row length');
-  const anns = data.al.length / 2;
-  checkColumn(data.a, 3, 0, 0, strings, 'annotation term');
-  checkColumn(data.a, 3, 1, NONE, strings, 'annotation qualifier');
-  checkColumn(data.a, 3, 2, -4 - data.av.length + 1, strings, 'annotation value');
-  for (let i = 0; i < data.al.length; i += 2) {
-    if (!(data.al[i] >= 0 && data.al[i + 1] >= 0 && (data.al[i] + data.al[i + 1]) * 3 <= data.a.length)) fail('annotation list range');
+/** The row lengths the counts imply hold (checked before any column is read). */
+function checkCounts(counts: Counts): void {
+  const c = counts.columns;
+  for (const name of INT_COLUMNS) if (!(Number.isInteger(c[name]) && c[name] >= 0)) fail(`length of column ${name}`);
+  if (!(Number.isInteger(counts.strings) && counts.strings >= 0 && Number.isInteger(counts.values) && counts.values >= 0)) fail('table sizes');
+  if (c.r % REF_FIELDS !== 0 || c.t % TYPE_FIELDS !== 0 || c.n % NAV_FIELDS !== 0) fail('row length');
+  if (c.k % 2 !== 0 || c.rc % 2 !== 0 || c.pd % 2 !== 0 || c.pa % 2 !== 0 || c.nb % 2 !== 0) fail('pair length');
+  if (c.pn !== c.pt) fail('property columns');
+  if (c.a % 3 !== 0 || c.al % 2 !== 0) fail('annotation row length');
+}
+
+/** Check every index a column holds against the counts (what it points into may not be read yet). */
+function checkColumnValues(name: IntColumnName, col: IntColumn, counts: Counts): void {
+  const strings = counts.strings;
+  const c = counts.columns;
+  const refs = c.r / REF_FIELDS;
+  const anns = c.al / 2;
+  const props = c.pn;
+  const navs = c.n / NAV_FIELDS;
+  if (col.length !== c[name]) fail(`length of column ${name}`);
+  const integers = col instanceof Int32Array;
+  switch (name) {
+    case 'r':
+      checkColumn(col, REF_FIELDS, 0, 0, strings, 'type reference name');
+      checkColumn(col, REF_FIELDS, 6, NONE, strings, 'type reference srid');
+      break;
+    case 'a':
+      checkColumn(col, 3, 0, 0, strings, 'annotation term');
+      checkColumn(col, 3, 1, NONE, strings, 'annotation qualifier');
+      checkColumn(col, 3, 2, -4 - counts.values + 1, strings, 'annotation value');
+      break;
+    case 'al':
+      for (let i = 0; i < col.length; i += 2) {
+        if (!(col[i] >= 0 && col[i + 1] >= 0 && (col[i] + col[i + 1]) * 3 <= c.a) || !(integers || (Number.isInteger(col[i]) && Number.isInteger(col[i + 1])))) fail('annotation list range');
+      }
+      break;
+    case 't':
+      checkColumn(col, TYPE_FIELDS, 1, 0, strings, 'type name');
+      checkColumn(col, TYPE_FIELDS, 2, NONE, strings, 'base type');
+      checkColumn(col, TYPE_FIELDS, 10, NONE, anns, 'type annotations');
+      for (let row = 0; row < col.length; row += TYPE_FIELDS) {
+        const keyStart = col[row + 4];
+        const keyCount = col[row + 5];
+        const propStart = col[row + 6];
+        const propCount = col[row + 7];
+        const navStart = col[row + 8];
+        const navCount = col[row + 9];
+        if (!(keyStart >= 0 && keyCount >= 0 && (keyStart + keyCount) * 2 <= c.k)) fail('key range');
+        if (!(propStart >= 0 && propCount >= 0 && propStart + propCount <= props)) fail('property range');
+        if (!(navStart >= 0 && navCount >= 0 && navStart + navCount <= navs)) fail('navigation property range');
+        if (!integers) for (let f = 3; f < 10; f++) if (!Number.isInteger(col[row + f])) fail('type row');
+      }
+      break;
+    case 'k':
+      checkColumn(col, 2, 0, 0, strings, 'key name');
+      checkColumn(col, 2, 1, NONE, strings, 'key alias');
+      break;
+    case 'pn':
+      checkColumn(col, 1, 0, 0, strings, 'property name');
+      break;
+    case 'pt':
+      checkColumn(col, 1, 0, 0, refs, 'property type');
+      break;
+    case 'pd':
+      checkColumn(col, 2, 0, 0, props, 'property default');
+      checkAscending(col, 'property default');
+      checkColumn(col, 2, 1, 0, strings, 'property default');
+      break;
+    case 'pa':
+      checkColumn(col, 2, 0, 0, props, 'property annotations');
+      checkAscending(col, 'property annotations');
+      checkColumn(col, 2, 1, 0, anns, 'property annotations');
+      break;
+    case 'n':
+      checkColumn(col, NAV_FIELDS, 0, 0, strings, 'navigation property name');
+      checkColumn(col, NAV_FIELDS, 1, 0, refs, 'navigation property type');
+      checkColumn(col, NAV_FIELDS, 2, NONE, strings, 'navigation property partner');
+      checkColumn(col, NAV_FIELDS, 4, NONE, strings, 'navigation property onDelete');
+      checkColumn(col, NAV_FIELDS, 7, NONE, anns, 'navigation property annotations');
+      for (let at = 0; at < col.length; at += NAV_FIELDS) {
+        const start = col[at + 5];
+        const count = col[at + 6];
+        if (!(start >= 0 && count >= 0 && (start + count) * 2 <= c.rc) || !(integers || (Number.isInteger(start) && Number.isInteger(count)))) fail('referential constraint range');
+      }
+      break;
+    case 'rc':
+      checkColumn(col, 1, 0, 0, strings, 'referential constraint');
+      break;
+    case 'nb':
+      checkColumn(col, 1, 0, 0, strings, 'navigation property binding');
+      break;
   }
-  const props = data.pn.length;
-  const navs = data.n.length / NAV_FIELDS;
-  const types = data.t.length / TYPE_FIELDS;
-  checkColumn(data.r, REF_FIELDS, 0, 0, strings, 'type reference name');
-  checkColumn(data.r, REF_FIELDS, 6, NONE, strings, 'type reference srid');
-  checkColumn(data.pn, 1, 0, 0, strings, 'property name');
-  checkColumn(data.pt, 1, 0, 0, refs, 'property type');
-  checkColumn(data.pd, 2, 0, 0, props, 'property default');
-  checkAscending(data.pd, 'property default');
-  checkAscending(data.pa, 'property annotations');
-  checkColumn(data.pd, 2, 1, 0, strings, 'property default');
-  checkColumn(data.pa, 2, 0, 0, props, 'property annotations');
-  checkColumn(data.pa, 2, 1, 0, anns, 'property annotations');
-  checkColumn(data.k, 2, 0, 0, strings, 'key name');
-  checkColumn(data.k, 2, 1, NONE, strings, 'key alias');
-  checkColumn(data.rc, 1, 0, 0, strings, 'referential constraint');
-  checkColumn(data.nb, 1, 0, 0, strings, 'navigation property binding');
-  checkColumn(data.n, NAV_FIELDS, 0, 0, strings, 'navigation property name');
-  checkColumn(data.n, NAV_FIELDS, 1, 0, refs, 'navigation property type');
-  checkColumn(data.n, NAV_FIELDS, 2, NONE, strings, 'navigation property partner');
-  checkColumn(data.n, NAV_FIELDS, 4, NONE, strings, 'navigation property onDelete');
-  checkColumn(data.n, NAV_FIELDS, 7, NONE, anns, 'navigation property annotations');
-  for (let i = 0; i < navs; i++) {
-    const start = data.n[i * NAV_FIELDS + 5];
-    const count = data.n[i * NAV_FIELDS + 6];
-    if (!(start >= 0 && count >= 0 && (start + count) * 2 <= data.rc.length)) fail('referential constraint range');
-  }
-  checkColumn(data.t, TYPE_FIELDS, 1, 0, strings, 'type name');
-  checkColumn(data.t, TYPE_FIELDS, 2, NONE, strings, 'base type');
-  checkColumn(data.t, TYPE_FIELDS, 10, NONE, anns, 'type annotations');
-  for (let i = 0; i < types; i++) {
-    const row = i * TYPE_FIELDS;
-    const [keyStart, keyCount, propStart, propCount, navStart, navCount] = data.t.slice(row + 4, row + 10);
-    if (!(keyStart >= 0 && keyCount >= 0 && (keyStart + keyCount) * 2 <= data.k.length)) fail('key range');
-    if (!(propStart >= 0 && propCount >= 0 && propStart + propCount <= props)) fail('property range');
-    if (!(navStart >= 0 && navCount >= 0 && navStart + navCount <= navs)) fail('navigation property range');
-  }
-  for (const schema of data.sch) {
+}
+
+/** Check the JSON parts of an index against the counts. */
+function checkHead(head: IndexHead, counts: Counts): void {
+  if (head === null || typeof head !== 'object') fail('not an object');
+  if (head.v !== COMPACT_INDEX_VERSION) fail(`format version ${String(head.v)}`);
+  for (const name of ['sch', 'refs', 'err'] as const) if (!Array.isArray(head[name])) fail(`field ${name}`);
+  if (typeof head.ver !== 'string') fail('field ver');
+  const strings = counts.strings;
+  const types = counts.columns.t / TYPE_FIELDS;
+  for (const schema of head.sch) {
     if (schema === null || typeof schema !== 'object' || !Array.isArray(schema.st) || schema.st.length !== 4) fail('schema');
-    if (!(schema.ns >= 0 && schema.ns < strings) || !(schema.alias >= NONE && schema.alias < strings)) fail('schema namespace');
+    if (!(Number.isInteger(schema.ns) && schema.ns >= 0 && schema.ns < strings) || !(Number.isInteger(schema.alias) && schema.alias >= NONE && schema.alias < strings)) {
+      fail('schema namespace');
+    }
     const [es, ec, cs, cc] = schema.st;
-    if (!(es >= 0 && ec >= 0 && es + ec <= types && cs >= 0 && cc >= 0 && cs + cc <= types)) fail('schema type range');
+    if (!(es >= 0 && ec >= 0 && es + ec <= types && cs >= 0 && cc >= 0 && cs + cc <= types) || !schema.st.every(Number.isInteger)) fail('schema type range');
     for (const list of [schema.enums, schema.defs, schema.ops, schema.terms, schema.ann]) if (!Array.isArray(list)) fail('schema lists');
   }
 }
 
-/** Make `key` of `target` a value computed on first read (then a plain data property). */
-function lazy<T extends object, K extends keyof T>(target: T, key: K, compute: () => T[K]): void {
-  Object.defineProperty(target, key, {
+/** The JSON form as a store: everything checked up front. */
+function jsonStore(data: CompactIndex): IndexStore {
+  if (data === null || typeof data !== 'object') fail('not an object');
+  for (const name of ['s', 'av'] as const) if (!Array.isArray(data[name])) fail(`field ${name}`);
+  for (const name of INT_COLUMNS) if (!Array.isArray(data[name]) && !(data[name] instanceof Int32Array)) fail(`field ${name}`);
+  for (const s of data.s) if (typeof s !== 'string') fail('string table');
+  const columns = {} as Record<IntColumnName, number>;
+  for (const name of INT_COLUMNS) columns[name] = data[name].length;
+  const counts: Counts = { strings: data.s.length, values: data.av.length, columns };
+  checkCounts(counts);
+  checkHead(data, counts);
+  for (const name of INT_COLUMNS) checkColumnValues(name, data[name], counts);
+  return { counts, column: (name) => data[name], str: (id) => data.s[id], value: (id) => data.av[id] };
+}
+
+/** Where a decoded structured type or binding source keeps its row (not enumerable: not part of the document's data). */
+const ROW = Symbol('compact index row');
+
+/**
+ * A property computed on first read from the object's row (then a plain data property). One descriptor is
+ * shared by every object of a decode, so that they keep one shape. A section refused at that first read
+ * gives `empty()` (the store has told its caller).
+ */
+function lazyMember(key: string, compute: (row: number) => unknown, empty: () => unknown): PropertyDescriptor {
+  const settle = (target: object, value: unknown): void => void Object.defineProperty(target, key, { value, writable: true, enumerable: true, configurable: true });
+  return {
     configurable: true,
     enumerable: true,
-    get(this: T) {
-      const value = compute();
-      Object.defineProperty(this, key, { value, writable: true, enumerable: true, configurable: true });
+    get(this: { [ROW]: number }) {
+      let value: unknown;
+      try {
+        value = compute(this[ROW]);
+      } catch (error) {
+        if (!(error instanceof CompactIndexError)) throw error;
+        value = empty();
+      }
+      settle(this, value);
       return value;
     },
-    set(this: T, value: T[K]) {
-      Object.defineProperty(this, key, { value, writable: true, enumerable: true, configurable: true });
+    set(this: object, value: unknown) {
+      settle(this, value);
     },
-  });
+  };
 }
 
 /** The member counts of decoded types (their members are decoded on first use): see declaredMemberCount. */
@@ -570,25 +612,39 @@ export function declaredMemberCount(type: StructuredType): number | undefined {
 
 class Decoder {
   private readonly typeRefs: (TypeRef | undefined)[];
+  /** The lazy members of a structured type, without and with a declared key. */
+  private readonly members: PropertyDescriptorMap;
+  private readonly membersWithKey: PropertyDescriptorMap;
+  /** The binding ranges ([start, count] in `nb`) of the entity sets and singletons decoded, by their row. */
+  private readonly bindingRanges: number[] = [];
+  private readonly bindings: PropertyDescriptor;
 
-  constructor(private readonly data: CompactIndex) {
-    this.typeRefs = new Array<TypeRef | undefined>(data.r.length / REF_FIELDS);
+  constructor(private readonly store: IndexStore) {
+    this.typeRefs = new Array<TypeRef | undefined>(store.counts.columns.r / REF_FIELDS);
+    const field = (row: number, f: number): number => this.store.column('t')[row * TYPE_FIELDS + f];
+    this.members = {
+      annotations: lazyMember('annotations', (row) => this.annotations(field(row, 10)), () => []),
+      properties: lazyMember('properties', (row) => this.properties(field(row, 6), field(row, 7)), () => []),
+      navigationProperties: lazyMember('navigationProperties', (row) => this.navigationProperties(field(row, 8), field(row, 9)), () => []),
+    };
+    this.membersWithKey = { ...this.members, key: lazyMember('key', (row) => this.key(field(row, 4), field(row, 5)), () => []) };
+    this.bindings = lazyMember('navigationPropertyBindings', (row) => this.navigationPropertyBindings(this.bindingRanges[row * 2], this.bindingRanges[row * 2 + 1]), () => []);
   }
 
   /** Type references are shared between the elements that use the same one (they are read-only data). */
   private ref(id: number): TypeRef {
     let ref = this.typeRefs[id];
     if (ref !== undefined) return ref;
-    const r = this.data.r;
-    const s = this.data.s;
+    const r = this.store.column('r');
+    const str = (i: number): string => this.store.str(i);
     const at = id * REF_FIELDS;
-    ref = { name: s[r[at]], collection: r[at + 1] === 1, nullable: r[at + 2] === 1 };
+    ref = { name: str(r[at]), collection: r[at + 1] === 1, nullable: r[at + 2] === 1 };
     const maxLength = r[at + 3];
     if (maxLength !== NONE) ref.maxLength = maxLength === -2 ? 'max' : maxLength;
     if (r[at + 4] !== NONE) ref.precision = r[at + 4];
     const scale = r[at + 5];
     if (scale !== NONE) ref.scale = scale === -2 ? 'variable' : scale === -3 ? 'floating' : scale;
-    if (r[at + 6] !== NONE) ref.srid = s[r[at + 6]];
+    if (r[at + 6] !== NONE) ref.srid = str(r[at + 6]);
     if (r[at + 7] !== NONE) ref.unicode = r[at + 7] === 1;
     this.typeRefs[id] = ref;
     return ref;
@@ -596,52 +652,70 @@ class Decoder {
 
   private annotations(id: number): Annotation[] {
     if (id === NONE) return [];
-    const { a, al, av, s } = this.data;
+    const store = this.store;
+    const a = store.column('a');
+    const al = store.column('al');
     const out: Annotation[] = [];
     for (let i = al[id * 2], end = i + al[id * 2 + 1]; i < end; i++) {
       const code = a[i * 3 + 2];
-      const value = code >= 0 ? s[code] : code === -1 ? true : code === -2 ? false : code === -3 ? null : av[-code - 4];
-      const ann: Annotation = { term: s[a[i * 3]], value };
-      if (a[i * 3 + 1] !== NONE) ann.qualifier = s[a[i * 3 + 1]];
+      const value = code >= 0 ? store.str(code) : code === -1 ? true : code === -2 ? false : code === -3 ? null : store.value(-code - 4);
+      const ann: Annotation = { term: store.str(a[i * 3]), value };
+      if (a[i * 3 + 1] !== NONE) ann.qualifier = store.str(a[i * 3 + 1]);
       out.push(ann);
     }
     return out;
   }
 
+  private key(start: number, count: number): PropertyRef[] {
+    const k = this.store.column('k');
+    const key: PropertyRef[] = [];
+    for (let i = start, end = start + count; i < end; i++) {
+      const alias = k[i * 2 + 1];
+      key.push(alias === NONE ? { name: this.store.str(k[i * 2]) } : { name: this.store.str(k[i * 2]), alias: this.store.str(alias) });
+    }
+    return key;
+  }
+
   private properties(start: number, count: number): Property[] {
-    // The sparse extras are searched (their pairs ascend by property, checkShape): no map over every property of the document.
-    const { pn, pt, pd, pa, s } = this.data;
+    // The sparse extras are searched (their pairs ascend by property, checkColumnValues): no map over every property of the document.
+    const store = this.store;
+    const pn = store.column('pn');
+    const pt = store.column('pt');
+    const pd = store.column('pd');
+    const pa = store.column('pa');
     const out: Property[] = new Array<Property>(count);
     for (let i = 0; i < count; i++) {
       const id = start + i;
       const ann = pairValue(pa, id);
-      const p: Property = { kind: 'Property', name: s[pn[id]], type: this.ref(pt[id]), annotations: ann === undefined ? [] : this.annotations(ann) };
+      const p: Property = { kind: 'Property', name: store.str(pn[id]), type: this.ref(pt[id]), annotations: ann === undefined ? [] : this.annotations(ann) };
       const dv = pairValue(pd, id);
-      if (dv !== undefined) p.defaultValue = s[dv];
+      if (dv !== undefined) p.defaultValue = store.str(dv);
       out[i] = p;
     }
     return out;
   }
 
   private navigationProperties(start: number, count: number): NavigationProperty[] {
-    const { n, rc, s } = this.data;
+    const store = this.store;
+    const n = store.column('n');
+    const rc = store.column('rc');
     const out: NavigationProperty[] = new Array<NavigationProperty>(count);
     for (let i = 0; i < count; i++) {
       const at = (start + i) * NAV_FIELDS;
       const constraints = [];
       for (let c = n[at + 5], end = c + n[at + 6]; c < end; c++) {
-        constraints.push({ property: s[rc[c * 2]], referencedProperty: s[rc[c * 2 + 1]] });
+        constraints.push({ property: store.str(rc[c * 2]), referencedProperty: store.str(rc[c * 2 + 1]) });
       }
       const nav: NavigationProperty = {
         kind: 'NavigationProperty',
-        name: s[n[at]],
+        name: store.str(n[at]),
         type: this.ref(n[at + 1]),
         containsTarget: n[at + 3] === 1,
         referentialConstraints: constraints,
         annotations: this.annotations(n[at + 7]),
       };
-      if (n[at + 2] !== NONE) nav.partner = s[n[at + 2]];
-      if (n[at + 4] !== NONE) nav.onDelete = s[n[at + 4]];
+      if (n[at + 2] !== NONE) nav.partner = store.str(n[at + 2]);
+      if (n[at + 4] !== NONE) nav.onDelete = store.str(n[at + 4]);
       out[i] = nav;
     }
     return out;
@@ -657,22 +731,25 @@ class Decoder {
     if (compact === null || typeof compact !== 'object' || !Array.isArray(compact.nb)) fail('entity set or singleton');
     const { nb: range, ...rest } = compact;
     const [start, count] = range;
-    if (!(Number.isInteger(start) && Number.isInteger(count) && start >= 0 && count >= 0 && (start + count) * 2 <= this.data.nb.length)) fail('binding range');
+    if (!(Number.isInteger(start) && Number.isInteger(count) && start >= 0 && count >= 0 && (start + count) * 2 <= this.store.counts.columns.nb)) fail('binding range');
     const source = rest as unknown as T;
-    lazy(source, 'navigationPropertyBindings', () => {
-      const { nb, s } = this.data;
-      const out: NavigationPropertyBinding[] = new Array<NavigationPropertyBinding>(count);
-      for (let i = 0; i < count; i++) out[i] = { path: s[nb[(start + i) * 2]], target: s[nb[(start + i) * 2 + 1]] };
-      return out;
-    });
+    Object.defineProperty(source, ROW, { value: this.bindingRanges.length / 2 });
+    this.bindingRanges.push(start, count);
+    Object.defineProperty(source, 'navigationPropertyBindings', this.bindings);
     return source;
   }
 
+  private navigationPropertyBindings(start: number, count: number): NavigationPropertyBinding[] {
+    const nb = this.store.column('nb');
+    const out: NavigationPropertyBinding[] = new Array<NavigationPropertyBinding>(count);
+    for (let i = 0; i < count; i++) out[i] = { path: this.store.str(nb[(start + i) * 2]), target: this.store.str(nb[(start + i) * 2 + 1]) };
+    return out;
+  }
+
   structuredType(row: number, namespace: string): StructuredType {
-    const t = this.data.t;
-    const s = this.data.s;
+    const t = this.store.column('t');
     const at = row * TYPE_FIELDS;
-    const name = s[t[at + 1]];
+    const name = this.store.str(t[at + 1]);
     const flags = t[at + 3];
     const type = {
       kind: t[at] === 0 ? 'EntityType' : 'ComplexType',
@@ -682,38 +759,33 @@ class Decoder {
       abstract: (flags & F_ABSTRACT) !== 0,
       openType: (flags & F_OPEN) !== 0,
       hasStream: (flags & F_STREAM) !== 0,
-      annotations: this.annotations(t[at + 10]),
     } as StructuredType;
-    if (t[at + 2] !== NONE) type.baseType = s[t[at + 2]];
-    if ((flags & F_KEY) !== 0) {
-      const key: PropertyRef[] = [];
-      for (let i = t[at + 4], end = i + t[at + 5]; i < end; i++) {
-        const alias = this.data.k[i * 2 + 1];
-        key.push(alias === NONE ? { name: s[this.data.k[i * 2]] } : { name: s[this.data.k[i * 2]], alias: s[alias] });
-      }
-      type.key = key;
-    }
-    const propStart = t[at + 6];
-    const propCount = t[at + 7];
-    const navStart = t[at + 8];
-    const navCount = t[at + 9];
-    lazy(type, 'properties', () => this.properties(propStart, propCount));
-    lazy(type, 'navigationProperties', () => this.navigationProperties(navStart, navCount));
-    decodedMemberCounts.set(type, propCount + navCount);
+    if (t[at + 2] !== NONE) type.baseType = this.store.str(t[at + 2]);
+    Object.defineProperty(type, ROW, { value: row });
+    // One call per member: faster than Object.defineProperties here.
+    const members = (flags & F_KEY) !== 0 ? this.membersWithKey : this.members;
+    for (const key in members) Object.defineProperty(type, key, members[key]);
+    decodedMemberCounts.set(type, t[at + 7] + t[at + 9]);
     return type;
   }
 }
 
 /**
- * Decode a compact index into a document equal to the one it was encoded from (without source positions).
- * Throws CompactIndexError when the data is not a consistent compact index of this version.
+ * Decode a compact index (its JSON form, or read from bytes) into a document equal to the one it was encoded
+ * from (without source positions). Throws CompactIndexError when what the decode reads now is not a consistent
+ * compact index of this version; what it reads later (members, annotations) is checked then (see the top).
  */
-export function decodeCompactIndex(data: CompactIndex): CsdlDocument {
-  checkShape(data);
-  const decoder = new Decoder(data);
-  const s = data.s;
-  const schemas: Schema[] = data.sch.map((c) => {
-    const namespace = s[c.ns];
+export function decodeCompactIndex(data: CompactIndex | CompactIndexBytes): CsdlDocument {
+  let head: IndexHead;
+  let store: IndexStore;
+  if (data instanceof CompactIndexBytes) ({ head, store } = data.open());
+  else {
+    store = jsonStore(data);
+    head = data;
+  }
+  const decoder = new Decoder(store);
+  const schemas: Schema[] = head.sch.map((c) => {
+    const namespace = store.str(c.ns);
     const entityTypes: StructuredType[] = [];
     const complexTypes: StructuredType[] = [];
     for (let i = 0; i < c.st[1]; i++) entityTypes.push(decoder.structuredType(c.st[0] + i, namespace));
@@ -728,9 +800,424 @@ export function decodeCompactIndex(data: CompactIndex): CsdlDocument {
       terms: c.terms,
       annotations: c.ann,
     };
-    if (c.alias !== NONE) schema.alias = s[c.alias];
+    if (c.alias !== NONE) schema.alias = store.str(c.alias);
     if (c.container !== undefined) schema.entityContainer = decoder.container(c.container);
     return schema;
   });
-  return { version: data.ver, references: data.refs, schemas, errors: data.err };
+  return { version: head.ver, references: head.refs, schemas, errors: head.err };
+}
+
+// ------------------------------------------------------------------------------------------ bytes
+
+/*
+ * The bytes of an index (the index cache's body), all integers little-endian:
+ *
+ *   u32 length of the table, the table (ASCII JSON: [[name, offset, length], ...]), zeros up to a multiple of 8,
+ *   then the sections in the table's order, each at the next multiple of 8 (offsets count from there).
+ *
+ * Sections: `head` (ASCII JSON: the JSON parts and the counts), one per integer column (its name: 32-bit
+ * integers), `s0`, `s1`... (the string table in blocks) and `v0`, `v1`... (the annotation values as JSON text,
+ * in blocks). A block of texts: u32 count, u32 encoding (0: one byte per character, latin1; 1: UTF-16LE),
+ * count + 1 u32 character offsets (ascending, from 0 to the text's length), then the text.
+ */
+
+/** About how many characters a block of texts holds: a first use reads (and checks) one block, not the table. */
+const BLOCK_CHARS = 1 << 15;
+const LATIN1 = 0;
+const UTF16 = 1;
+const LITTLE_ENDIAN = new Uint8Array(new Uint32Array([1]).buffer)[0] === 1;
+
+interface BytesHead extends IndexHead {
+  /** Lengths of the integer columns. */
+  c: Record<IntColumnName, number>;
+  /** Size of the string table and the first string of each of its blocks. */
+  S: number;
+  sb: number[];
+  /** Number of annotation values and the first value of each block. */
+  V: number;
+  vb: number[];
+}
+
+const align8 = (n: number): number => (n + 7) & ~7;
+
+/** JSON text with every character outside ASCII escaped: read as one-byte text without decoding UTF-8. */
+function asciiJson(value: unknown): Uint8Array {
+  return Buffer.from(JSON.stringify(value).replace(/[\u007f-\uffff]/g, (c) => '\\u' + c.charCodeAt(0).toString(16).padStart(4, '0')), 'latin1');
+}
+
+/** Texts in blocks of about BLOCK_CHARS characters (see the format above); with the first text of each. */
+function textBlocks(texts: string[]): { starts: number[]; blocks: Uint8Array[] } {
+  const starts: number[] = [];
+  const blocks: Uint8Array[] = [];
+  for (let first = 0; first < texts.length; ) {
+    let end = first;
+    let chars = 0;
+    let wide = false;
+    while (end < texts.length && (end === first || chars < BLOCK_CHARS)) {
+      const text = texts[end++];
+      chars += text.length;
+      if (!wide && /[^\u0000-\u00ff]/.test(text)) wide = true;
+    }
+    const count = end - first;
+    const joined = texts.slice(first, end).join('');
+    const text = Buffer.from(joined, wide ? 'utf16le' : 'latin1');
+    const block = new Uint8Array(8 + 4 * (count + 1) + text.length);
+    const view = new DataView(block.buffer);
+    view.setUint32(0, count, true);
+    view.setUint32(4, wide ? UTF16 : LATIN1, true);
+    let offset = 0;
+    for (let i = 0; i <= count; i++) {
+      view.setUint32(8 + 4 * i, offset, true);
+      if (i < count) offset += texts[first + i].length;
+    }
+    block.set(text, 8 + 4 * (count + 1));
+    starts.push(first);
+    blocks.push(block);
+    first = end;
+  }
+  return { starts, blocks };
+}
+
+/**
+ * A compact index as bytes (the index cache's body; the format above), made as one chunk holding the whole body
+ * (returned alone in the array): the integer columns are written straight into it, and no second copy of the
+ * body is made by joining pieces — the peak of a cold load's background pass (10 MB each on the 30 MB Dataverse
+ * document).
+ */
+export function compactIndexToBytes(index: CompactIndex): Uint8Array[] {
+  const strings = textBlocks(index.s);
+  const values = textBlocks(index.av.map((value) => JSON.stringify(value)));
+  const columns = {} as Record<IntColumnName, number>;
+  for (const name of INT_COLUMNS) columns[name] = index[name].length;
+  const head: BytesHead = { v: index.v, ver: index.ver, sch: index.sch, refs: index.refs, err: index.err, c: columns, S: index.s.length, sb: strings.starts, V: index.av.length, vb: values.starts };
+  // Each section: its name, its length, and what writes it at an offset of the body.
+  type Section = [string, number, (into: Uint8Array, at: number) => void];
+  const copied = (name: string, bytes: Uint8Array): Section => [name, bytes.length, (into, at) => into.set(bytes, at)];
+  // What a decode reads up front comes first (the head, the types, the first blocks of strings): a reader on demand reads it in one piece.
+  const sections: Section[] = [copied('head', asciiJson(head))];
+  for (const name of ['t', ...INT_COLUMNS.filter((column) => column !== 't')] as IntColumnName[]) {
+    const column = index[name];
+    sections.push([
+      name,
+      column.length * 4,
+      (into, at) => {
+        const view = new DataView(into.buffer, into.byteOffset + at, column.length * 4);
+        for (let i = 0; i < column.length; i++) view.setInt32(i * 4, column[i], true);
+      },
+    ]);
+  }
+  strings.blocks.forEach((block, i) => sections.splice(2 + i, 0, copied(`s${i}`, block)));
+  values.blocks.forEach((block, i) => sections.push(copied(`v${i}`, block)));
+  const table: [string, number, number][] = [];
+  let offset = 0;
+  for (const [name, length] of sections) {
+    offset = align8(offset);
+    table.push([name, offset, length]);
+    offset += length;
+  }
+  const tableBytes = asciiJson(table);
+  const dataStart = align8(4 + tableBytes.length);
+  const body = new Uint8Array(dataStart + offset);
+  body.set(u32(tableBytes.length), 0);
+  body.set(tableBytes, 4);
+  sections.forEach(([, , write], i) => write(body, dataStart + table[i][1]));
+  return [body];
+}
+
+function u32(value: number): Uint8Array {
+  const bytes = new Uint8Array(4);
+  new DataView(bytes.buffer).setUint32(0, value, true);
+  return bytes;
+}
+
+/** Where the bytes of an index are read from a section at a time (a cache file read on demand); `read` may throw. */
+export interface IndexBytesSource {
+  readonly length: number;
+  read(offset: number, length: number): Uint8Array;
+}
+
+/** How the sections of an index read from bytes are checked at their first use. */
+export interface SectionCheck {
+  /** True when section `index` of the table (named `name`) holds the bytes it was written with. */
+  verify(index: number, name: string, bytes: Uint8Array): boolean;
+  /** Told of each section refused (its check or its shape), with why; the decode goes on without it. */
+  onDamaged?(reason: string): void;
+}
+
+/** The length of the table at the start of an index's bytes and where its sections start; undefined when the bytes are too short. */
+export function compactIndexTable(bytes: Uint8Array): { tableEnd: number; dataStart: number } | undefined {
+  if (bytes.length < 4) return undefined;
+  const length = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength).getUint32(0, true);
+  if (4 + length > bytes.length) return undefined;
+  return { tableEnd: 4 + length, dataStart: align8(4 + length) };
+}
+
+/**
+ * A compact index in bytes made by compactIndexToBytes, read section by section as the decode uses it.
+ * Keeps the bytes (its columns are views of them when aligned).
+ */
+export class CompactIndexBytes {
+  /** name -> [index in the table, offset in the bytes, length]. */
+  private readonly sections = new Map<string, [number, number, number]>();
+  private readonly checked = new Map<string, Uint8Array>();
+  private readonly columns = new Map<IntColumnName, Int32Array>();
+  private counts: Counts | undefined;
+  private head: BytesHead | undefined;
+  private strings: (string | undefined)[] = [];
+  private stringBlocks: (BlockTexts | undefined)[] = [];
+  private values: (Annotation['value'] | undefined)[] = [];
+  private valueBlocks: (BlockTexts | undefined)[] = [];
+  private readonly refused = new Set<string>();
+  private store: IndexStore | undefined;
+
+  /** Throws CompactIndexError when the bytes are not framed as compactIndexToBytes frames them. */
+  private readonly source: IndexBytesSource;
+
+  constructor(
+    bytes: Uint8Array | IndexBytesSource,
+    private readonly check?: SectionCheck,
+  ) {
+    const source: IndexBytesSource = bytes instanceof Uint8Array ? { length: bytes.length, read: (offset, length) => bytes.subarray(offset, offset + length) } : bytes;
+    this.source = source;
+    let table: { tableEnd: number; dataStart: number } | undefined;
+    if (source.length >= 4) {
+      const first = source.read(0, 4);
+      const tableLength = new DataView(first.buffer, first.byteOffset, 4).getUint32(0, true);
+      if (4 + tableLength <= source.length) table = { tableEnd: 4 + tableLength, dataStart: align8(4 + tableLength) };
+    }
+    if (table === undefined) fail('length of the table');
+    let entries: unknown;
+    try {
+      const text = source.read(4, table.tableEnd - 4);
+      entries = JSON.parse(Buffer.from(text.buffer, text.byteOffset, text.byteLength).toString('latin1'));
+    } catch (error) {
+      fail(`table: ${error instanceof Error ? error.message : String(error)}`);
+    }
+    if (!Array.isArray(entries) || entries.length === 0) fail('table');
+    let expected = 0;
+    entries.forEach((entry: unknown, index) => {
+      if (!Array.isArray(entry) || entry.length !== 3) fail('table entry');
+      const [name, offset, length] = entry as unknown[];
+      if (typeof name !== 'string' || this.sections.has(name) || !Number.isInteger(offset) || !Number.isInteger(length) || (length as number) < 0) fail('table entry');
+      if (offset !== align8(expected)) fail(`offset of section ${name}`);
+      expected = (offset as number) + (length as number);
+      this.sections.set(name, [index, table.dataStart + (offset as number), length as number]);
+    });
+    if (table.dataStart + expected !== source.length) fail(table.dataStart + expected > source.length ? 'a section past the end' : 'bytes after the last section');
+    if (!this.sections.has('head')) fail('no head');
+  }
+
+  /** How many sections the table lists. */
+  get sectionCount(): number {
+    return this.sections.size;
+  }
+
+  /** The sections in the table's order, with their bytes (unchecked): what a writer hashes. */
+  sectionsInOrder(): { name: string; bytes: Uint8Array }[] {
+    return [...this.sections].map(([name, [, offset, length]]) => ({ name, bytes: this.source.read(offset, length) }));
+  }
+
+  /** A section's bytes once checked; throws CompactIndexError (after telling the check's onDamaged) when refused. */
+  private section(name: string): Uint8Array {
+    const known = this.checked.get(name);
+    if (known !== undefined) return known;
+    if (this.refused.has(name)) fail(`section ${name}`);
+    const entry = this.sections.get(name);
+    if (entry === undefined) return this.refuse(name, `section ${name} is missing`);
+    const [index, offset, length] = entry;
+    let bytes: Uint8Array;
+    try {
+      bytes = this.source.read(offset, length);
+      if (bytes.byteLength !== length) throw new Error('short read');
+    } catch (error) {
+      if (error instanceof CompactIndexError) throw error;
+      return this.refuse(name, `section ${name} could not be read (${error instanceof Error ? error.message : String(error)})`);
+    }
+    if (this.check !== undefined && !this.check.verify(index, name, bytes)) return this.refuse(name, `section ${name} does not match its hash`);
+    this.checked.set(name, bytes);
+    return bytes;
+  }
+
+  private refuse(name: string, reason: string): never {
+    this.refused.add(name);
+    this.check?.onDamaged?.(reason);
+    fail(reason);
+  }
+
+  /** Run a first use's shape check: what it finds wrong refuses the section. */
+  private shaped<T>(name: string, read: () => T): T {
+    try {
+      return read();
+    } catch (error) {
+      if (!(error instanceof CompactIndexError) || this.refused.has(name)) throw error;
+      return this.refuse(name, `section ${name}: ${error.message}`);
+    }
+  }
+
+  /** The JSON parts, checked, and the store the decode reads the rest from. */
+  open(): { head: IndexHead; store: IndexStore } {
+    if (this.head === undefined || this.counts === undefined) {
+      const bytes = this.section('head');
+      const head = this.shaped('head', () => {
+        let parsed: BytesHead;
+        try {
+          parsed = JSON.parse(Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).toString('latin1')) as BytesHead;
+        } catch (error) {
+          fail(`head: ${error instanceof Error ? error.message : String(error)}`);
+        }
+        if (parsed === null || typeof parsed !== 'object' || parsed.c === null || typeof parsed.c !== 'object') fail('head');
+        const counts: Counts = { strings: parsed.S, values: parsed.V, columns: parsed.c };
+        checkCounts(counts);
+        checkHead(parsed, counts);
+        checkBlockStarts(parsed.sb, parsed.S, 'string blocks');
+        checkBlockStarts(parsed.vb, parsed.V, 'value blocks');
+        this.counts = counts;
+        return parsed;
+      });
+      this.head = head;
+      this.strings = new Array<string | undefined>(head.S);
+      this.values = new Array<Annotation['value'] | undefined>(head.V);
+      this.stringBlocks = new Array<BlockTexts | undefined>(head.sb.length);
+      this.valueBlocks = new Array<BlockTexts | undefined>(head.vb.length);
+    }
+    if (this.store === undefined) {
+      this.store = { counts: this.counts!, column: (name) => this.column(name), str: (id) => this.str(id), value: (id) => this.value(id) };
+      // Bytes this process made (no check): their columns are checked now, as the decode of an index always did, not
+      // on a first use that would then fall inside a request (the strings are still read a block at a time).
+      if (this.check === undefined) for (const name of INT_COLUMNS) this.column(name);
+    }
+    return { head: this.head, store: this.store };
+  }
+
+  /**
+   * Check the next section not checked yet (in the table's order; a column's shape too), so that later requests
+   * find it ready: false once none is left. A refused section is reported (the check's onDamaged), not thrown.
+   */
+  checkNextSection(): boolean {
+    for (const name of this.sections.keys()) {
+      if (this.checked.has(name) || this.refused.has(name)) continue;
+      try {
+        if ((INT_COLUMNS as readonly string[]).includes(name) && this.counts !== undefined) this.column(name as IntColumnName);
+        else this.section(name);
+      } catch (error) {
+        if (!(error instanceof CompactIndexError)) throw error;
+      }
+      return true;
+    }
+    return false;
+  }
+
+  private column(name: IntColumnName): Int32Array {
+    const known = this.columns.get(name);
+    if (known !== undefined) return known;
+    const bytes = this.section(name);
+    const column = this.shaped(name, () => {
+      if (bytes.byteLength % 4 !== 0) fail(`length of column ${name}`);
+      const count = bytes.byteLength / 4;
+      let out: Int32Array;
+      if (LITTLE_ENDIAN && bytes.byteOffset % 4 === 0) out = new Int32Array(bytes.buffer, bytes.byteOffset, count);
+      else {
+        out = new Int32Array(count);
+        const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+        for (let i = 0; i < count; i++) out[i] = view.getInt32(i * 4, true);
+      }
+      checkColumnValues(name, out, this.counts!);
+      return out;
+    });
+    this.columns.set(name, column);
+    return column;
+  }
+
+  private str(id: number): string {
+    const known = this.strings[id];
+    if (known !== undefined) return known;
+    if (!(id >= 0 && id < this.head!.S)) fail('string index');
+    const text = this.text(id, 's', this.head!.sb, this.head!.S, this.stringBlocks);
+    this.strings[id] = text;
+    return text;
+  }
+
+  private value(id: number): Annotation['value'] {
+    const known = this.values[id];
+    if (known !== undefined) return known;
+    if (!(id >= 0 && id < this.head!.V)) fail('annotation value index');
+    const block = blockOf(this.head!.vb, id);
+    const value = this.shaped(`v${block}`, () => {
+      try {
+        return JSON.parse(this.text(id, 'v', this.head!.vb, this.head!.V, this.valueBlocks)) as Annotation['value'];
+      } catch (error) {
+        if (error instanceof CompactIndexError) throw error;
+        fail(`annotation value ${id}`);
+      }
+    });
+    this.values[id] = value;
+    return value;
+  }
+
+  /** Text `id` of a table in blocks (strings or values): its block is checked and read on first use. */
+  private text(id: number, prefix: string, starts: number[], total: number, blocks: (BlockTexts | undefined)[]): string {
+    const block = blockOf(starts, id);
+    let texts = blocks[block];
+    if (texts === undefined) {
+      const name = `${prefix}${block}`;
+      const bytes = this.section(name);
+      const count = (block + 1 < starts.length ? starts[block + 1] : total) - starts[block];
+      texts = this.shaped(name, () => readBlock(bytes, count));
+      blocks[block] = texts;
+    }
+    const at = id - starts[block];
+    return texts.text.slice(texts.offsets[at], texts.offsets[at + 1]);
+  }
+}
+
+/** A block of texts read: its characters and where each text starts (and the last ends). */
+interface BlockTexts {
+  text: string;
+  offsets: Uint32Array;
+}
+
+function checkBlockStarts(starts: unknown, total: number, what: string): void {
+  if (!Array.isArray(starts) || (total > 0 && starts[0] !== 0)) fail(what);
+  for (let i = 0; i < starts.length; i++) {
+    const start: unknown = starts[i];
+    if (!Number.isInteger(start) || (start as number) >= total || (i > 0 && !((start as number) > (starts[i - 1] as number)))) fail(what);
+  }
+}
+
+/** The block holding text `id`: the last whose first text is at or before it. */
+function blockOf(starts: number[], id: number): number {
+  let low = 0;
+  let high = starts.length - 1;
+  while (low < high) {
+    const middle = (low + high + 1) >>> 1;
+    if (starts[middle] <= id) low = middle;
+    else high = middle - 1;
+  }
+  return low;
+}
+
+/** A block of `count` texts, its shape checked (throws CompactIndexError). */
+function readBlock(bytes: Uint8Array, count: number): BlockTexts {
+  if (bytes.byteLength < 8 + 4 * (count + 1)) fail('block length');
+  const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+  if (view.getUint32(0, true) !== count) fail('block count');
+  const encoding = view.getUint32(4, true);
+  if (encoding !== LATIN1 && encoding !== UTF16) fail('block encoding');
+  const offsets = new Uint32Array(count + 1);
+  for (let i = 0; i <= count; i++) offsets[i] = view.getUint32(8 + 4 * i, true);
+  const textStart = 8 + 4 * (count + 1);
+  const textBytes = bytes.byteLength - textStart;
+  const chars = encoding === UTF16 ? textBytes / 2 : textBytes;
+  if (!Number.isInteger(chars) || offsets[0] !== 0 || offsets[count] !== chars) fail('block offsets');
+  for (let i = 1; i <= count; i++) if (offsets[i] < offsets[i - 1]) fail('block offsets');
+  const text = Buffer.from(bytes.buffer, bytes.byteOffset + textStart, textBytes).toString(encoding === UTF16 ? 'utf16le' : 'latin1');
+  return { text, offsets };
+}
+
+/**
+ * The compact index in bytes made by compactIndexToBytes, its sections checked by `check` on their first use
+ * (none when absent: bytes this process made). Throws CompactIndexError when the bytes are not framed so.
+ */
+export function compactIndexFromBytes(source: Uint8Array | IndexBytesSource | (() => Uint8Array), check?: SectionCheck): CompactIndexBytes {
+  return new CompactIndexBytes(typeof source === 'function' ? source() : source, check);
 }

@@ -1,0 +1,157 @@
+// The index cache's sections, each checked on its first use (server/src/lsp/indexCache.ts, csdl/compactIndex.ts):
+// a cache whose header, table and load-time sections are genuine but whose later section was altered (its hash no
+// longer matches) is used for the warm start; the altered section is refused when a request first needs it, the
+// server logs it, deletes the cache and reads the XML again, and answers from the XML: the BUILT server over stdio.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { copyFileSync, existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { CompletionRequest, FoldingRangeRequest, LogMessageNotification, type CompletionList } from 'vscode-languageserver-protocol/node';
+import { Environments } from '../../server/src/lsp/environments';
+import { cacheLocations, defaultCacheDirectory } from '../../server/src/lsp/indexCache';
+import { repoRoot, startServer, type TestServer } from './lspClient';
+
+const corpus = join(repoRoot, '..', 'shared', 'corpus', 'metadata');
+
+function workspace(): { dir: string; metadata: string; cache: string } {
+  const dir = mkdtempSync(join(tmpdir(), 'odata-index-sections-'));
+  const metadata = join(dir, 'metadata.xml');
+  copyFileSync(join(corpus, 'simpleodata__TripPin.xml'), metadata);
+  return { dir, metadata, cache: cacheLocations(metadata, defaultCacheDirectory())[0] };
+}
+
+/** Where a section of a cache file is: [offset in the file, length]. */
+function sectionIn(file: Buffer, name: string): [number, number] {
+  const bodyStart = file.indexOf(0x0a) + 1;
+  const tableLength = file.readUInt32LE(bodyStart);
+  const dataStart = bodyStart + Math.ceil((4 + tableLength) / 8) * 8;
+  const table = JSON.parse(file.subarray(bodyStart + 4, bodyStart + 4 + tableLength).toString('latin1')) as [string, number, number][];
+  const entry = table.find(([section]) => section === name);
+  assert.ok(entry, `the cache has a section ${name}`);
+  return [dataStart + entry[1], entry[2]];
+}
+
+/** The cache with two property names swapped in its `pn` section: still well formed, but not what its hash covers. */
+function forgeLateSection(cache: string): Buffer {
+  const file = readFileSync(cache);
+  const [offset, length] = sectionIn(file, 'pn');
+  assert.ok(length >= 8);
+  const first = file.readInt32LE(offset);
+  const second = file.readInt32LE(offset + 4);
+  assert.notEqual(first, second);
+  file.writeInt32LE(second, offset);
+  file.writeInt32LE(first, offset + 4);
+  writeFileSync(cache, file);
+  return file;
+}
+
+async function labels(server: TestServer, uri: string, text: string): Promise<string[]> {
+  const lines = text.split('\n');
+  const position = { line: lines.length - 1, character: lines[lines.length - 1].length };
+  const list = (await server.connection.sendRequest(CompletionRequest.type, { textDocument: { uri }, position })) as CompletionList | null;
+  return (list?.items ?? []).map((item) => item.label);
+}
+
+async function until<T>(what: () => Promise<T> | T, done: (value: T) => boolean): Promise<T> {
+  let value = await what();
+  for (let attempt = 0; attempt < 1000 && !done(value); attempt++) {
+    await new Promise((resolve) => setTimeout(resolve, 10));
+    value = await what();
+  }
+  return value;
+}
+
+test('over LSP: a forged late section (header and load-time sections genuine) is refused at use; the server logs it, deletes the cache, reads the XML and answers from it', async () => {
+  const w = workspace();
+  const options = { environments: [{ name: 'env', flavor: 'generic', url: 'https://example.org/', metadataFile: w.metadata }], defaultEnvironment: 'env' };
+  try {
+    // A cold start writes a genuine cache.
+    const cold = await startServer(options);
+    try {
+      await cold.open('file:///cold.odata', 'GET ', 1);
+      await until(() => labels(cold, 'file:///cold.odata', 'GET '), (found) => found.includes('People'));
+      await until(() => existsSync(w.cache), Boolean);
+    } finally {
+      await cold.stop();
+    }
+    assert.ok(existsSync(w.cache), 'the cold start wrote the cache');
+    const forged = forgeLateSection(w.cache);
+
+    const warm = await startServer(options);
+    const log: string[] = [];
+    warm.connection.onNotification(LogMessageNotification.method, (message: { message: string }) => void log.push(message.message));
+    try {
+      const uri = 'file:///warm.odata';
+      await warm.open(uri, 'GET ', 1);
+      // The warm start loads: the header, the table and the sections read at load are genuine.
+      const sets = await until(() => labels(warm, uri, 'GET '), (found) => found.includes('People'));
+      assert.ok(sets.includes('People') && sets.includes('Airlines'), sets.join(', '));
+      assert.ok(!log.some((line) => /is ignored/.test(line)), `the cache was not refused at load: ${log.join('\n')}`);
+      // The first request that needs the properties reads the forged section: refused, never used.
+      const text = 'GET People?$select=';
+      await warm.change(uri, text, 2);
+      const first = await labels(warm, uri, text);
+      assert.ok(!first.some((label) => label === ''), 'no property of an empty name');
+      const properties = await until(() => labels(warm, uri, text), (found) => found.includes('UserName') && found.includes('FirstName'));
+      assert.ok(properties.includes('UserName') && properties.includes('FirstName'), `answered from the XML: ${properties.join(', ')}`);
+      assert.ok(
+        log.some((line) => /index cache .* is damaged \(section pn does not match its hash\): it is deleted, and the metadata is read again from/.test(line)),
+        log.join('\n'),
+      );
+      // The XML was read again as on a cold start: a new cache, genuine, replaces the deleted one.
+      const rewritten = await until(() => existsSync(w.cache) && !readFileSync(w.cache).equals(forged), Boolean);
+      assert.ok(rewritten, 'the cache was written again from the XML');
+      assert.equal(warm.process.exitCode, null, 'the server process is still running');
+      assert.ok(Array.isArray(await warm.connection.sendRequest(FoldingRangeRequest.type, { textDocument: { uri } })));
+    } finally {
+      await warm.stop();
+    }
+  } finally {
+    rmSync(w.dir, { recursive: true, force: true });
+  }
+});
+
+test('in process: the environment answers with empty members until the XML is read again, then the same members as before', async () => {
+  const w = workspace();
+  const cacheDirectory = join(w.dir, 'user-cache');
+  const configure = (environments: Environments): void =>
+    environments.configure({ environments: [{ name: 'env', flavor: 'generic', url: 'https://example.org/', metadataFile: w.metadata }] });
+  try {
+    const cold = new Environments(() => undefined, () => undefined, { cacheDirectory });
+    configure(cold);
+    const first = await cold.model('env');
+    assert.ok(first.ok);
+    await first.cacheWritten;
+    const person = first.model.findStructuredType('Microsoft.OData.SampleService.Models.TripPin.Person')!;
+    const expected = first.model.properties(person).map((p) => p.name);
+    cold.dispose();
+    forgeLateSection(w.cache);
+
+    const logs: string[] = [];
+    const warm = new Environments(() => undefined, () => undefined, { cacheDirectory, onLog: (message) => logs.push(message) });
+    configure(warm);
+    try {
+      const loaded = await warm.model('env');
+      assert.ok(loaded.ok && loaded.source === 'cache', 'a warm start');
+      const type = loaded.model.findStructuredType('Microsoft.OData.SampleService.Models.TripPin.Person')!;
+      assert.deepEqual(loaded.model.properties(type), [], 'the refused section is not used: no properties rather than wrong ones');
+      assert.ok(!existsSync(w.cache), 'the cache file is deleted');
+      assert.ok(logs.some((line) => /section pn does not match its hash/.test(line)), logs.join('\n'));
+      const again = await until(
+        async () => warm.model('env'),
+        (model) => model.ok && model.source === 'xml',
+      );
+      assert.ok(again.ok && again.source === 'xml', 'the XML is read again');
+      const reread = again.model.findStructuredType('Microsoft.OData.SampleService.Models.TripPin.Person')!;
+      assert.deepEqual(
+        again.model.properties(reread).map((p) => p.name),
+        expected,
+      );
+    } finally {
+      warm.dispose();
+    }
+  } finally {
+    rmSync(w.dir, { recursive: true, force: true });
+  }
+});
