@@ -35,7 +35,26 @@ export function environmentLayers(): SettingLayers {
 
 /** The environments in use: the user's, and in a trusted workspace the workspace's, marked by source. */
 export function readEnvironments(): MergedEnvironments {
-  return mergeEnvironments(environmentLayers(), vscode.workspace.isTrusted);
+  const merged = mergeEnvironments(environmentLayers(), vscode.workspace.isTrusted);
+  if (markingProduction.size === 0) return merged;
+  return { ...merged, environments: merged.environments.map((env) => (markingProduction.has(env.name) && !env.production ? { ...env, production: true } : env)) };
+}
+
+/** Environments the user has just marked production whose settings write is still under way. */
+const markingProduction = new Set<string>();
+
+/**
+ * Runs the settings write that marks `name` production, the environment counting as production from the moment the
+ * person chose it: the settings file can be written (and a send clicked) before the extension host's configuration
+ * holds the change — seen in the UI test on a loaded machine, where a POST went out unconfirmed in that gap.
+ */
+export async function whileMarkingProduction<T>(name: string, write: () => Promise<T>): Promise<T> {
+  markingProduction.add(name);
+  try {
+    return await write();
+  } finally {
+    markingProduction.delete(name);
+  }
 }
 
 /** Origins named by the user's own environments (no question before connecting to them). */

@@ -7,7 +7,7 @@
 import { existsSync } from 'node:fs';
 import { rename, rm } from 'node:fs/promises';
 import * as vscode from 'vscode';
-import { defaultEnvironment } from './configuration';
+import { defaultEnvironment, whileMarkingProduction } from './configuration';
 import { FLAVORS, type FlavorName } from '../../../../server/src/protocol';
 import { detectEnvironment } from './detectEnvironment';
 import { nameProblem, removeEnvironment, renameEnvironment, renameInRequestFile, updateEnvironment, type EditResult, type StoredEnvironment } from './environmentEdits';
@@ -223,7 +223,8 @@ export function registerEnvironmentCommands(context: vscode.ExtensionContext, ou
     }
     if (next.metadataFile === null) next.metadataFile = undefined;
     if (next.production === false) next.production = undefined;
-    const ok = await write(scope, updateEnvironment(scope.list, env.name, next as Partial<StoredEnvironment>));
+    const writeEdit = (): Promise<boolean> => write(scope, updateEnvironment(scope.list, env.name, next as Partial<StoredEnvironment>));
+    const ok = next.production === true ? await whileMarkingProduction(env.name, writeEdit) : await writeEdit();
     if (ok) output.info(`Updated the environment '${env.name}': ${Object.keys(next).join(', ')}.`);
     return ok;
   };
