@@ -26,18 +26,7 @@ const lines = [
   'GET businessunits?$select=',
 ];
 
-function compactBytes(): Uint8Array {
-  const parts = compactIndexToBytes(encodeCompactIndex(readCsdl(generateDataverseMetadata(DATAVERSE_30MB))));
-  const joined = new Uint8Array(parts.reduce((n, b) => n + b.length, 0));
-  let at = 0;
-  for (const part of parts) {
-    joined.set(part, at);
-    at += part.length;
-  }
-  return joined;
-}
-
-const bytes = compactBytes();
+const bytes = compactIndexToBytes(encodeCompactIndex(readCsdl(generateDataverseMetadata(DATAVERSE_30MB))));
 const service = getLanguageService();
 const payload = new CompletionPayload(vscodeLikeCapabilities);
 const first = lines.map(() => Infinity);

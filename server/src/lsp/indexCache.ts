@@ -443,9 +443,9 @@ export async function encodeIndexCacheBody(take: () => CsdlDocument | undefined,
     if (!accept()) return undefined;
     // The encoding's garbage goes before the bytes are made: they are the background pass's peak (memory.ts).
     collectGarbage();
-    const chunks = compactIndexToBytes(encoded);
-    // One chunk (the whole body): taken as it is, not copied into a Buffer of its own.
-    return chunks.length === 1 ? Buffer.from(chunks[0].buffer, chunks[0].byteOffset, chunks[0].byteLength) : Buffer.concat(chunks);
+    const bytes = compactIndexToBytes(encoded);
+    // Taken as it is, not copied into a Buffer of its own.
+    return Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
   } catch {
     return undefined;
   }

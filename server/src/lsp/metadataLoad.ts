@@ -426,19 +426,14 @@ async function cacheInBackground(
     if (!(await unchangedSince(metadataFile, source))) return undefined;
     // The pass's garbage is collected young and often instead of growing the young generation for good.
     releaseYoungGeneration = holdYoungGeneration();
-    let body = await encodeIndexCacheBody(take, accept);
+    const body = await encodeIndexCacheBody(take, accept);
     if (body === undefined) return undefined;
     // Written first, so that the bytes can go before the index is read back from them (a lower peak).
     const written = await writeIndexCacheBody(metadataFile, source, body, cacheDirectory);
     // The encoder's tables are garbage once the bytes are made: collect them before the index is read back.
     collectGarbage();
-    onEncoded(
-      compactIndexFromBytes(() => {
-        const taken = body!;
-        body = undefined;
-        return taken;
-      }),
-    );
+    // The compact model keeps the body: its sections are read from it as used.
+    onEncoded(compactIndexFromBytes(body));
     // The lazily read model and the XML are garbage now: give their memory back.
     collectGarbage();
     return written;

@@ -879,12 +879,11 @@ function textBlocks(texts: string[]): { starts: number[]; blocks: Uint8Array[] }
 }
 
 /**
- * A compact index as bytes (the index cache's body; the format above), made as one chunk holding the whole body
- * (returned alone in the array): the integer columns are written straight into it, and no second copy of the
- * body is made by joining pieces — the peak of a cold load's background pass (10 MB each on the 30 MB Dataverse
- * document).
+ * A compact index as bytes (the index cache's body; the format above), made in one buffer holding the whole body:
+ * the integer columns are written straight into it, and no second copy of the body is made by joining pieces —
+ * the peak of a cold load's background pass (10 MB each on the 30 MB Dataverse document).
  */
-export function compactIndexToBytes(index: CompactIndex): Uint8Array[] {
+export function compactIndexToBytes(index: CompactIndex): Uint8Array {
   const strings = textBlocks(index.s);
   const values = textBlocks(index.av.map((value) => JSON.stringify(value)));
   const columns = {} as Record<IntColumnName, number>;
@@ -921,7 +920,7 @@ export function compactIndexToBytes(index: CompactIndex): Uint8Array[] {
   body.set(u32(tableBytes.length), 0);
   body.set(tableBytes, 4);
   sections.forEach(([, , write], i) => write(body, dataStart + table[i][1]));
-  return [body];
+  return body;
 }
 
 function u32(value: number): Uint8Array {
@@ -1217,7 +1216,8 @@ function readBlock(bytes: Uint8Array, count: number): BlockTexts {
 /**
  * The compact index in bytes made by compactIndexToBytes, its sections checked by `check` on their first use
  * (none when absent: bytes this process made). Throws CompactIndexError when the bytes are not framed so.
+ * The index keeps the bytes (its sections are read from them as used).
  */
-export function compactIndexFromBytes(source: Uint8Array | IndexBytesSource | (() => Uint8Array), check?: SectionCheck): CompactIndexBytes {
-  return new CompactIndexBytes(typeof source === 'function' ? source() : source, check);
+export function compactIndexFromBytes(source: Uint8Array | IndexBytesSource, check?: SectionCheck): CompactIndexBytes {
+  return new CompactIndexBytes(source, check);
 }
