@@ -32,10 +32,10 @@ function sectionIn(file: Buffer, name: string): [number, number] {
   return [dataStart + entry[1], entry[2]];
 }
 
-/** The cache with two property names swapped in its `pn` section: still well formed, but not what its hash covers. */
-function forgeLateSection(cache: string): Buffer {
+/** The cache with two integers swapped in a section (`pn`: two property names): still well formed, but not what its hash covers. */
+function forgeLateSection(cache: string, section = 'pn'): Buffer {
   const file = readFileSync(cache);
-  const [offset, length] = sectionIn(file, 'pn');
+  const [offset, length] = sectionIn(file, section);
   assert.ok(length >= 8);
   const first = file.readInt32LE(offset);
   const second = file.readInt32LE(offset + 4);
@@ -147,6 +147,38 @@ test('in process: the environment answers with empty members until the XML is re
       assert.deepEqual(
         again.model.properties(reread).map((p) => p.name),
         expected,
+      );
+    } finally {
+      warm.dispose();
+    }
+  } finally {
+    rmSync(w.dir, { recursive: true, force: true });
+  }
+});
+
+test('in process: a section the load reads (the types) altered: the cache is ignored as forged, naming the section, and the XML is read', async () => {
+  const w = workspace();
+  const cacheDirectory = join(w.dir, 'user-cache');
+  const configure = (environments: Environments): void =>
+    environments.configure({ environments: [{ name: 'env', flavor: 'generic', url: 'https://example.org/', metadataFile: w.metadata }] });
+  try {
+    const cold = new Environments(() => undefined, () => undefined, { cacheDirectory });
+    configure(cold);
+    const first = await cold.model('env');
+    assert.ok(first.ok);
+    await first.cacheWritten;
+    cold.dispose();
+    forgeLateSection(w.cache, 't');
+
+    const logs: string[] = [];
+    const warm = new Environments(() => undefined, () => undefined, { cacheDirectory, onLog: (message) => logs.push(message) });
+    configure(warm);
+    try {
+      const loaded = await warm.model('env');
+      assert.ok(loaded.ok && loaded.source === 'xml', 'the XML is read, not the cache');
+      assert.ok(
+        logs.some((line) => /is ignored: it is damaged, or was not written by this user for this file \(section t does not match its hash\)/.test(line)),
+        logs.join('\n'),
       );
     } finally {
       warm.dispose();

@@ -332,7 +332,8 @@ function checkInBackground(index: CompactIndexBytes): void {
  */
 function decodeCacheFile(file: CacheFile, metadataFile: string, source: SourceFingerprint, key: Buffer, onDamaged: (reason: string) => void): CsdlDocument | string {
   let loading = true;
-  let refusedAtLoad: string | undefined;
+  /** A section whose hash did not match while loading: the cache is then forged or damaged, not merely of another shape. */
+  let hashRefusedAtLoad: string | undefined;
   try {
     let first = file.read(0, Math.min(file.size, FIRST_READ));
     let newline = first.indexOf(0x0a);
@@ -351,18 +352,19 @@ function decodeCacheFile(file: CacheFile, metadataFile: string, source: SourceFi
     const body: IndexBytesSource = { length: file.size - bodyStart, read };
     const macs = header.sectionMacs;
     if (body.length !== header.bodyLength || typeof header.tableMac !== 'string' || !Array.isArray(macs) || !macs.every((mac) => typeof mac === 'string')) return FORGED;
-    const table = body.length >= 4 ? compactIndexTable(read(0, Math.min(body.length, 4 + read(0, 4).readUInt32LE(0)))) : undefined;
+    const table = compactIndexTable(body);
     const id = identity(metadataFile, source);
     if (table === undefined || tableMac(key, id, body.length, body.read(0, table.tableEnd), macs) !== header.tableMac) return FORGED;
     if (damagedCaches.has(header.tableMac)) return 'it was found damaged earlier';
     const knownMac = header.tableMac;
     const index = compactIndexFromBytes(body, {
-      verify: (i, name, section) => i < macs.length && sectionMac(key, id, i, name, section) === macs[i],
+      verify: (i, name, section) => {
+        const ok = i < macs.length && sectionMac(key, id, i, name, section) === macs[i];
+        if (!ok && loading) hashRefusedAtLoad = name;
+        return ok;
+      },
       onDamaged: (reason) => {
-        if (loading) {
-          refusedAtLoad = reason;
-          return;
-        }
+        if (loading) return;
         damagedCaches.add(knownMac);
         onDamaged(reason);
       },
@@ -373,7 +375,7 @@ function decodeCacheFile(file: CacheFile, metadataFile: string, source: SourceFi
     checkInBackground(index);
     return doc;
   } catch (error) {
-    if (refusedAtLoad !== undefined && /does not match its hash/.test(refusedAtLoad)) return `${FORGED} (${refusedAtLoad})`;
+    if (hashRefusedAtLoad !== undefined) return `${FORGED} (section ${hashRefusedAtLoad} does not match its hash)`;
     return `it is not a valid index (${error instanceof Error ? error.message : String(error)})`;
   } finally {
     loading = false;

@@ -943,11 +943,21 @@ export interface SectionCheck {
   onDamaged?(reason: string): void;
 }
 
-/** The length of the table at the start of an index's bytes and where its sections start; undefined when the bytes are too short. */
-export function compactIndexTable(bytes: Uint8Array): { tableEnd: number; dataStart: number } | undefined {
-  if (bytes.length < 4) return undefined;
-  const length = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength).getUint32(0, true);
-  if (4 + length > bytes.length) return undefined;
+/** Bytes in memory as a source. */
+function bytesSource(bytes: Uint8Array): IndexBytesSource {
+  return { length: bytes.length, read: (offset, length) => bytes.subarray(offset, offset + length) };
+}
+
+/**
+ * Where the table at the start of an index's bytes ends and its sections start (reads the table's length only);
+ * undefined when the bytes are too short to hold it.
+ */
+export function compactIndexTable(bytes: Uint8Array | IndexBytesSource): { tableEnd: number; dataStart: number } | undefined {
+  const source = bytes instanceof Uint8Array ? bytesSource(bytes) : bytes;
+  if (source.length < 4) return undefined;
+  const first = source.read(0, 4);
+  const length = new DataView(first.buffer, first.byteOffset, 4).getUint32(0, true);
+  if (4 + length > source.length) return undefined;
   return { tableEnd: 4 + length, dataStart: align8(4 + length) };
 }
 
@@ -976,14 +986,9 @@ export class CompactIndexBytes {
     bytes: Uint8Array | IndexBytesSource,
     private readonly check?: SectionCheck,
   ) {
-    const source: IndexBytesSource = bytes instanceof Uint8Array ? { length: bytes.length, read: (offset, length) => bytes.subarray(offset, offset + length) } : bytes;
+    const source = bytes instanceof Uint8Array ? bytesSource(bytes) : bytes;
     this.source = source;
-    let table: { tableEnd: number; dataStart: number } | undefined;
-    if (source.length >= 4) {
-      const first = source.read(0, 4);
-      const tableLength = new DataView(first.buffer, first.byteOffset, 4).getUint32(0, true);
-      if (4 + tableLength <= source.length) table = { tableEnd: 4 + tableLength, dataStart: align8(4 + tableLength) };
-    }
+    const table = compactIndexTable(source);
     if (table === undefined) fail('length of the table');
     let entries: unknown;
     try {
