@@ -32,7 +32,8 @@ test('idle work waits for its delay, then runs once the event loop is idle', asy
   assert.equal(ran, 0, 'not before its delay');
   for (let i = 0; i < 200 && ran === 0; i++) await wait(10);
   assert.equal(ran, 1);
-  assert.ok(ranAt >= 100, `ran at ${ranAt} ms`);
+  // Timers may fire up to a millisecond before performance.now() says their time has come.
+  assert.ok(ranAt >= 99, `ran at ${ranAt} ms`);
   await wait(100);
   assert.equal(ran, 1, 'once');
 });
