@@ -13,6 +13,8 @@ import { asBearerTokenSource, asTokenProvider, SignInRequiredError, type StateCh
 import { MetadataStore } from '../../../client/src/features/environments/metadataStore';
 import { proxiedNetworkClient } from '../../../client/src/features/network/msalNetworkClient';
 import { Agent } from 'undici';
+import { createServer } from 'node:net';
+import type { AddressInfo } from 'node:net';
 import { filesContaining, filesUnder, jwtPayload, MemorySecretStore, startEchoService, testManager, type EchoService } from './helpers';
 
 const startedAt = Date.now();
@@ -80,6 +82,24 @@ describe('client credentials', { timeout: 60_000 }, () => {
     await assert.rejects(manager.getToken(app), explained);
     const user = environment('user-untrusted-ca', server, { method: 'deviceCode' });
     await assert.rejects(manager.signIn(user), explained);
+    allLogs.push(...logs);
+  });
+
+  test('an authority that cannot be reached: the error names the host and the network code, and says to check the network', async () => {
+    // A port nothing listens on (taken, then freed).
+    const probe = createServer();
+    await new Promise<void>((resolve) => probe.listen(0, '127.0.0.1', resolve));
+    const port = (probe.address() as AddressInfo).port;
+    await new Promise<void>((resolve) => probe.close(() => resolve()));
+    const down = `https://127.0.0.1:${port}`;
+    const { manager, logs } = testManager(server, new MemorySecretStore(), { trust: () => ({ trustedAuthorityHosts: [down] }) });
+    const app = environment('app-authority-down', server, { method: 'clientSecret', clientId: server.confidentialClientId, authorityHost: down });
+    await manager.setClientSecret(app, server.clientSecret);
+    await assert.rejects(manager.getToken(app), (error: unknown) => {
+      assert.ok(error instanceof Error);
+      assert.match(error.message, new RegExp(`The sign-in request to 127\\.0\\.0\\.1:${port} failed \\(ECONNREFUSED\\): check your network \\(or proxy\\), then try again\\.`));
+      return true;
+    });
     allLogs.push(...logs);
   });
 

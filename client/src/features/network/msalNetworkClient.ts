@@ -38,7 +38,7 @@ export function proxiedNetworkClient(dispatcher: (url: string) => Dispatcher = d
       const tls = codesOf(error).find((code) => TLS_CODE.test(code));
       const message = tls
         ? `The secure connection to ${host} failed (${tls}): its certificate is not trusted. ${TRUST_CERTIFICATE_ADVICE}`
-        : `The sign-in request to ${host} failed (${codesOf(error)[0] ?? (error instanceof Error ? error.message : String(error))}).`;
+        : `The sign-in request to ${host} failed (${codesOf(error)[0] ?? (error instanceof Error ? error.message : String(error))}): check your network (or proxy), then try again.`;
       lastFailure = { at: Date.now(), message };
       if (tls) throw new Error(message, { cause: error });
       throw error;
