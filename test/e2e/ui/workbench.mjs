@@ -33,15 +33,29 @@ async function quickInputHolds(page, value, timeout) {
 
 /**
  * Waits until the quick input's text box is visible with the keyboard focus. A webview restored as the window opens
- * (a results panel) can hold the focus: then the text box is clicked to take it back.
+ * (a results panel) can hold the focus: then the text box is clicked to take it back. A quick input closes when it
+ * loses the focus, and a webview that takes the focus back right after F1 closes the palette before it can be
+ * clicked: `reopen` (the key that opened it) opens it again, at most twice; without `reopen` (a prompt the extension
+ * shows) that is an error.
  */
-async function focusQuickInput(page) {
-  await quickInputBox(page).waitFor({ state: 'visible' });
-  try {
-    await quickInputFocused(page, 5_000);
-  } catch {
-    await quickInputBox(page).click();
-    await quickInputFocused(page, 5_000);
+async function focusQuickInput(page, reopen) {
+  for (let attempt = 1; ; attempt++) {
+    await quickInputBox(page).waitFor({ state: 'visible' });
+    try {
+      await quickInputFocused(page, 5_000);
+      return;
+    } catch {
+      // Not focused: take the focus back below.
+    }
+    try {
+      await quickInputBox(page).click({ timeout: 5_000 });
+      await quickInputFocused(page, 5_000);
+      return;
+    } catch (error) {
+      if (!reopen || attempt === 3 || (await quickInputBox(page).isVisible())) throw error;
+    }
+    console.log('  (the quick input closed before it took the keyboard focus: opening it again)');
+    await reopen();
   }
 }
 
@@ -51,10 +65,11 @@ async function focusQuickInput(page) {
  * opens takes a moment before it takes keystrokes, and what is typed before goes elsewhere or is lost), then until
  * the box holds `prefix` + `text`. Keystrokes lost on the way are typed again (the text after the prefix is
  * selected and replaced), at most three times; then it fails, saying what the box holds. `replace: true` types
- * over whatever the box proposes instead of expecting it empty.
+ * over whatever the box proposes instead of expecting it empty; `reopen` opens the quick input again if it closes
+ * before it takes the focus.
  */
-export async function typeIntoQuickInput(page, text, { prefix = '', replace = false } = {}) {
-  await focusQuickInput(page);
+export async function typeIntoQuickInput(page, text, { prefix = '', replace = false, reopen } = {}) {
+  await focusQuickInput(page, reopen);
   if (replace) {
     // An input box's proposed value, selected as a person would before typing over it.
     await page.keyboard.press('Control+A');
@@ -73,14 +88,16 @@ export async function typeIntoQuickInput(page, text, { prefix = '', replace = fa
 
 /** Opens the command palette (F1) and types `title` into it, once it holds ">" and has the focus. */
 export async function typeIntoCommandPalette(page, title) {
-  await page.keyboard.press('F1');
-  await typeIntoQuickInput(page, title, { prefix: '>' });
+  const open = () => page.keyboard.press('F1');
+  await open();
+  await typeIntoQuickInput(page, title, { prefix: '>', reopen: open });
 }
 
 /** Opens `file` with quick open (Ctrl+P) and waits until the editor shows `text`. */
 export async function quickOpen(page, file, text) {
-  await page.keyboard.press('Control+P');
-  await typeIntoQuickInput(page, file);
+  const open = () => page.keyboard.press('Control+P');
+  await open();
+  await typeIntoQuickInput(page, file, { reopen: open });
   await widget(page).locator('.quick-input-list .monaco-list-row.focused', { hasText: file }).first().waitFor();
   await page.keyboard.press('Enter');
   await page.locator('.monaco-editor .view-lines', { hasText: text }).first().waitFor();
