@@ -32,8 +32,8 @@ function sectionIn(file: Buffer, name: string): [number, number] {
   return [dataStart + entry[1], entry[2]];
 }
 
-/** The cache with two integers swapped in a section (`pn`: two property names): still well formed, but not what its hash covers. */
-function forgeLateSection(cache: string, section = 'pn'): Buffer {
+/** The cache with two integers swapped in a section (`pn:0`: two property names): still well formed, but not what its hash covers. */
+function forgeLateSection(cache: string, section = 'pn:0'): Buffer {
   const file = readFileSync(cache);
   const [offset, length] = sectionIn(file, section);
   assert.ok(length >= 8);
@@ -96,7 +96,7 @@ test('over LSP: a forged late section (header and load-time sections genuine) is
       const properties = await until(() => labels(warm, uri, text), (found) => found.includes('UserName') && found.includes('FirstName'));
       assert.ok(properties.includes('UserName') && properties.includes('FirstName'), `answered from the XML: ${properties.join(', ')}`);
       assert.ok(
-        log.some((line) => /index cache .* is damaged \(section pn does not match its hash\): it is deleted, and the metadata is read again from/.test(line)),
+        log.some((line) => /index cache .* is damaged \(section pn:0 does not match its hash\): it is deleted, and the metadata is read again from/.test(line)),
         log.join('\n'),
       );
       // The XML was read again as on a cold start: a new cache, genuine, replaces the deleted one.
@@ -137,7 +137,7 @@ test('in process: the environment answers with empty members until the XML is re
       const type = loaded.model.findStructuredType('Microsoft.OData.SampleService.Models.TripPin.Person')!;
       assert.deepEqual(loaded.model.properties(type), [], 'the refused section is not used: no properties rather than wrong ones');
       assert.ok(!existsSync(w.cache), 'the cache file is deleted');
-      assert.ok(logs.some((line) => /section pn does not match its hash/.test(line)), logs.join('\n'));
+      assert.ok(logs.some((line) => /section pn:0 does not match its hash/.test(line)), logs.join('\n'));
       const again = await until(
         async () => warm.model('env'),
         (model) => model.ok && model.source === 'xml',
@@ -168,7 +168,7 @@ test('in process: a section the load reads (the types) altered: the cache is ign
     assert.ok(first.ok);
     await first.cacheWritten;
     cold.dispose();
-    forgeLateSection(w.cache, 't');
+    forgeLateSection(w.cache, 't:0');
 
     const logs: string[] = [];
     const warm = new Environments(() => undefined, () => undefined, { cacheDirectory, onLog: (message) => logs.push(message) });
@@ -177,7 +177,7 @@ test('in process: a section the load reads (the types) altered: the cache is ign
       const loaded = await warm.model('env');
       assert.ok(loaded.ok && loaded.source === 'xml', 'the XML is read, not the cache');
       assert.ok(
-        logs.some((line) => /is ignored: it is damaged, or was not written by this user for this file \(section t does not match its hash\)/.test(line)),
+        logs.some((line) => /is ignored: it is damaged, or was not written by this user for this file \(section t:0 does not match its hash\)/.test(line)),
         logs.join('\n'),
       );
     } finally {
