@@ -1069,6 +1069,9 @@ export class CompactIndexBytes {
   private valueBlocks: (BlockTexts | undefined)[] = [];
   private readonly refused = new Set<string>();
   private store: IndexStore | undefined;
+  /** The sections in the table's order, and the first that checkNextSection has not passed yet. */
+  private unchecked: string[] | undefined;
+  private nextUnchecked = 0;
 
   /** Throws CompactIndexError when the bytes are not framed as compactIndexToBytes frames them. */
   private readonly source: IndexBytesSource;
@@ -1196,7 +1199,10 @@ export class CompactIndexBytes {
    * find it ready: false once none is left. A refused section is reported (the check's onDamaged), not thrown.
    */
   checkNextSection(): boolean {
-    for (const name of this.sections.keys()) {
+    // From where the last call stopped (the sections before it are checked or refused): hundreds of chunks, not a scan each.
+    this.unchecked ??= [...this.sections.keys()];
+    while (this.nextUnchecked < this.unchecked.length) {
+      const name = this.unchecked[this.nextUnchecked++];
       if (this.checked.has(name) || this.refused.has(name)) continue;
       try {
         const chunk = this.counts === undefined ? undefined : chunkOf(name, this.counts, this.head!.cv);
