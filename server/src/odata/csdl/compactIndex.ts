@@ -384,8 +384,11 @@ interface IndexStore {
    * be used): only those may be read from it (read from bytes, the rest may not be checked yet, and reads as 0).
    */
   column(name: IntColumnName, start: number, end: number): IntColumn;
-  /** The second value of the pair of a sparse column (`pd`, `pa`) whose first is `id`; undefined when none. */
-  pair(name: SparseColumnName, id: number): number | undefined;
+  /**
+   * A sparse column (`pd`, `pa`) with the pairs whose first value may be in [firstId, endId) checked, and where they
+   * are: pairs [firstPair, endPair) of it (the pairs of properties firstId to endId - 1 are searched there).
+   */
+  pairs(name: SparseColumnName, firstId: number, endId: number): { column: IntColumn; firstPair: number; endPair: number };
   str(id: number): string;
   value(id: number): Annotation['value'];
 }
@@ -583,7 +586,13 @@ function jsonStore(data: CompactIndex): IndexStore {
   checkCounts(counts);
   checkHead(data, counts);
   for (const name of INT_COLUMNS) checkColumnValues(name, data[name], counts);
-  return { counts, column: (name) => data[name], pair: (name, id) => pairValue(data[name], id), str: (id) => data.s[id], value: (id) => data.av[id] };
+  return {
+    counts,
+    column: (name) => data[name],
+    pairs: (name) => ({ column: data[name], firstPair: 0, endPair: data[name].length / 2 }),
+    str: (id) => data.s[id],
+    value: (id) => data.av[id],
+  };
 }
 
 /** Where a decoded structured type or binding source keeps its row (not enumerable: not part of the document's data). */
@@ -704,12 +713,14 @@ class Decoder {
     const store = this.store;
     const pn = store.column('pn', start, start + count);
     const pt = store.column('pt', start, start + count);
+    const pa = store.pairs('pa', start, start + count);
+    const pd = store.pairs('pd', start, start + count);
     const out: Property[] = new Array<Property>(count);
     for (let i = 0; i < count; i++) {
       const id = start + i;
-      const ann = store.pair('pa', id);
+      const ann = pairValue(pa.column, id, pa.firstPair, pa.endPair);
       const p: Property = { kind: 'Property', name: store.str(pn[id]), type: this.ref(pt[id]), annotations: ann === undefined ? [] : this.annotations(ann) };
-      const dv = store.pair('pd', id);
+      const dv = pairValue(pd.column, id, pd.firstPair, pd.endPair);
       if (dv !== undefined) p.defaultValue = store.str(dv);
       out[i] = p;
     }
@@ -719,11 +730,19 @@ class Decoder {
   private navigationProperties(start: number, count: number): NavigationProperty[] {
     const store = this.store;
     const n = store.column('n', start * NAV_FIELDS, (start + count) * NAV_FIELDS);
+    // The referential constraints of these navigation properties (consecutive as written): their chunks checked at once.
+    let rcLow = Infinity;
+    let rcHigh = 0;
+    for (let at = start * NAV_FIELDS, end = (start + count) * NAV_FIELDS; at < end; at += NAV_FIELDS) {
+      if (n[at + 6] === 0) continue;
+      rcLow = Math.min(rcLow, n[at + 5]);
+      rcHigh = Math.max(rcHigh, n[at + 5] + n[at + 6]);
+    }
+    const rc = rcLow < rcHigh ? store.column('rc', rcLow * 2, rcHigh * 2) : NO_VALUES;
     const out: NavigationProperty[] = new Array<NavigationProperty>(count);
     for (let i = 0; i < count; i++) {
       const at = (start + i) * NAV_FIELDS;
       const constraints = [];
-      const rc = store.column('rc', n[at + 5] * 2, (n[at + 5] + n[at + 6]) * 2);
       for (let c = n[at + 5], end = c + n[at + 6]; c < end; c++) {
         constraints.push({ property: store.str(rc[c * 2]), referencedProperty: store.str(rc[c * 2 + 1]) });
       }
@@ -1183,7 +1202,7 @@ export class CompactIndexBytes {
       this.store = {
         counts: this.counts!,
         column: (name, start, end) => this.column(name, start, end),
-        pair: (name, id) => this.pair(name, id),
+        pairs: (name, firstId, endId) => this.pairs(name, firstId, endId),
         str: (id) => this.str(id),
         value: (id) => this.value(id),
       };
@@ -1258,14 +1277,14 @@ export class CompactIndexBytes {
     column.ready[j] = 1;
   }
 
-  /** The second value of the pair of a sparse column whose first is `id`: the one chunk that may hold it is read. */
-  private pair(name: SparseColumnName, id: number): number | undefined {
+  /** The pairs of a sparse column that may be those of properties [firstId, endId): only the chunks that may hold them are read. */
+  private pairs(name: SparseColumnName, firstId: number, endId: number): { column: IntColumn; firstPair: number; endPair: number } {
     const firsts = this.head!.pf[name];
-    if (firsts.length === 0 || id < firsts[0]) return undefined;
+    if (firsts.length === 0 || endId <= firstId || endId - 1 < firsts[0]) return { column: NO_VALUES, firstPair: 0, endPair: 0 };
     const cv = this.head!.cv;
-    const start = blockOf(firsts, id) * cv;
-    const end = Math.min(this.counts!.columns[name], start + cv);
-    return pairValue(this.column(name, start, end), id, start / 2, end / 2);
+    const start = (firstId < firsts[0] ? 0 : blockOf(firsts, firstId)) * cv;
+    const end = Math.min(this.counts!.columns[name], (blockOf(firsts, endId - 1) + 1) * cv);
+    return { column: this.column(name, start, end), firstPair: start / 2, endPair: end / 2 };
   }
 
   private str(id: number): string {
@@ -1317,6 +1336,7 @@ interface ChunkedColumn {
 }
 
 const NO_BYTES = new Uint8Array(0);
+const NO_VALUES = new Int32Array(0);
 
 /** The column and first value of a chunk's section (`pn:3`), when the name is one of a chunk of the counts' columns. */
 function chunkOf(section: string, counts: Counts, chunkValues: number): { column: IntColumnName; start: number } | undefined {
