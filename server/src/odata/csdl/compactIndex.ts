@@ -15,8 +15,9 @@
  *
  * Two forms: `CompactIndex`, a JSON value (`encodeCompactIndex`), and its bytes (`compactIndexToBytes`, the
  * index cache's body), read back by `compactIndexFromBytes` in sections that are each checked (a caller's
- * check, the index cache's keyed hash, then their shape) and decoded on their first use only: the string
- * table and the annotation values are read a block at a time, one string or value at a time, never parsed whole.
+ * check, the index cache's keyed hash, then their shape) and decoded on their first use only: the integer
+ * columns a chunk of whole rows at a time (the chunks a first use needs, not the column), the string table and
+ * the annotation values a block at a time, one string or value at a time, never parsed whole.
  *
  * `decodeCompactIndex` checks every index it follows before it builds anything from it and throws
  * `CompactIndexError` on anything inconsistent: a damaged index is refused, never half-used. A section of the
