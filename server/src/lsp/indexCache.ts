@@ -18,7 +18,11 @@
  *
  * Each section is checked against its hash when the decode first reads it, before any of its bytes are
  * decoded: at load, the sections a warm start reads (the JSON parts, the types, the first blocks of the string
- * table); the others (properties, annotations, most strings) when a request first needs them. A section that
+ * table); the others (properties, annotations, most strings) when a request first needs them. The integer
+ * columns are in chunks of about 16 KB, each a section with its own hash, so that a first request reads and
+ * checks the few chunks it uses, not whole columns of hundreds of KB. A section's hash covers its place in the
+ * table and its name, and the table's hash covers the list of the sections' hashes: a chunk cannot be moved,
+ * swapped or replaced by another cache's. A section that
  * fails then is never read: the request gets what is valid, the cache file is deleted, and `onDamaged` tells
  * the caller, which reads the metadata from XML again (as a cold start does).
  *
