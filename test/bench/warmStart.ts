@@ -8,8 +8,11 @@
  * but then from a warm start: not what the bench's cold start writes).
  *
  *   node --import tsx test/bench/warmStart.ts dist,/path/to/before/dist 5
+ *   node --import tsx test/bench/warmStart.ts dist,/path/to/before/dist 15 load
+ * `load`: only the entry's own work, in a process of its own: the CPU (all threads) of requiring <dist>/server.js
+ * (the loader and the bundle's top level), the process then exits.
  */
-import { spawn } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
@@ -60,11 +63,31 @@ async function warmStart(dist: string, set: string): Promise<Run> {
   return { ms, mainCpuMs, peakRssMb };
 }
 
+/** The CPU of requiring the entry (loader + the bundle's top level) in a fresh process, which then exits. */
+function loadCpuMs(dist: string): number {
+  const script = [
+    `const cpu = () => { const u = process.cpuUsage(); return (u.user + u.system) / 1000; };`,
+    `process.argv.splice(1, Infinity, ${JSON.stringify(join(dist, 'server.js'))}, '--stdio');`,
+    `const before = cpu();`,
+    `require(${JSON.stringify(join(dist, 'server.js'))});`,
+    `require('node:fs').writeSync(3, String(cpu() - before));`,
+    `process.exit(0);`,
+  ].join('\n');
+  const result = spawnSync(process.execPath, ['-e', script], { stdio: ['ignore', 'ignore', 'inherit', 'pipe'], encoding: 'utf8' });
+  return Number(result.output[3]);
+}
+
 const median = (values: number[]): number => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)];
 
 async function main(): Promise<void> {
   const dists = (process.argv[2] ?? 'dist').split(',').map((dist) => resolve(dist));
   const rounds = Number(process.argv[3] ?? 5);
+  if (process.argv[4] === 'load') {
+    const cpu = new Map<string, number[]>(dists.map((dist) => [dist, []]));
+    for (let round = 0; round < rounds; round++) for (const dist of dists) cpu.get(dist)!.push(loadCpuMs(dist));
+    for (const [dist, list] of cpu) console.log(`${dist}: loader + top level, CPU median ${median(list).toFixed(1)} ms (min ${Math.min(...list).toFixed(1)}), n=${list.length}`);
+    return;
+  }
   const set = /<EntitySet Name="([^"]+)"/.exec(readFileSync(file, 'utf8'))?.[1];
   if (set === undefined) throw new Error(`no entity set in ${file}: run lspBench.ts scale first`);
   const runs = new Map<string, Run[]>(dists.map((dist) => [dist, []]));
