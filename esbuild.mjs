@@ -5,6 +5,7 @@
 // Type checking is separate: `npm run typecheck` (tsc --noEmit).
 import * as esbuild from 'esbuild';
 import { webviewBundle } from './client/webview/bundle.mjs';
+import { serverBundle } from './server/bundle.mjs';
 
 const production = process.argv.includes('--production');
 const watch = process.argv.includes('--watch');
@@ -25,8 +26,8 @@ const common = {
 const bundles = [
   // The VS Code extension: `vscode` is provided by the extension host.
   { ...common, entryPoints: ['client/src/extension.ts'], outfile: 'dist/client.js', external: ['vscode'] },
-  // The language server: node IPC inside VS Code, --stdio for other editors.
-  { ...common, entryPoints: ['server/src/server.ts'], outfile: 'dist/server-main.js', banner: { js: '#!/usr/bin/env node' } },
+  // The language server: node IPC inside VS Code, --stdio for other editors (run by its entry: server/bundle.mjs).
+  serverBundle(common),
   // Its entry (dist/server.js): runs dist/server-main.js with V8's code cache (server/src/lsp/serverLoader.ts).
   { ...common, entryPoints: ['server/src/lsp/serverLoader.ts'], outfile: 'dist/server.js', banner: { js: '#!/usr/bin/env node' } },
   // `dynamics-odata check` for CI.

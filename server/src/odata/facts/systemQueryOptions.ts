@@ -7,6 +7,7 @@
  */
 import type { Flavor } from '../diagnosticCodes';
 import { dataverseMaxPageSize, flavorNames } from './flavorRules';
+import { groupedDigits } from '../numberText';
 
 /** The parenthesised places an option can stand in (the parser's option contexts besides the query itself). */
 export type NestedPlace = 'expand' | 'expandRef' | 'expandCount' | 'expandStar' | 'select' | 'count';
@@ -75,7 +76,7 @@ export const systemQueryOptions: readonly SystemQueryOption[] = [
   {
     name: '$top',
     value: 'non-negative integer',
-    doc: `Returns at most this many items. To read page by page, send \`Prefer: odata.maxpagesize=N\` instead (Dataverse: at most ${dataverseMaxPageSize.toLocaleString('en-US')}) and follow \`@odata.nextLink\`.`,
+    doc: `Returns at most this many items. To read page by page, send \`Prefer: odata.maxpagesize=N\` instead (Dataverse: at most ${groupedDigits(dataverseMaxPageSize)}) and follow \`@odata.nextLink\`.`,
     nestedIn: inExpandAndSelect,
     appliesTo: 'collection',
   },
@@ -102,7 +103,7 @@ export const systemQueryOptions: readonly SystemQueryOption[] = [
   {
     name: '$count',
     value: 'true | false',
-    doc: `\`true\` adds the total count \`@odata.count\` to the response (Dataverse counts at most ${dataverseMaxPageSize.toLocaleString('en-US')}).`,
+    doc: `\`true\` adds the total count \`@odata.count\` to the response (Dataverse counts at most ${groupedDigits(dataverseMaxPageSize)}).`,
     nestedIn: inExpandAndSelect,
     appliesTo: 'collection',
     retrigger: true,
