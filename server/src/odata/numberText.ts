@@ -1,7 +1,8 @@
 /**
  * Numbers as the server writes them in English text: digits grouped by thousands with commas (`5,000`), as
  * `toLocaleString('en-US')` writes an integer — without it: the first `toLocaleString` of a process loads ICU's
- * locale data (about 25 ms of CPU), and facts/systemQueryOptions.ts writes its documentation when the server starts.
+ * locale data (about 25 ms of CPU): facts/systemQueryOptions.ts writes its documentation when the server starts, and
+ * a diagnostic or an agent's answer that writes a count would pay it inside the first such request.
  */
 
 /** An integer with its digits grouped by thousands (`1234567` → `1,234,567`); other numbers as `toLocaleString('en-US')`. */

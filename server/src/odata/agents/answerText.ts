@@ -5,6 +5,8 @@
  * no answer can carry one even if a service or a file put it there.
  */
 
+import { groupedDigits } from '../numberText';
+
 /** The longest answer a tool gives, in characters (about 4,000 tokens). */
 export const MAX_ANSWER_CHARS = 16_000;
 
@@ -58,7 +60,7 @@ export function oneLine(text: string, max = 100): string {
 }
 
 export function plural(count: number, word: string, many = `${word}s`): string {
-  return `${count.toLocaleString('en-US')} ${count === 1 ? word : many}`;
+  return `${groupedDigits(count)} ${count === 1 ? word : many}`;
 }
 
 export function errorAnswer(text: string): AgentAnswer {

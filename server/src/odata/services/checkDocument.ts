@@ -8,6 +8,7 @@ import { parseRequestFile, type RequestFile } from '../requestFile/requestFile';
 import { expandRequestUrl, unboundedDefinitions, variableTable, VARIABLE_LIMITS, type SystemVariableResolver, type UnresolvedReason } from '../requestFile/variables';
 import { forbiddenHeader, forbiddenHeaderMessage } from '../facts/forbiddenHeaders';
 import { checkUrl } from './checkUrl';
+import { groupedDigits } from '../numberText';
 
 export interface CheckDocumentOptions {
   flavor: Flavor;
@@ -30,7 +31,7 @@ const REFERENCE_CODES = {
 } as const satisfies Record<UnresolvedReason, string>;
 
 function variableArgs(name: string, reason: UnresolvedReason): Record<string, string | number> {
-  return { name, max: reason === 'tooDeep' ? VARIABLE_LIMITS.maxDepth : VARIABLE_LIMITS.maxValueLength.toLocaleString('en-US') };
+  return { name, max: reason === 'tooDeep' ? VARIABLE_LIMITS.maxDepth : groupedDigits(VARIABLE_LIMITS.maxValueLength) };
 }
 
 export function checkDocument(text: string, model: ModelIndex, options: CheckDocumentOptions): ODataDiagnostic[] {

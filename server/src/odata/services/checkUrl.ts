@@ -12,6 +12,7 @@ import type { BoundUri } from '../binder/binderTypes';
 import { parseUri } from '../uri/parser';
 import { dataverseMaxSegmentLength, dataverseMaxUrlLength } from '../facts/flavorRules';
 import { dataverseNamespace } from '../facts/dataverseQueryFunctions';
+import { groupedDigits } from '../numberText';
 
 export interface CheckUrlOptions {
   flavor: Flavor;
@@ -86,7 +87,7 @@ function flavorRules(text: string, uri: ODataUri, options: CheckUrlOptions): ODa
   const diagnostics: ODataDiagnostic[] = [];
   const length = sentLength(text, uri, options.serviceRoot);
   if (length > dataverseMaxUrlLength) {
-    diagnostics.push(createDiagnostic('dataverse.url-too-long', { start: 0, end: text.length }, { length: length.toLocaleString('en-US') }));
+    diagnostics.push(createDiagnostic('dataverse.url-too-long', { start: 0, end: text.length }, { length: groupedDigits(length) }));
   }
   for (const segment of uri.path.segments) {
     const segmentLength = segment.span.end - segment.span.start;
