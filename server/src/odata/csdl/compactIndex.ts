@@ -1084,9 +1084,9 @@ export class CompactIndexBytes {
   private readonly columns = new Map<IntColumnName, ChunkedColumn>();
   private counts: Counts | undefined;
   private head: BytesHead | undefined;
-  private strings: (string | undefined)[] = [];
+  private readonly strings = new PagedCache<string>();
   private stringBlocks: (BlockTexts | undefined)[] = [];
-  private values: (Annotation['value'] | undefined)[] = [];
+  private readonly values = new PagedCache<Annotation['value']>();
   private valueBlocks: (BlockTexts | undefined)[] = [];
   private readonly refused = new Set<string>();
   private store: IndexStore | undefined;
@@ -1195,8 +1195,6 @@ export class CompactIndexBytes {
         return parsed;
       });
       this.head = head;
-      this.strings = new Array<string | undefined>(head.S);
-      this.values = new Array<Annotation['value'] | undefined>(head.V);
       this.stringBlocks = new Array<BlockTexts | undefined>(head.sb.length);
       this.valueBlocks = new Array<BlockTexts | undefined>(head.vb.length);
     }
@@ -1290,16 +1288,16 @@ export class CompactIndexBytes {
   }
 
   private str(id: number): string {
-    const known = this.strings[id];
+    const known = this.strings.get(id);
     if (known !== undefined) return known;
     if (!(id >= 0 && id < this.head!.S)) fail('string index');
     const text = this.text(id, 's', this.head!.sb, this.head!.S, this.stringBlocks);
-    this.strings[id] = text;
+    this.strings.set(id, text);
     return text;
   }
 
   private value(id: number): Annotation['value'] {
-    const known = this.values[id];
+    const known = this.values.get(id);
     if (known !== undefined) return known;
     if (!(id >= 0 && id < this.head!.V)) fail('annotation value index');
     const block = blockOf(this.head!.vb, id);
@@ -1311,7 +1309,7 @@ export class CompactIndexBytes {
         fail(`annotation value ${id}`);
       }
     });
-    this.values[id] = value;
+    this.values.set(id, value);
     return value;
   }
 
@@ -1330,6 +1328,32 @@ export class CompactIndexBytes {
     return texts.text.slice(texts.offsets[at], texts.offsets[at + 1]);
   }
 }
+
+/**
+ * The texts or values of a table read so far, by index, in pages of PAGE entries made on first use: one array of
+ * the table's length (115,613 strings on the 30 MB Dataverse document) took 3 ms of the warm start to make.
+ */
+class PagedCache<T> {
+  private readonly pages: ((T | undefined)[] | undefined)[] = [];
+
+  get(id: number): T | undefined {
+    const page = this.pages[id >>> PAGE_BITS];
+    return page === undefined ? undefined : page[id & PAGE_MASK];
+  }
+
+  set(id: number, value: T): void {
+    const at = id >>> PAGE_BITS;
+    let page = this.pages[at];
+    if (page === undefined) {
+      page = new Array<T | undefined>(1 << PAGE_BITS);
+      this.pages[at] = page;
+    }
+    page[id & PAGE_MASK] = value;
+  }
+}
+
+const PAGE_BITS = 10;
+const PAGE_MASK = (1 << PAGE_BITS) - 1;
 
 /** An integer column read from bytes a chunk at a time: its values, and which chunks are in (1) or not yet (0). */
 interface ChunkedColumn {
