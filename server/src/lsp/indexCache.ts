@@ -32,7 +32,7 @@
  * Reading or writing a cache never throws.
  */
 import { createHash, createHmac, randomBytes } from 'node:crypto';
-import { closeSync, constants, fstatSync, mkdirSync, openSync, readFileSync, readSync, unlinkSync, writeFileSync } from 'node:fs';
+import { closeSync, constants, fstatSync, mkdirSync, openSync, readFileSync, readSync, statSync, unlinkSync, writeFileSync } from 'node:fs';
 import { mkdir, open, rename, stat, unlink, writeFile } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
 import {
@@ -190,10 +190,21 @@ export async function readWithFingerprint(file: string): Promise<{ bytes: Buffer
   }
 }
 
-/** True when a cache file of this metadata file exists in either location (valid or not). */
-export async function anyIndexCache(metadataFile: string, cacheDirectory: string): Promise<boolean> {
-  const found = await Promise.all(cacheLocations(metadataFile, cacheDirectory).map((path) => stat(path).then(() => true, () => false)));
-  return found.includes(true);
+/**
+ * True when a cache file of this metadata file exists in either location (valid or not). Synchronous (a stat or
+ * two): through the thread pool, a warm start waited for it to start its threads.
+ */
+export function anyIndexCache(metadataFile: string, cacheDirectory: string): boolean {
+  return cacheLocations(metadataFile, cacheDirectory).some(exists);
+}
+
+function exists(path: string): boolean {
+  try {
+    statSync(path);
+    return true;
+  } catch {
+    return false;
+  }
 }
 
 /** The user's cache folder for index caches that cannot be written beside their metadata file. */
@@ -400,8 +411,7 @@ export async function readIndexCache(
   const key = cacheKey(cacheDirectory);
   if (key === undefined) return undefined;
   for (const path of cacheLocations(metadataFile, cacheDirectory)) {
-    const found = await stat(path).then(() => true, () => false);
-    if (!found) continue;
+    if (!exists(path)) continue;
     const doc = await readOne(path, metadataFile, source, key, (reason) => {
       // Deleted before the caller hears of it: the load it starts reads the XML.
       try {

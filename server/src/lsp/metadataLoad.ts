@@ -26,8 +26,7 @@
  *   any loaded state --changed-->         reloading (unloaded stays unloaded)
  * Every load carries a generation; what a superseded load reports is ignored.
  */
-import { watch, type FSWatcher } from 'node:fs';
-import { stat } from 'node:fs/promises';
+import { statSync, watch, type FSWatcher } from 'node:fs';
 import { createModelIndex, readCsdlIncrementally, readCsdlLazily, type CsdlDocument, type ModelIndex } from '../odata/index';
 import { compactIndexFromBytes, decodeCompactIndex, type CompactIndexBytes } from '../odata/csdl/compactIndex';
 import type { EnvironmentConfig, EnvironmentStatus } from '../protocol';
@@ -306,7 +305,8 @@ export async function loadModel(
 ): Promise<LoadedModel> {
   // Only a regular file: opening a pipe would wait forever, a device may never end.
   try {
-    if (!(await stat(environment.metadataFile)).isFile()) {
+    // Synchronous: a warm start's first use of the thread pool (here) made it start its threads, ~1.3 ms before the load.
+    if (!statSync(environment.metadataFile).isFile()) {
       return {
         ok: false,
         message: `The metadata file of '${environment.name}' (${environment.metadataFile}) is not a file. Point metadataFile at a saved $metadata document, or download the metadata again.`,
@@ -315,7 +315,7 @@ export async function loadModel(
   } catch (error) {
     return openError(environment, error);
   }
-  if (cacheDirectory !== undefined && (await anyIndexCache(environment.metadataFile, cacheDirectory))) {
+  if (cacheDirectory !== undefined && anyIndexCache(environment.metadataFile, cacheDirectory)) {
     let current: SourceFingerprint;
     try {
       current = await fingerprint(environment.metadataFile);

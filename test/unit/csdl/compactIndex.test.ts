@@ -140,6 +140,13 @@ test('the incremental encoding gives the same index as the one-pass encoding', a
   assert.ok(paused.length > 0, 'the incremental encoding paused');
 });
 
+/** The index with each entity set's fields (name, entityType, includeInServiceDocument, annotations, bindings' start and count) changed. */
+function withSets(d: CompactIndex, change: (fields: unknown[]) => unknown): unknown {
+  const sch = d.sch.map((s) => (s.container === undefined ? s : { ...s, container: { ...s.container, entitySets: s.container.entitySets.map((f) => change(f)) } }));
+  assert.ok(sch.some((s) => (s.container?.entitySets.length ?? 0) > 0), 'the document has entity sets');
+  return { ...d, sch };
+}
+
 test('damaged or foreign data is refused with CompactIndexError, never half-decoded', () => {
   const good = encodeCompactIndex(readCsdl(readFileSync(resolve(corpus, 'simpleodata__TripPin.xml'), 'utf8')));
   const damaged: [string, (data: CompactIndex) => unknown][] = [
@@ -156,6 +163,9 @@ test('damaged or foreign data is refused with CompactIndexError, never half-deco
     ['a schema with a type range past the end', (d) => ({ ...d, sch: d.sch.map((s) => ({ ...s, st: [0, 1e6, 0, 0] })) })],
     ['an annotation list past the end', (d) => ({ ...d, al: [...d.al, 0, 1e6] })],
     ['a string table with a number', (d) => ({ ...d, s: [...d.s, 7] })],
+    ['an entity set as an object (version 5), not its fields', (d) => withSets(d, (f) => ({ kind: 'EntitySet', name: f[0], entityType: f[1] }))],
+    ['an entity set whose name is not a string', (d) => withSets(d, (f) => [7, f[1], f[2], f[3], f[4], f[5]])],
+    ['an entity set with a binding range past the end', (d) => withSets(d, (f) => [f[0], f[1], f[2], f[3], 0, 1e6])],
   ];
   for (const [label, damage] of damaged) {
     const data = damage(JSON.parse(JSON.stringify(good)) as CompactIndex) as CompactIndex;
