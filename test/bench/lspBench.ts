@@ -247,13 +247,20 @@ async function dataverseAtScale(file: string): Promise<string[]> {
   const latencies: number[] = [];
   const roundTrips: number[] = [];
   let rss: number;
+  let diagnosticsMs: number;
   try {
     coldMs = await firstCompletion(server, uri, first, set, t0);
     const t = performance.now();
     while (!caches.some((cache) => existsSync(cache)) && performance.now() - t < 60_000) await new Promise((resolve) => setTimeout(resolve, 20));
     // Idle: the swap to the compact model and its priming are done.
     await new Promise((resolve) => setTimeout(resolve, 1500));
+    // Idle also means the change's own diagnostics are published (150 ms after it, the ten requests checked on
+    // their first use): the loop starts after them, and how long they took is printed beside the table.
+    const diagnosed = server.nextDiagnostics(uri, 2);
+    const changed = performance.now();
     await server.change(uri, text, 2);
+    await diagnosed;
+    diagnosticsMs = performance.now() - changed;
     // The bench's own garbage (the 30 MB document it generated and read) collected before the loop, not in it:
     // the latencies are the server's and the transport's, not this process's full collection (run with --expose-gc).
     (globalThis as { gc?: () => void }).gc?.();
@@ -294,7 +301,8 @@ async function dataverseAtScale(file: string): Promise<string[]> {
     '  (from spawn: the server process started -> the first completion that offers the entity set; net x floor: (cold - node ms) / floor;',
     '   warm: the second start, with the index cache and the bundle\'s code cache the cold server wrote;',
     '   targets: net x floor <= 5, warm <= 250 ms, p50 <= 1 ms, p99 <= 5 ms, RSS <= 200 MB cold, <= 120 MB warm;',
-    '   p50/p99: 200 completions at 100 positions across ten entity sets once the server is idle; rt: folding ranges beside each)',
+    '   p50/p99: 200 completions at 100 positions across ten entity sets once the server is idle (the change that wrote them',
+    `   diagnosed: ${diagnosticsMs.toFixed(0)} ms from the change to its diagnostics, 150 of them the debounce); rt: folding ranges beside each)`,
   ];
 }
 
