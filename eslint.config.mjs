@@ -13,7 +13,7 @@ const nodeBuiltinPatterns = NODE_BUILTINS.flatMap((name) => [name, `node:${name}
 
 export default tseslint.config(
   {
-    ignores: ['dist/**', 'out/**', 'node_modules/**', 'test/.cache/**', 'test/artifacts/**', '**/*.mjs', '**/*.js', 'test/sample-service/**'],
+    ignores: ['dist/**', 'out/**', 'node_modules/**', 'test/.cache/**', '.tmp/**', '.cache/**', 'test/artifacts/**', '**/*.mjs', '**/*.js', 'test/sample-service/**'],
   },
   js.configs.recommended,
   ...tseslint.configs.recommended,
