@@ -64,6 +64,28 @@ async function until<T>(what: () => Promise<T> | T, done: (value: T) => boolean)
   return value;
 }
 
+/** Environments holding one environment `env` over `metadata`, as the server configures it, with what it logs. */
+function environmentOver(metadata: string, cacheDirectory: string, flavor: 'generic' | 'dataverse' = 'generic'): { environments: Environments; logs: string[] } {
+  const logs: string[] = [];
+  const environments = new Environments(() => undefined, () => undefined, { cacheDirectory, onLog: (message) => logs.push(message) });
+  const url = flavor === 'dataverse' ? 'https://example.crm.dynamics.com/api/data/v9.2/' : 'https://example.org/';
+  environments.configure({ environments: [{ name: 'env', flavor, url, metadataFile: metadata }] });
+  return { environments, logs };
+}
+
+/** A cold start over `metadata` that writes its index cache, then stops; what its model answered. */
+async function writeCacheCold(metadata: string, cacheDirectory: string, flavor?: 'generic' | 'dataverse'): Promise<Extract<Awaited<ReturnType<Environments['model']>>, { ok: true }>> {
+  const { environments } = environmentOver(metadata, cacheDirectory, flavor);
+  try {
+    const first = await environments.model('env');
+    assert.ok(first.ok);
+    await first.cacheWritten;
+    return first;
+  } finally {
+    environments.dispose();
+  }
+}
+
 test('over LSP: a forged late section (header and load-time sections genuine) is refused at use; the server logs it, deletes the cache, reads the XML and answers from it', async () => {
   const w = workspace();
   const options = { environments: [{ name: 'env', flavor: 'generic', url: 'https://example.org/', metadataFile: w.metadata }], defaultEnvironment: 'env' };
@@ -117,22 +139,13 @@ test('over LSP: a forged late section (header and load-time sections genuine) is
 test('in process: the environment answers with empty members until the XML is read again, then the same members as before', async () => {
   const w = workspace();
   const cacheDirectory = join(w.dir, 'user-cache');
-  const configure = (environments: Environments): void =>
-    environments.configure({ environments: [{ name: 'env', flavor: 'generic', url: 'https://example.org/', metadataFile: w.metadata }] });
   try {
-    const cold = new Environments(() => undefined, () => undefined, { cacheDirectory });
-    configure(cold);
-    const first = await cold.model('env');
-    assert.ok(first.ok);
-    await first.cacheWritten;
+    const first = await writeCacheCold(w.metadata, cacheDirectory);
     const person = first.model.findStructuredType('Microsoft.OData.SampleService.Models.TripPin.Person')!;
     const expected = first.model.properties(person).map((p) => p.name);
-    cold.dispose();
     forgeLateSection(w.cache);
 
-    const logs: string[] = [];
-    const warm = new Environments(() => undefined, () => undefined, { cacheDirectory, onLog: (message) => logs.push(message) });
-    configure(warm);
+    const { environments: warm, logs } = environmentOver(w.metadata, cacheDirectory);
     try {
       const loaded = await warm.model('env');
       assert.ok(loaded.ok && loaded.source === 'cache', 'a warm start');
@@ -161,20 +174,11 @@ test('in process: the environment answers with empty members until the XML is re
 test('in process: a section the load reads (the types) altered: the cache is ignored as forged, naming the section, and the XML is read', async () => {
   const w = workspace();
   const cacheDirectory = join(w.dir, 'user-cache');
-  const configure = (environments: Environments): void =>
-    environments.configure({ environments: [{ name: 'env', flavor: 'generic', url: 'https://example.org/', metadataFile: w.metadata }] });
   try {
-    const cold = new Environments(() => undefined, () => undefined, { cacheDirectory });
-    configure(cold);
-    const first = await cold.model('env');
-    assert.ok(first.ok);
-    await first.cacheWritten;
-    cold.dispose();
+    await writeCacheCold(w.metadata, cacheDirectory);
     forgeLateSection(w.cache, 't:0');
 
-    const logs: string[] = [];
-    const warm = new Environments(() => undefined, () => undefined, { cacheDirectory, onLog: (message) => logs.push(message) });
-    configure(warm);
+    const { environments: warm, logs } = environmentOver(w.metadata, cacheDirectory);
     try {
       const loaded = await warm.model('env');
       assert.ok(loaded.ok && loaded.source === 'xml', 'the XML is read, not the cache');
@@ -290,16 +294,9 @@ test('in process: two chunks of a column swapped (each genuine, each with its ow
   const w = crmWorkspace();
   const cacheDirectory = join(w.dir, 'user-cache');
   const chunk = Math.floor(Math.ceil(w.index.n.length / CHUNK_VALUES) / 2);
-  const configure = (environments: Environments): void =>
-    environments.configure({ environments: [{ name: 'env', flavor: 'dataverse', url: 'https://example.crm.dynamics.com/api/data/v9.2/', metadataFile: w.metadata }] });
   const fullName = (model: { entitySets(): readonly { name: string; entityType: string }[] }): string => model.entitySets().find((s) => s.name === w.middle.set)!.entityType;
   try {
-    const cold = new Environments(() => undefined, () => undefined, { cacheDirectory });
-    configure(cold);
-    const first = await cold.model('env');
-    assert.ok(first.ok);
-    await first.cacheWritten;
-    cold.dispose();
+    await writeCacheCold(w.metadata, cacheDirectory, 'dataverse');
     const file = readFileSync(w.cache);
     const [a, aLength] = sectionIn(file, `n:${chunk - 1}`);
     const [b, bLength] = sectionIn(file, `n:${chunk}`);
@@ -309,9 +306,7 @@ test('in process: two chunks of a column swapped (each genuine, each with its ow
     chunkA.copy(file, b);
     writeFileSync(w.cache, file);
 
-    const logs: string[] = [];
-    const warm = new Environments(() => undefined, () => undefined, { cacheDirectory, onLog: (message) => logs.push(message) });
-    configure(warm);
+    const { environments: warm, logs } = environmentOver(w.metadata, cacheDirectory, 'dataverse');
     try {
       const loaded = await warm.model('env');
       assert.ok(loaded.ok && loaded.source === 'cache', 'a warm start: the header, table and load-time sections are genuine');
