@@ -86,25 +86,36 @@ async function writeCacheCold(metadata: string, cacheDirectory: string, flavor?:
   }
 }
 
+/** A cold server over `options` answers a set (`set`) and writes the index cache at `cache`, then stops. */
+async function writeCacheOverLsp(options: unknown, set: string, cache: string): Promise<void> {
+  const cold = await startServer(options);
+  try {
+    await cold.open('file:///cold.odata', 'GET ', 1);
+    await until(() => labels(cold, 'file:///cold.odata', 'GET '), (found) => found.includes(set));
+    await until(() => existsSync(cache), Boolean);
+  } finally {
+    await cold.stop();
+  }
+  assert.ok(existsSync(cache), 'the cold start wrote the cache');
+}
+
+/** A server over `options`, with what it logs. */
+async function startWithLog(options: unknown): Promise<{ server: Awaited<ReturnType<typeof startServer>>; log: string[] }> {
+  const server = await startServer(options);
+  const log: string[] = [];
+  server.connection.onNotification(LogMessageNotification.method, (message: { message: string }) => void log.push(message.message));
+  return { server, log };
+}
+
 test('over LSP: a forged late section (header and load-time sections genuine) is refused at use; the server logs it, deletes the cache, reads the XML and answers from it', async () => {
   const w = workspace();
   const options = { environments: [{ name: 'env', flavor: 'generic', url: 'https://example.org/', metadataFile: w.metadata }], defaultEnvironment: 'env' };
   try {
     // A cold start writes a genuine cache.
-    const cold = await startServer(options);
-    try {
-      await cold.open('file:///cold.odata', 'GET ', 1);
-      await until(() => labels(cold, 'file:///cold.odata', 'GET '), (found) => found.includes('People'));
-      await until(() => existsSync(w.cache), Boolean);
-    } finally {
-      await cold.stop();
-    }
-    assert.ok(existsSync(w.cache), 'the cold start wrote the cache');
+    await writeCacheOverLsp(options, 'People', w.cache);
     const forged = forgeLateSection(w.cache);
 
-    const warm = await startServer(options);
-    const log: string[] = [];
-    warm.connection.onNotification(LogMessageNotification.method, (message: { message: string }) => void log.push(message.message));
+    const { server: warm, log } = await startWithLog(options);
     try {
       const uri = 'file:///warm.odata';
       await warm.open(uri, 'GET ', 1);
@@ -233,15 +244,7 @@ test('over LSP: a forged chunk in the middle of a large column (header and every
   const options = { environments: [{ name: 'env', flavor: 'dataverse', url: 'https://example.crm.dynamics.com/api/data/v9.2/', metadataFile: w.metadata }], defaultEnvironment: 'env' };
   const chunk = Math.floor(Math.ceil(w.index.n.length / CHUNK_VALUES) / 2);
   try {
-    const cold = await startServer(options);
-    try {
-      await cold.open('file:///cold.odata', 'GET ', 1);
-      await until(() => labels(cold, 'file:///cold.odata', 'GET '), (found) => found.includes(w.middle.set));
-      await until(() => existsSync(w.cache), Boolean);
-    } finally {
-      await cold.stop();
-    }
-    assert.ok(existsSync(w.cache), 'the cold start wrote the cache');
+    await writeCacheOverLsp(options, w.middle.set, w.cache);
     // The first navigation property of the type in the middle chunk renamed to another type's name (a valid string index).
     const file = readFileSync(w.cache);
     const [offset, length] = sectionIn(file, `n:${chunk}`);
@@ -253,9 +256,7 @@ test('over LSP: a forged chunk in the middle of a large column (header and every
     file.writeInt32LE(w.index.s.indexOf(forgedName), offset + (row - chunk * CHUNK_VALUES) * 4);
     writeFileSync(w.cache, file);
 
-    const warm = await startServer(options);
-    const log: string[] = [];
-    warm.connection.onNotification(LogMessageNotification.method, (message: { message: string }) => void log.push(message.message));
+    const { server: warm, log } = await startWithLog(options);
     try {
       const uri = 'file:///warm.odata';
       await warm.open(uri, 'GET ', 1);
